@@ -1,0 +1,72 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each sets itself up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.13: python3.13 on PATH first, then pyenv's 3.13.0.
+PYTHON ?= $(shell command -v python3.13 2>/dev/null || PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null)
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+PIP_FLAGS := --quiet --disable-pip-version-check
+FN ?=
+EVENT ?=
+
+.PHONY: help venv run test lint unit integration e2e invoke openapi clean
+
+help:
+	@echo "make run      start the local stack on http://127.0.0.1:3000/api"
+	@echo "make test     lint + the whole test suite (what CI runs)"
+	@echo "make lint     ruff, mypy, cfn-lint, sam validate --lint, asl-validator"
+	@echo "make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"
+	@echo "make openapi  regenerate openapi.yaml from the routes"
+
+$(VENV)/.installed: requirements-dev.txt constraints.txt layers/kb/requirements.txt
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-sam.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(PY) -m local
+
+invoke: $(VENV)/.installed
+	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then echo "usage: make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"; exit 2; fi
+	$(PY) -m local.invoke $(FN) $(EVENT)
+
+openapi: $(VENV)/.installed
+	$(PY) scripts/generate_openapi.py > openapi.yaml
+
+lint: $(VENV)/.installed $(SAM_VENV)/.installed node_modules/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/cfn-lint template.yaml
+	$(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template-file template.yaml
+	npx --no-install asl-validator --json-path statemachines/run.asl.json --json-path statemachines/apply.asl.json
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit
+
+integration: $(VENV)/.installed
+	$(PY) -m pytest tests/integration
+
+e2e: $(VENV)/.installed
+	$(PY) -m pytest tests/e2e
+
+test: lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) $(SAM_VENV) node_modules .local .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Knowledge Base API: the domain package shared by every function (deployed as a Lambda layer)."""

@@ -1,0 +1,29 @@
+"""AWS clients, created lazily once per process; FastAPI routes receive them as dependencies.
+
+boto3 honours AWS_ENDPOINT_URL, which is how the same code reaches moto's server locally.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3})
+
+
+@dataclass(frozen=True)
+class AwsClients:
+    dynamodb: Any
+    s3: Any
+    sfn: Any
+
+
+@lru_cache(maxsize=1)
+def get_clients() -> AwsClients:
+    return AwsClients(
+        dynamodb=boto3.client("dynamodb", config=_CONFIG),
+        s3=boto3.client("s3", config=_CONFIG),
+        sfn=boto3.client("stepfunctions", config=_CONFIG),
+    )

@@ -1,0 +1,36 @@
+"""JSON documents in the generations bucket, under a per-tenant, per-source prefix."""
+
+import hashlib
+import json
+from typing import Any
+
+
+def source_prefix(tenant_id: str, source_id: str) -> str:
+    return f"tenants/{tenant_id}/sources/{source_id}/"
+
+
+def plan_key(tenant_id: str, source_id: str, run_id: str) -> str:
+    return f"{source_prefix(tenant_id, source_id)}runs/{run_id}/plan.json"
+
+
+def manifest_key(tenant_id: str, source_id: str, generation_id: str) -> str:
+    return f"{source_prefix(tenant_id, source_id)}generations/{generation_id}/manifest.json"
+
+
+def chunks_key(tenant_id: str, source_id: str, external_item_id: str, content_hash: str) -> str:
+    """Content-addressed: an unchanged item's chunks are shared by every generation that has it."""
+    item_digest = hashlib.sha256(external_item_id.encode()).hexdigest()[:32]
+    return f"{source_prefix(tenant_id, source_id)}chunks/{item_digest}/{content_hash}.json"
+
+
+class BlobStore:
+    def __init__(self, s3: Any, bucket: str) -> None:
+        self.s3 = s3
+        self.bucket = bucket
+
+    def put_json(self, key: str, document: Any) -> None:
+        body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
+
+    def get_json(self, key: str) -> Any:
+        return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())

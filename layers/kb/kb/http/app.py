@@ -1,0 +1,47 @@
+"""Each function's FastAPI app and its Lambda handler: Mangum inside the Powertools decorators."""
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from fastapi import APIRouter, FastAPI
+from mangum import Mangum
+
+from kb.http.errors import install_error_handlers
+from kb.observability import logger, metrics, tracer
+
+API_TITLE = "Knowledge Base API"
+API_VERSION = "0.1.0"
+BASE_PATH = "/api"
+
+
+def build_app(*routers: APIRouter) -> FastAPI:
+    app = FastAPI(title=API_TITLE, version=API_VERSION, servers=[{"url": BASE_PATH}], docs_url=None, redoc_url=None)
+    for router in routers:
+        app.include_router(router)
+    install_error_handlers(app)
+    return app
+
+
+def make_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    asgi = Mangum(app, lifespan="off", api_gateway_base_path=BASE_PATH)
+
+    @metrics.log_metrics
+    @tracer.capture_lambda_handler
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return asgi(event, context)
+
+    return handler
+
+
+def make_task_handler(task: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The same observability for a state machine's task function (no HTTP)."""
+
+    @metrics.log_metrics
+    @tracer.capture_lambda_handler
+    @logger.inject_lambda_context
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return task(event)
+
+    return handler

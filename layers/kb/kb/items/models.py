@@ -1,0 +1,43 @@
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from kb.models import ApiModel, RecordModel, RequestModel
+
+MetadataValue = str | int | float | bool
+
+
+class ItemFields(RequestModel):
+    external_item_id: str = Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f]+$")
+    title: str = Field(default="", max_length=1000)
+    content: str = Field(min_length=1)
+    url: str | None = Field(default=None, max_length=2048)
+    tags: list[str] = Field(default_factory=list, max_length=100)
+    metadata: dict[str, MetadataValue] = Field(default_factory=dict, max_length=100)
+    language: str | None = Field(default=None, max_length=35)
+
+    def content_hash(self) -> str:
+        """Hash of everything that ends up in the knowledge base, so any change is a change."""
+        body = self.model_dump(mode="json", by_alias=True, exclude={"external_item_id"})
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class UpsertItemRequest(ItemFields):
+    pass
+
+
+class StagedItem(ItemFields, RecordModel):
+    model_config = ConfigDict(extra="ignore")
+
+    source_id: str
+    content_hash_value: str = Field(alias="contentHash")
+    created_at: str
+    updated_at: str
+
+
+class ItemUpsertResult(ApiModel):
+    item: StagedItem
+    outcome: Literal["created", "updated", "unchanged"]

@@ -1,0 +1,45 @@
+from kb.ids import iso_now
+from kb.runs.models import Run, RunCounts
+from kb.storage import Table
+
+
+class RunRepository:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def create(self, run: Run) -> None:
+        self.table.put(
+            {"pk": f"SOURCE#{run.source_id}", "sk": f"RUN#{run.id}", **run.to_json_dict()},
+            condition="attribute_not_exists(pk)",
+        )
+
+    def get(self, source_id: str, run_id: str) -> Run | None:
+        record = self.table.get(f"SOURCE#{source_id}", f"RUN#{run_id}")
+        return Run.model_validate(record) if record else None
+
+    def complete(self, run: Run, counts: RunCounts, base_generation_id: str | None) -> Run:
+        done = run.model_copy(
+            update={
+                "status": "succeeded",
+                "counts": counts,
+                "base_generation_id": base_generation_id,
+                "completed_at": iso_now(),
+            }
+        )
+        self.table.put(
+            {"pk": f"SOURCE#{run.source_id}", "sk": f"RUN#{run.id}", **done.to_json_dict()},
+            condition="#status = :running",
+            names={"#status": "status"},
+            values={":running": "running"},
+        )
+        return done
+
+    def fail(self, source_id: str, run_id: str, error: str) -> None:
+        self.table.update(
+            f"SOURCE#{source_id}",
+            f"RUN#{run_id}",
+            "SET #status = :failed, #error = :error, completedAt = :now",
+            condition="#status = :running",
+            names={"#status": "status", "#error": "error"},
+            values={":failed": "failed", ":error": error, ":running": "running", ":now": iso_now()},
+        )

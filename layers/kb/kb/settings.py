@@ -1,0 +1,22 @@
+"""Typed settings, read from the environment once per process (the template sets them)."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    table_name: str = Field(validation_alias="TABLE_NAME")
+    bucket_name: str = Field(validation_alias="BUCKET_NAME")
+    run_state_machine_arn: str = Field(default="", validation_alias="RUN_STATE_MACHINE_ARN")
+    apply_state_machine_arn: str = Field(default="", validation_alias="APPLY_STATE_MACHINE_ARN")
+    # How long an endpoint waits for its state machine before answering 202 with a status to poll.
+    execution_wait_seconds: float = Field(default=20.0, validation_alias="EXECUTION_WAIT_SECONDS")
+    chunk_size: int = Field(default=1000, validation_alias="CHUNK_SIZE")
+    chunk_overlap: int = Field(default=100, validation_alias="CHUNK_OVERLAP")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()  # type: ignore[call-arg]  # fields come from the environment

@@ -1,0 +1,130 @@
+"""A small typed wrapper over the DynamoDB client: plain dicts in and out, numbers kept exact."""
+
+import base64
+import json
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+def serialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(_to_dynamo(v)) for k, v in item.items() if v is not None}
+
+
+def deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()}
+
+
+def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(deserialize(last_key)).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"pk", "sk"}:
+        return None
+    return serialize(raw)
+
+
+class Table:
+    def __init__(self, client: Any, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    def get(self, pk: str, sk: str, consistent: bool = True) -> dict[str, Any] | None:
+        reply = self.client.get_item(
+            TableName=self.name, Key=serialize({"pk": pk, "sk": sk}), ConsistentRead=consistent
+        )
+        return deserialize(reply["Item"]) if "Item" in reply else None
+
+    def put(self, item: dict[str, Any], condition: str | None = None, **expr: Any) -> None:
+        args: dict[str, Any] = {"TableName": self.name, "Item": serialize(item)}
+        if condition:
+            args["ConditionExpression"] = condition
+        self.client.put_item(**args, **_expression_args(**expr))
+
+    def update(self, pk: str, sk: str, update: str, condition: str | None = None, **expr: Any) -> None:
+        args: dict[str, Any] = {
+            "TableName": self.name,
+            "Key": serialize({"pk": pk, "sk": sk}),
+            "UpdateExpression": update,
+        }
+        if condition:
+            args["ConditionExpression"] = condition
+        self.client.update_item(**args, **_expression_args(**expr))
+
+    def query_prefix(
+        self, pk: str, sk_prefix: str, limit: int | None = None, cursor: str | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        args: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": serialize({":pk": pk, ":prefix": sk_prefix}),
+            "ConsistentRead": True,
+        }
+        if limit:
+            args["Limit"] = limit
+        start = decode_cursor(cursor)
+        if start:
+            args["ExclusiveStartKey"] = start
+        reply = self.client.query(**args)
+        items = [deserialize(i) for i in reply.get("Items", [])]
+        return items, encode_cursor(reply.get("LastEvaluatedKey"))
+
+    def query_all(self, pk: str, sk_prefix: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            page, cursor = self.query_prefix(pk, sk_prefix, cursor=cursor)
+            items.extend(page)
+            if not cursor:
+                return items
+
+    def transact(self, operations: list[dict[str, Any]]) -> None:
+        self.client.transact_write_items(TransactItems=operations)
+
+    def is_condition_failure(self, error: Exception) -> bool:
+        code = getattr(error, "response", {}).get("Error", {}).get("Code")
+        return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+def _expression_args(
+    names: dict[str, str] | None = None, values: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    if names:
+        args["ExpressionAttributeNames"] = names
+    if values:
+        args["ExpressionAttributeValues"] = serialize(values)
+    return args

@@ -1,0 +1,35 @@
+"""What a state machine's task function needs, built from settings and clients (no FastAPI)."""
+
+from dataclasses import dataclass
+
+from kb.aws import get_clients
+from kb.blobs import BlobStore
+from kb.generations.repository import GenerationRepository
+from kb.items.repository import ItemRepository
+from kb.runs.repository import RunRepository
+from kb.settings import Settings, get_settings
+from kb.sources.repository import SourceRepository
+from kb.storage import Table
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    settings: Settings
+    sources: SourceRepository
+    items: ItemRepository
+    runs: RunRepository
+    generations: GenerationRepository
+    blobs: BlobStore
+
+
+def task_context() -> TaskContext:
+    settings, clients = get_settings(), get_clients()
+    table = Table(clients.dynamodb, settings.table_name)
+    return TaskContext(
+        settings=settings,
+        sources=SourceRepository(table),
+        items=ItemRepository(table),
+        runs=RunRepository(table),
+        generations=GenerationRepository(table),
+        blobs=BlobStore(clients.s3, settings.bucket_name),
+    )

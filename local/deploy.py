@@ -1,0 +1,153 @@
+"""Create the resources of template.yaml in moto's server, through the AWS APIs (boto3), with the
+physical names and intrinsic values a CloudFormation stack would give them."""
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from local.cfn import Resolver
+from local.template import FunctionSpec, Template
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"  # moto's default account
+_ASSUME_LAMBDA = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]}, "Action": "sts:AssumeRole"}],
+}
+
+
+@dataclass
+class Deployment:
+    endpoint: str
+    stack_name: str
+    resolver: Resolver
+    function_names: dict[str, str] = field(default_factory=dict)  # logical id -> physical name
+    functions_by_name: dict[str, FunctionSpec] = field(default_factory=dict)
+
+    def physical(self, logical_id: str) -> str:
+        return self.resolver.refs[logical_id]
+
+
+def client(service: str, endpoint: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
+    )
+
+
+def _names(template: Template, stack: str) -> Resolver:
+    """Every Ref and GetAtt value, decided before anything is created (functions and state
+    machines refer to each other, as CloudFormation resolves them)."""
+    refs: dict[str, str] = {
+        **template.parameters,
+        "AWS::Region": REGION,
+        "AWS::AccountId": ACCOUNT,
+        "AWS::Partition": "aws",
+        "AWS::StackName": stack,
+        "AWS::URLSuffix": "amazonaws.com",
+    }
+    attributes: dict[tuple[str, str], str] = {}
+    for logical_id, resource in template.document["Resources"].items():
+        kind, name = resource["Type"], f"{stack}-{logical_id}"[:64]
+        if kind == "AWS::Serverless::Function":
+            refs[logical_id] = name
+            attributes[(logical_id, "Arn")] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+        elif kind == "AWS::DynamoDB::Table":
+            refs[logical_id] = name
+            attributes[(logical_id, "Arn")] = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+        elif kind == "AWS::S3::Bucket":
+            refs[logical_id] = name.lower()
+            attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name.lower()}"
+        elif kind == "AWS::SQS::Queue":
+            refs[logical_id] = f"http://sqs.{REGION}.localhost/{ACCOUNT}/{name}"
+            attributes[(logical_id, "Arn")] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+            attributes[(logical_id, "QueueName")] = name
+        elif kind == "AWS::Serverless::StateMachine":
+            arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}"
+            refs[logical_id] = arn
+            attributes[(logical_id, "Arn")] = arn
+            attributes[(logical_id, "Name")] = name
+        elif kind == "AWS::Serverless::LayerVersion":
+            refs[logical_id] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:{name}:1"
+        else:
+            refs[logical_id] = name
+    return Resolver(refs, attributes)
+
+
+def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deployment:
+    resolver = _names(template, stack)
+    deployment = Deployment(endpoint=endpoint, stack_name=stack, resolver=resolver)
+    for logical_id, props in template.resources_of("AWS::DynamoDB::Table").items():
+        _create_table(client("dynamodb", endpoint), resolver.refs[logical_id], props)
+    s3 = client("s3", endpoint)
+    for logical_id in template.resources_of("AWS::S3::Bucket"):
+        s3.create_bucket(Bucket=resolver.refs[logical_id])
+    sqs = client("sqs", endpoint)
+    for logical_id, props in template.resources_of("AWS::SQS::Queue").items():
+        attributes = {k: str(v) for k, v in resolver.resolve(props).items() if k in {"VisibilityTimeout", "DelaySeconds", "MessageRetentionPeriod"}}
+        sqs.create_queue(QueueName=resolver.attributes[(logical_id, "QueueName")], Attributes=attributes)
+    role_arn = client("iam", endpoint).create_role(
+        RoleName=f"{stack}-execution", AssumeRolePolicyDocument=json.dumps(_ASSUME_LAMBDA)
+    )["Role"]["Arn"]
+    lambda_client = client("lambda", endpoint)
+    for logical_id, spec in template.functions.items():
+        name = resolver.refs[logical_id]
+        environment = {k: str(v) for k, v in resolver.resolve(spec.environment).items()}
+        lambda_client.create_function(
+            FunctionName=name,
+            Runtime=spec.runtime,
+            Role=role_arn,
+            Handler=spec.handler,
+            Code={"ZipFile": _placeholder_zip(spec)},
+            Timeout=spec.timeout,
+            MemorySize=spec.memory_size,
+            Environment={"Variables": environment},
+        )
+        deployment.function_names[logical_id] = name
+        deployment.functions_by_name[name] = spec
+        for queue_event in spec.queue_events:
+            lambda_client.create_event_source_mapping(
+                EventSourceArn=resolver.resolve(queue_event["Queue"]),
+                FunctionName=name,
+                BatchSize=int(queue_event.get("BatchSize", 10)),
+            )
+    sfn = client("stepfunctions", endpoint)
+    for logical_id, machine in template.state_machines.items():
+        definition = machine.definition_path.read_text()
+        for key, value in resolver.resolve(machine.substitutions).items():
+            definition = definition.replace("${" + key + "}", str(value))
+        sfn.create_state_machine(
+            name=resolver.attributes[(logical_id, "Name")], definition=definition, roleArn=role_arn
+        )
+    return deployment
+
+
+def _create_table(dynamodb: Any, name: str, props: dict[str, Any]) -> None:
+    args: dict[str, Any] = {
+        "TableName": name,
+        "KeySchema": props["KeySchema"],
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+    }
+    for optional in ("GlobalSecondaryIndexes", "StreamSpecification"):
+        if optional in props:
+            args[optional] = props[optional]
+    dynamodb.create_table(**args)
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl:
+        dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+
+
+def _placeholder_zip(spec: FunctionSpec) -> bytes:
+    """moto needs a code package; the code that runs is spec.code_dir, dispatched by the seam."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("LOCAL.txt", f"code runs from {spec.code_dir}\n")
+    return buffer.getvalue()

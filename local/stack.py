@@ -1,0 +1,106 @@
+"""The whole local stack: moto's server, the seam, the template deployed, a tenant, the gateway."""
+
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+from local import seam
+from local.deploy import REGION, Deployment, client, deploy
+from local.gateway import Gateway
+from local.runtime import LambdaRuntime
+from local.template import Template, read_template
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class StackInfo:
+    moto_endpoint: str
+    api_url: str | None
+    admin_key: str
+    tenant_id: str
+    function_names: dict[str, str]
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=2)
+
+
+class LocalStack:
+    def __init__(
+        self,
+        root: Path = ROOT,
+        host: str = "127.0.0.1",
+        gateway_port: int | None = 3000,
+        admin_key: str | None = None,
+        parameter_overrides: dict[str, str] | None = None,
+    ) -> None:
+        self.root = root
+        self.host = host
+        self.gateway_port = gateway_port
+        self.admin_key = admin_key
+        self.template: Template = read_template(root, parameter_overrides)
+        self.moto: ThreadedMotoServer | None = None
+        self.runtime: LambdaRuntime | None = None
+        self.deployment: Deployment | None = None
+        self.gateway: Gateway | None = None
+        self.info: StackInfo | None = None
+
+    def start(self) -> StackInfo:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request access log
+        self.moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
+        self.moto.start()
+        host, port = self.moto.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        # moto's Step Functions engine calls Lambda back on localhost:$MOTO_PORT.
+        os.environ["MOTO_PORT"] = str(port)
+        requests.post(f"{endpoint}/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}, timeout=10).raise_for_status()
+        self.runtime = LambdaRuntime(self.template, endpoint, REGION)
+        seam.install(self.runtime.dispatch)
+        self.deployment = deploy(self.template, endpoint)
+        self.runtime.functions_by_name = self.deployment.functions_by_name
+        tenant_id, admin_key = self._bootstrap_tenant(endpoint)
+        api_url = None
+        if self.gateway_port is not None:
+            self.gateway = Gateway(self.deployment, self.host, self.gateway_port)
+            self.gateway.start()
+            api_url = f"{self.gateway.url}/api"
+        self.info = StackInfo(endpoint, api_url, admin_key, tenant_id, dict(self.deployment.function_names))
+        return self.info
+
+    def _bootstrap_tenant(self, endpoint: str) -> tuple[str, str]:
+        """The same bootstrap an operator runs against a fresh AWS deployment."""
+        layer = str(self.template.layers["KbLayer"])
+        if layer not in sys.path:
+            sys.path.insert(0, layer)
+        from kb.keys.repository import KeyRepository
+        from kb.keys.service import bootstrap_tenant
+        from kb.storage import Table
+
+        assert self.deployment is not None
+        table = Table(client("dynamodb", endpoint), self.deployment.physical("KbTable"))
+        created = bootstrap_tenant(KeyRepository(table), "local", self.admin_key)
+        return created.key.tenant_id, created.secret
+
+    def invoke(self, logical_id: str, event: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+        """Invoke one function through the Lambda API (and so through the seam)."""
+        assert self.deployment is not None
+        reply = client("lambda", self.deployment.endpoint).invoke(
+            FunctionName=self.deployment.function_names[logical_id], Payload=json.dumps(event).encode()
+        )
+        return json.loads(reply["Payload"].read()), bool(reply.get("FunctionError"))
+
+    def stop(self) -> None:
+        if self.gateway:
+            self.gateway.stop()
+        if self.runtime:
+            self.runtime.stop()
+        seam.uninstall()
+        if self.moto:
+            self.moto.stop()

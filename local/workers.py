@@ -1,0 +1,170 @@
+"""Lambda's execution model on one machine: a worker process per function, started on first
+invoke (a real cold start), kept warm, and another one started when all are busy. Each worker
+has its own interpreter, module namespace and os.environ, exactly like a Lambda sandbox."""
+
+import importlib
+import json
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import traceback
+import uuid
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    function_name: str
+    function_arn: str
+    code_dir: str
+    layer_dirs: tuple[str, ...]
+    handler: str
+    environment: dict[str, str]
+    timeout_seconds: float
+    memory_size: int
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of Lambda's context object that handlers and Powertools read."""
+
+    function_name: str
+    function_version: str
+    invoked_function_arn: str
+    memory_limit_in_mb: int
+    aws_request_id: str
+    log_group_name: str
+    log_stream_name: str
+    deadline: float
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - time.monotonic()) * 1000))
+
+
+def error_payload(error: BaseException, error_type: str | None = None) -> str:
+    return json.dumps(
+        {
+            "errorMessage": str(error),
+            "errorType": error_type or type(error).__name__,
+            "stackTrace": traceback.format_exception(error),
+        }
+    )
+
+
+def _serve(conn: Connection, spec: WorkerSpec) -> None:
+    """The worker's main loop (runs in the child process)."""
+    os.environ.clear()
+    os.environ.update(spec.environment)
+    sys.path[:0] = [spec.code_dir, *spec.layer_dirs]
+    os.chdir(spec.code_dir)
+    module_name, attribute = spec.handler.rsplit(".", 1)
+    init_error: str | None = None
+    try:
+        function = getattr(importlib.import_module(module_name), attribute)
+    except Exception as error:  # noqa: BLE001 - reported to the caller as Lambda does
+        init_error = error_payload(error, "Runtime.ImportModuleError")
+    while True:
+        try:
+            request_id, event = conn.recv()
+        except EOFError:
+            return
+        if init_error is not None:
+            conn.send((init_error, True))
+            continue
+        context = LambdaContext(
+            function_name=spec.function_name,
+            function_version="$LATEST",
+            invoked_function_arn=spec.function_arn,
+            memory_limit_in_mb=spec.memory_size,
+            aws_request_id=request_id,
+            log_group_name=f"/aws/lambda/{spec.function_name}",
+            log_stream_name=f"local/{os.getpid()}",
+            deadline=time.monotonic() + spec.timeout_seconds,
+        )
+        try:
+            result = function(event, context)
+            conn.send((json.dumps(result), False))
+        except Exception as error:  # noqa: BLE001 - an unhandled error is the invocation's result
+            conn.send((error_payload(error), True))
+
+
+class WorkerTimeout(Exception):
+    pass
+
+
+class Worker:
+    def __init__(self, spec: WorkerSpec) -> None:
+        parent, child = _SPAWN.Pipe()
+        self.process = _SPAWN.Process(target=_serve, args=(child, spec), daemon=True, name=spec.function_name)
+        self.process.start()
+        child.close()
+        self.connection = parent
+
+    def call(self, event: Any, timeout_seconds: float) -> tuple[str, bool]:
+        self.connection.send((str(uuid.uuid4()), event))
+        # The first call also waits for the cold start (interpreter + imports), as Lambda's init does.
+        if not self.connection.poll(timeout_seconds):
+            raise WorkerTimeout()
+        payload, errored = self.connection.recv()
+        return payload, errored
+
+    def stop(self) -> None:
+        self.connection.close()
+        self.process.terminate()
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+class FunctionPool:
+    """The warm workers of one function; a busy function gets another worker, not a queue."""
+
+    def __init__(self, spec: WorkerSpec, init_allowance_seconds: float = 10.0) -> None:
+        self.spec = spec
+        self.init_allowance = init_allowance_seconds
+        self._idle: list[Worker] = []
+        self._all: list[Worker] = []
+        self._lock = threading.Lock()
+
+    def invoke(self, event: Any) -> tuple[str, bool]:
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                worker = Worker(self.spec)
+                self._all.append(worker)
+                timeout = self.spec.timeout_seconds + self.init_allowance
+            else:
+                timeout = self.spec.timeout_seconds
+        try:
+            payload, errored = worker.call(event, timeout)
+        except (WorkerTimeout, EOFError, OSError) as error:
+            self._discard(worker)
+            if isinstance(error, WorkerTimeout):
+                message = f"Task timed out after {self.spec.timeout_seconds:.2f} seconds"
+                return error_payload(TimeoutError(message), "Sandbox.Timedout"), True
+            return error_payload(RuntimeError("the worker process exited"), "Runtime.ExitError"), True
+        with self._lock:
+            self._idle.append(worker)
+        return payload, errored
+
+    def _discard(self, worker: Worker) -> None:
+        worker.stop()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+
+    def stop(self) -> None:
+        with self._lock:
+            workers, self._all, self._idle = self._all, [], []
+        for worker in workers:
+            worker.stop()
+
+    @property
+    def size(self) -> int:
+        return len(self._all)
