@@ -13,10 +13,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("KB_LOCAL_PORT", "3000")))
     parser.add_argument("--state-dir", type=Path, default=ROOT / ".local", help="where admin.key and stack.json go")
-    parser.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE", help="template parameter override")
+    parser.add_argument(
+        "--parameter", action="append", default=[], metavar="NAME=VALUE", help="template parameter override"
+    )
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.parameter)
-    stack = LocalStack(gateway_port=args.port, admin_key=os.environ.get("LOCAL_ADMIN_KEY") or None, parameter_overrides=overrides)
+    stack = LocalStack(
+        gateway_port=args.port, admin_key=os.environ.get("LOCAL_ADMIN_KEY") or None, parameter_overrides=overrides
+    )
     info = stack.start()
     args.state_dir.mkdir(parents=True, exist_ok=True)
     key_file = args.state_dir / "admin.key"

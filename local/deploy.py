@@ -16,7 +16,13 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account
 _ASSUME_LAMBDA = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]}, "Action": "sts:AssumeRole"}],
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com"]},
+            "Action": "sts:AssumeRole",
+        }
+    ],
 }
 
 
@@ -91,7 +97,11 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
         s3.create_bucket(Bucket=resolver.refs[logical_id])
     sqs = client("sqs", endpoint)
     for logical_id, props in template.resources_of("AWS::SQS::Queue").items():
-        attributes = {k: str(v) for k, v in resolver.resolve(props).items() if k in {"VisibilityTimeout", "DelaySeconds", "MessageRetentionPeriod"}}
+        attributes = {
+            k: str(v)
+            for k, v in resolver.resolve(props).items()
+            if k in {"VisibilityTimeout", "DelaySeconds", "MessageRetentionPeriod"}
+        }
         sqs.create_queue(QueueName=resolver.attributes[(logical_id, "QueueName")], Attributes=attributes)
     role_arn = client("iam", endpoint).create_role(
         RoleName=f"{stack}-execution", AssumeRolePolicyDocument=json.dumps(_ASSUME_LAMBDA)

@@ -44,7 +44,15 @@ def compile_routes(deployment: Deployment) -> list[CompiledRoute]:
     return sorted(routes, key=lambda r: (r.path.count("{"), -len(r.path)))
 
 
-def build_event(method: str, target: str, headers: dict[str, str], body: bytes, route: CompiledRoute, params: dict[str, str], source_ip: str) -> dict[str, Any]:
+def build_event(
+    method: str,
+    target: str,
+    headers: dict[str, str],
+    body: bytes,
+    route: CompiledRoute,
+    params: dict[str, str],
+    source_ip: str,
+) -> dict[str, Any]:
     url = urlsplit(target)
     query: dict[str, list[str]] = {}
     for key, value in parse_qsl(url.query, keep_blank_values=True):
@@ -62,7 +70,13 @@ def build_event(method: str, target: str, headers: dict[str, str], body: bytes, 
             "apiId": "local",
             "domainName": headers.get("host", "127.0.0.1"),
             "domainPrefix": "local",
-            "http": {"method": method, "path": url.path, "protocol": "HTTP/1.1", "sourceIp": source_ip, "userAgent": headers.get("user-agent", "")},
+            "http": {
+                "method": method,
+                "path": url.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": source_ip,
+                "userAgent": headers.get("user-agent", ""),
+            },
             "requestId": str(uuid.uuid4()),
             "routeKey": route.route_key,
             "stage": "$default",
@@ -83,7 +97,13 @@ def build_event(method: str, target: str, headers: dict[str, str], body: bytes, 
 
 
 def _is_text(content_type: str) -> bool:
-    return content_type == "" or content_type.startswith("text/") or "json" in content_type or "xml" in content_type or "form-urlencoded" in content_type
+    return (
+        content_type == ""
+        or content_type.startswith("text/")
+        or "json" in content_type
+        or "xml" in content_type
+        or "form-urlencoded" in content_type
+    )
 
 
 class Gateway:
@@ -110,7 +130,7 @@ class Gateway:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> None:
         self.thread.start()
@@ -180,7 +200,9 @@ def _from_lambda(payload: bytes) -> tuple[int, dict[str, str], bytes]:
     return int(result["statusCode"]), headers, body
 
 
-def _reply(request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes, head: bool = False) -> None:
+def _reply(
+    request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes, head: bool = False
+) -> None:
     request.send_response(status)
     for key, value in headers.items():
         if key in ("content-length", "transfer-encoding", "connection"):

@@ -26,6 +26,8 @@ class StackInfo:
     api_url: str | None
     admin_key: str
     tenant_id: str
+    table_name: str
+    bucket_name: str
     function_names: dict[str, str]
 
     def to_json(self) -> str:
@@ -60,7 +62,9 @@ class LocalStack:
         endpoint = f"http://{host}:{port}"
         # moto's Step Functions engine calls Lambda back on localhost:$MOTO_PORT.
         os.environ["MOTO_PORT"] = str(port)
-        requests.post(f"{endpoint}/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}, timeout=10).raise_for_status()
+        requests.post(
+            f"{endpoint}/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}, timeout=10
+        ).raise_for_status()
         self.runtime = LambdaRuntime(self.template, endpoint, REGION)
         seam.install(self.runtime.dispatch)
         self.deployment = deploy(self.template, endpoint)
@@ -71,7 +75,15 @@ class LocalStack:
             self.gateway = Gateway(self.deployment, self.host, self.gateway_port)
             self.gateway.start()
             api_url = f"{self.gateway.url}/api"
-        self.info = StackInfo(endpoint, api_url, admin_key, tenant_id, dict(self.deployment.function_names))
+        self.info = StackInfo(
+            moto_endpoint=endpoint,
+            api_url=api_url,
+            admin_key=admin_key,
+            tenant_id=tenant_id,
+            table_name=self.deployment.physical("KbTable"),
+            bucket_name=self.deployment.physical("GenerationsBucket"),
+            function_names=dict(self.deployment.function_names),
+        )
         return self.info
 
     def _bootstrap_tenant(self, endpoint: str) -> tuple[str, str]:

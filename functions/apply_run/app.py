@@ -9,21 +9,20 @@ from kb.generations.models import ApplyResult
 from kb.generations.service import apply_run as apply
 from kb.http.app import build_app, make_handler
 from kb.http.deps import ClientsDep, SettingsDep, run_repository, source_for
-from kb.http.errors import ERROR_RESPONSES
+from kb.http.errors import error_responses
 from kb.runs.repository import RunRepository
 from kb.sources.models import Source
 
 router = APIRouter()
-_APPLY_ERRORS = {
-    409: {"model": ERROR_RESPONSES[400]["model"], "description": "not_apply_eligible or stale_base"},
-    502: {"model": ERROR_RESPONSES[400]["model"], "description": "build_failed"},
-}
 
 
 @router.post(
     "/v1/sources/{sourceId}/runs/{runId}/apply",
     response_model=ApplyResult,
-    responses={202: {"model": ApplyResult, "description": "Still building"}, **ERROR_RESPONSES, **_APPLY_ERRORS},
+    responses={
+        202: {"model": ApplyResult, "description": "Still building"},
+        **error_responses(s409="not_apply_eligible or stale_base", s502="build_failed"),
+    },
     tags=["runs"],
 )
 def apply_run(

@@ -119,9 +119,7 @@ class Table:
         return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
 
 
-def _expression_args(
-    names: dict[str, str] | None = None, values: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def _expression_args(names: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> dict[str, Any]:
     args: dict[str, Any] = {}
     if names:
         args["ExpressionAttributeNames"] = names

@@ -44,7 +44,7 @@ class Generation(RecordModel):
     source_id: str
     tenant_id: str
     run_id: str
-    base_generation_id: str | None
+    base_generation_id: str | None = None
     status: Literal["published"] = "published"
     counts: RunCounts
     item_count: int

@@ -43,7 +43,9 @@ def apply_run(
         return ApplyResult(status="applying", generation_id=task.generation_id, counts=run.counts)
     if description["status"] != "SUCCEEDED":
         error_class = _FAILURE_ERRORS.get(description.get("error", ""), BuildFailed)
-        raise error_class(description.get("cause") or "The knowledge build failed; the previous generation keeps serving.")
+        raise error_class(
+            description.get("cause") or "The knowledge build failed; the previous generation keeps serving."
+        )
     return ApplyResult(status="published", generation_id=task.generation_id, counts=run.counts)
 
 

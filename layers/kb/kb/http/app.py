@@ -16,7 +16,15 @@ BASE_PATH = "/api"
 
 
 def build_app(*routers: APIRouter) -> FastAPI:
-    app = FastAPI(title=API_TITLE, version=API_VERSION, servers=[{"url": BASE_PATH}], docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title=API_TITLE,
+        version=API_VERSION,
+        servers=[{"url": BASE_PATH}],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,  # the contract is openapi.yaml; functions do not serve it
+        generate_unique_id_function=lambda route: route.name,
+    )
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
@@ -35,7 +43,9 @@ def make_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, Any]
     return handler
 
 
-def make_task_handler(task: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def make_task_handler(
+    task: Callable[[dict[str, Any]], dict[str, Any]],
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The same observability for a state machine's task function (no HTTP)."""
 
     @metrics.log_metrics

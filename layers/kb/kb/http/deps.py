@@ -4,7 +4,8 @@ Tests swap any of them with app.dependency_overrides."""
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Path
+from fastapi import Depends, Path
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kb.aws import AwsClients, get_clients
 from kb.blobs import BlobStore
@@ -58,12 +59,16 @@ def generation_repository(db: TableDep) -> GenerationRepository:
 SourcesDep = Annotated[SourceRepository, Depends(source_repository)]
 
 
+# auto_error=False: a missing or malformed header is our `unauthorized`, in our error shape.
+_bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey", description="sk_live_<keyId>_<secret>")
+
+
 def require_scope(scope: Scope) -> Callable[..., Principal]:
     def dependency(
         keys: Annotated[KeyRepository, Depends(key_repository)],
-        authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        return authenticate(keys, authorization, scope)
+        return authenticate(keys, credentials.credentials if credentials else None, scope)
 
     return dependency
 

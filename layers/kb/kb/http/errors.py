@@ -77,14 +77,18 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response("internal_error", "An unexpected error occurred.", request_id)
 
 
+def error_responses(**more: str) -> dict[int | str, dict[str, Any]]:
+    """The error responses of a route for openapi.yaml: the common ones plus `more` (status=codes)."""
+    described = {
+        "400": "validation_error or invalid_json",
+        "401": "unauthorized or invalid_key",
+        "403": "insufficient_scope",
+        "404": "not_found",
+        "500": "internal_error",
+    }
+    described |= {status.removeprefix("s"): codes for status, codes in more.items()}
+    return {int(status): {"model": ErrorBody, "description": codes} for status, codes in sorted(described.items())}
+
+
 # Documented on every route, so openapi.yaml lists the error shape.
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody, "description": description}
-    for status, description in {
-        400: "validation_error or invalid_json",
-        401: "unauthorized or invalid_key",
-        403: "insufficient_scope",
-        404: "not_found",
-        500: "internal_error",
-    }.items()
-}
+ERROR_RESPONSES = error_responses()

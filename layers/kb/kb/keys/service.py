@@ -13,7 +13,6 @@ from kb.keys.repository import KeyRepository
 
 KEY_PREFIX = "sk_live_"
 _KEY_PATTERN = re.compile(r"^sk_live_([0-9a-f]{16})_([A-Za-z0-9_-]{32,128})$")
-_BEARER = re.compile(r"^Bearer\s+(\S+)$", re.IGNORECASE)
 
 
 def hash_secret(secret: str) -> str:
@@ -29,9 +28,7 @@ def parse_key(full_key: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-def issue_key(
-    repo: KeyRepository, tenant_id: str, name: str, scope: Scope, full_key: str | None = None
-) -> CreatedKey:
+def issue_key(repo: KeyRepository, tenant_id: str, name: str, scope: Scope, full_key: str | None = None) -> CreatedKey:
     """Create a key. `full_key` lets an operator fix the key (the local stack's LOCAL_ADMIN_KEY)."""
     if full_key is not None:
         parsed = parse_key(full_key)
@@ -60,11 +57,11 @@ def bootstrap_tenant(repo: KeyRepository, name: str, full_key: str | None = None
     return issue_key(repo, tenant_id, "bootstrap admin", "admin", full_key)
 
 
-def authenticate(repo: KeyRepository, authorization: str | None, required: Scope) -> Principal:
-    match = _BEARER.match(authorization or "")
-    if match is None:
+def authenticate(repo: KeyRepository, bearer_token: str | None, required: Scope) -> Principal:
+    """`bearer_token` is None when the Authorization header is missing or not 'Bearer <token>'."""
+    if not bearer_token:
         raise Unauthorized("Missing or malformed Authorization header; expected 'Bearer <key>'.")
-    parsed = parse_key(match.group(1))
+    parsed = parse_key(bearer_token)
     if parsed is None:
         raise InvalidKey("The API key is not valid.")
     key_id, secret = parsed

@@ -1,0 +1,84 @@
+"""The local stack as `make run` starts it (a separate process), driven over real HTTP."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.helpers import ROOT
+
+STARTUP_SECONDS = 120
+
+
+@dataclass
+class Api:
+    url: str
+    admin_key: str
+    info: dict[str, Any]
+
+    def call(
+        self, method: str, path: str, key: str | None = None, json_body: Any = None, **kwargs: Any
+    ) -> requests.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        if key is not None:
+            headers["Authorization"] = f"Bearer {key}"
+        return requests.request(method, f"{self.url}{path}", json=json_body, headers=headers, timeout=60, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    state_dir = tmp_path_factory.mktemp("stack")
+    log = (state_dir / "stack.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        info = _wait_until_ready(process, state_dir / "stack.json", state_dir / "stack.log")
+        yield Api(info["api_url"], info["admin_key"], info)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], state_file: Path, log_file: Path) -> dict[str, Any]:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the local stack exited:\n{log_file.read_text()}")
+        if state_file.exists():
+            info: dict[str, Any] = json.loads(state_file.read_text())
+            return info
+        time.sleep(0.2)
+    raise RuntimeError(f"the local stack did not start in {STARTUP_SECONDS}s:\n{log_file.read_text()}")
+
+
+@pytest.fixture
+def writer_key(api: Api) -> str:
+    reply = api.call("POST", "/v1/admin/keys", api.admin_key, {"name": "e2e writer", "scope": "write"})
+    assert reply.status_code == 201, reply.text
+    secret: str = reply.json()["secret"]
+    return secret
+
+
+@pytest.fixture
+def source_id(api: Api, writer_key: str) -> str:
+    reply = api.call("POST", "/v1/sources", writer_key, {"name": "Help center", "graceDays": 7})
+    assert reply.status_code == 201, reply.text
+    identifier: str = reply.json()["source"]["id"]
+    return identifier

@@ -1,0 +1,52 @@
+"""Authentication, authorization and tenant isolation over HTTP, in the stable error shape."""
+
+from kb.keys.repository import KeyRepository
+from kb.keys.service import bootstrap_tenant
+from kb.storage import Table
+from local.deploy import client
+
+
+def test_a_missing_authorization_header_is_unauthorized(api):
+    reply = api.call("GET", "/v1/sources")
+    assert reply.status_code == 401
+    assert reply.json() == {"error": reply.json()["error"], "code": "unauthorized"}
+
+
+def test_an_unknown_key_is_invalid_key(api):
+    reply = api.call("GET", "/v1/sources", "sk_live_0123456789abcdef_" + "x" * 43)
+    assert (reply.status_code, reply.json()["code"]) == (401, "invalid_key")
+
+
+def test_a_write_key_cannot_create_keys(api, writer_key):
+    reply = api.call("POST", "/v1/admin/keys", writer_key, {"name": "nope"})
+    assert (reply.status_code, reply.json()["code"]) == (403, "insufficient_scope")
+
+
+def test_a_missing_source_is_not_found(api, writer_key):
+    reply = api.call("GET", "/v1/sources/src_missing", writer_key)
+    assert (reply.status_code, reply.json()["code"]) == (404, "not_found")
+
+
+def test_a_bad_body_names_the_field(api, writer_key):
+    reply = api.call("POST", "/v1/sources", writer_key, {"name": "", "graceDays": 7})
+    assert (reply.status_code, reply.json()["code"]) == (400, "validation_error")
+    assert reply.json()["error"].startswith("name:")
+
+
+def test_another_tenants_source_is_not_found(api, writer_key, source_id):
+    # Given a second tenant with its own admin key
+    table = Table(client("dynamodb", api.info["moto_endpoint"]), api.info["table_name"])
+    other = bootstrap_tenant(KeyRepository(table), "other").secret
+    # When it reads, writes to, or runs the first tenant's source
+    reads = api.call("GET", f"/v1/sources/{source_id}", other)
+    writes = api.call("POST", f"/v1/sources/{source_id}/items", other, {"externalItemId": "x", "content": "y"})
+    runs = api.call("POST", f"/v1/sources/{source_id}/runs", other)
+    listed = api.call("GET", "/v1/sources", other)
+    # Then it sees nothing of it
+    assert [r.status_code for r in (reads, writes, runs)] == [404, 404, 404]
+    assert source_id not in [s["id"] for s in listed.json()["sources"]]
+
+
+def test_an_unknown_route_is_404(api):
+    reply = api.call("GET", "/v1/nothing-here")
+    assert reply.status_code == 404
