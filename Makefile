@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-# Python 3.13: python3.13 on PATH first, then pyenv's 3.13.0.
-PYTHON ?= $(shell command -v python3.13 2>/dev/null || PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null)
+# Python 3.13: a working python3.13 on PATH first (a pyenv shim may be on PATH and not work), then pyenv's 3.13.0.
+PYTHON ?= $(shell for p in "$$(command -v python3.13 2>/dev/null)" "$$(PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null)"; do \
+	[ -n "$$p" ] && "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && echo "$$p" && break; done)
 VENV := .venv
 SAM_VENV := .venv-sam
 PY := $(VENV)/bin/python
