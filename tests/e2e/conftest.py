@@ -16,6 +16,8 @@ import requests
 from tests.helpers import ROOT
 
 STARTUP_SECONDS = 120
+# The stack takes its admin key from LOCAL_ADMIN_KEY when set (checked by a test).
+FIXED_ADMIN_KEY = "sk_live_00e2e00000000000_" + "e2eAdminSecret-0123456789abcdefghijklmnop"
 
 
 @dataclass
@@ -42,11 +44,11 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "LOCAL_ADMIN_KEY": FIXED_ADMIN_KEY},
     )
     try:
         info = _wait_until_ready(process, state_dir / "stack.json", state_dir / "stack.log")
-        yield Api(info["api_url"], info["admin_key"], info)
+        yield Api(info["api_url"], info["admin_key"], {**info, "state_dir": str(state_dir)})
     finally:
         process.terminate()
         try:

@@ -1,8 +1,10 @@
 """Seed 001's curl quickstart, over real HTTP against the local stack."""
 
 import uuid
+from pathlib import Path
 
 from local.deploy import client
+from tests.e2e.conftest import FIXED_ADMIN_KEY
 
 
 def push(api, key, source_id, content="Refunds take 14 days."):
@@ -21,6 +23,12 @@ def run_and_apply(api, key, source_id):
     applied = api.call("POST", f"/v1/sources/{source_id}/runs/{run.json()['run']['id']}/apply", key)
     assert applied.status_code == 200, applied.text
     return run.json()["run"], applied.json()
+
+
+def test_the_stack_uses_the_admin_key_fixed_by_local_admin_key_and_writes_it_down(api):
+    assert api.admin_key == FIXED_ADMIN_KEY
+    assert (Path(api.info["state_dir"]) / "admin.key").read_text().strip() == FIXED_ADMIN_KEY
+    assert api.call("GET", "/v1/sources", api.admin_key).status_code == 200
 
 
 def test_health_answers_ok(api):
