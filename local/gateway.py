@@ -40,8 +40,8 @@ def compile_routes(deployment: Deployment) -> list[CompiledRoute]:
             regex = re.sub(r"\\\{([A-Za-z0-9_]+)\\\+\\\}", r"(?P<\1>.+)", re.escape(route.path))
             regex = re.sub(r"\\\{([A-Za-z0-9_]+)\\\}", r"(?P<\1>[^/]+)", regex)
             routes.append(CompiledRoute(route.method, route.path, re.compile(f"^{regex}$"), name))
-    # Like API Gateway: the most specific route wins (fewer parameters, then longer paths).
-    return sorted(routes, key=lambda r: (r.path.count("{"), -len(r.path)))
+    # Like API Gateway: the most specific route wins (greedy {proxy+} last, fewer parameters, longer paths).
+    return sorted(routes, key=lambda r: ("+}" in r.path, r.path.count("{"), -len(r.path)))
 
 
 def build_event(

@@ -3,15 +3,17 @@ scope). 200 when published, 202 while the build is still going."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path
+from fastapi.responses import JSONResponse
 
 from kb.generations.models import ApplyResult
 from kb.generations.service import apply_run as apply
 from kb.http.app import build_app, make_handler
-from kb.http.deps import ClientsDep, SettingsDep, run_repository, source_for
+from kb.http.deps import ClientsDep, ItemsDep, RunsDep, SettingsDep, SourcesDep, hooks_for_source, source_for
 from kb.http.errors import error_responses
-from kb.runs.repository import RunRepository
+from kb.http.idempotency import IdempotencyDep
 from kb.sources.models import Source
+from kb.testhooks import TestHooks
 
 router = APIRouter()
 
@@ -20,22 +22,42 @@ router = APIRouter()
     "/v1/sources/{sourceId}/runs/{runId}/apply",
     response_model=ApplyResult,
     responses={
-        202: {"model": ApplyResult, "description": "Still building"},
-        **error_responses(s409="not_apply_eligible or stale_base", s502="build_failed"),
+        202: {"model": ApplyResult, "description": "Still building: poll the generation"},
+        **error_responses(
+            mutation=True,
+            s409="source_inactive, not_apply_eligible, stale_plan, stale_base, apply_in_progress, lease_lost",
+            s502="build_failed",
+        ),
     },
     tags=["runs"],
 )
 def apply_run(
-    response: Response,
     run_id: Annotated[str, Path(alias="runId")],
     source: Annotated[Source, Depends(source_for("write"))],
-    runs: Annotated[RunRepository, Depends(run_repository)],
+    hooks: Annotated[TestHooks, Depends(hooks_for_source)],
+    runs: RunsDep,
+    sources: SourcesDep,
+    items: ItemsDep,
     settings: SettingsDep,
     clients: ClientsDep,
-) -> ApplyResult:
-    result = apply(runs, clients.sfn, settings.apply_state_machine_arn, source, run_id, settings.execution_wait_seconds)
-    response.status_code = 200 if result.status == "published" else 202
-    return result
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    def operation() -> tuple[int, ApplyResult]:
+        result = apply(
+            runs,
+            sources,
+            items,
+            clients.sfn,
+            settings.apply_state_machine_arn,
+            source,
+            run_id,
+            settings.execution_wait_seconds,
+            hooks.apply_lease_seconds or settings.apply_lease_seconds,
+            hooks,
+        )
+        return (200 if result.status == "published" else 202), result
+
+    return idempotency.run(source.tenant_id, operation)
 
 
 app = build_app(router)

@@ -6,13 +6,18 @@ from kb.generations.models import ApplyTask
 from kb.generations.service import build_generation
 from kb.http.app import make_task_handler
 from kb.tasks import task_context
+from kb.testhooks import FaultyBlobStore
 
 
 def build(event: dict[str, Any]) -> dict[str, Any]:
-    ctx = task_context()
-    result = build_generation(
-        ApplyTask.model_validate(event), ctx.items, ctx.blobs, ctx.settings.chunk_size, ctx.settings.chunk_overlap
+    ctx, task = task_context(), ApplyTask.model_validate(event)
+    hooks = ctx.hooks(task.source_id)
+    blobs = (
+        ctx.blobs
+        if hooks.fail_build_after_writes is None
+        else FaultyBlobStore(ctx.blobs, hooks.fail_build_after_writes)
     )
+    result = build_generation(task, ctx.items, blobs, ctx.settings.chunk_size, ctx.settings.chunk_overlap, hooks)
     return result.to_json_dict()
 
 

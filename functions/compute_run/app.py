@@ -9,8 +9,8 @@ from kb.tasks import task_context
 
 
 def compute(event: dict[str, Any]) -> dict[str, Any]:
-    ctx = task_context()
-    run = compute_run(RunTask.model_validate(event), ctx.sources, ctx.items, ctx.runs, ctx.blobs)
+    ctx, task = task_context(), RunTask.model_validate(event)
+    run = compute_run(task, ctx.sources, ctx.items, ctx.runs, ctx.blobs, ctx.hooks(task.source_id))
     return run.to_json_dict()
 
 

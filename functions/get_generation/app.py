@@ -5,10 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from kb.generations.models import GenerationEnvelope
-from kb.generations.repository import GenerationRepository
 from kb.generations.service import get_generation as find_generation
 from kb.http.app import build_app, make_handler
-from kb.http.deps import generation_repository, source_for
+from kb.http.deps import GenerationsDep, source_for
 from kb.http.errors import ERROR_RESPONSES
 from kb.sources.models import Source
 
@@ -24,7 +23,7 @@ router = APIRouter()
 def get_generation(
     generation_id: Annotated[str, Path(alias="generationId")],
     source: Annotated[Source, Depends(source_for("read"))],
-    generations: Annotated[GenerationRepository, Depends(generation_repository)],
+    generations: GenerationsDep,
 ) -> GenerationEnvelope:
     return GenerationEnvelope(generation=find_generation(generations, source, generation_id))
 

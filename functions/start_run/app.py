@@ -3,13 +3,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import ClientsDep, SettingsDep, run_repository, source_for
-from kb.http.errors import ERROR_RESPONSES
+from kb.http.deps import ClientsDep, RunsDep, SettingsDep, source_for
+from kb.http.errors import error_responses
+from kb.http.idempotency import IdempotencyDep
 from kb.runs.models import RunEnvelope
-from kb.runs.repository import RunRepository
 from kb.runs.service import start_run as start
 from kb.sources.models import Source
 
@@ -20,19 +21,25 @@ router = APIRouter()
     "/v1/sources/{sourceId}/runs",
     status_code=201,
     response_model=RunEnvelope,
-    responses={202: {"model": RunEnvelope, "description": "Still running: poll the run"}, **ERROR_RESPONSES},
+    responses={
+        202: {"model": RunEnvelope, "description": "Still running: poll the run"},
+        **error_responses(mutation=True, s409="source_inactive"),
+    },
     tags=["runs"],
 )
 def start_run(
-    response: Response,
     source: Annotated[Source, Depends(source_for("write"))],
-    runs: Annotated[RunRepository, Depends(run_repository)],
+    runs: RunsDep,
     settings: SettingsDep,
     clients: ClientsDep,
-) -> RunEnvelope:
-    run, finished = start(runs, clients.sfn, settings.run_state_machine_arn, source, settings.execution_wait_seconds)
-    response.status_code = 201 if finished else 202
-    return RunEnvelope(run=run)
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    def operation() -> tuple[int, RunEnvelope]:
+        arn, wait = settings.run_state_machine_arn, settings.execution_wait_seconds
+        run, finished = start(runs, clients.sfn, arn, source, wait)
+        return (201 if finished else 202), RunEnvelope(run=run)
+
+    return idempotency.run(source.tenant_id, operation)
 
 
 app = build_app(router)

@@ -40,7 +40,12 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     state_dir = tmp_path_factory.mktemp("stack")
     log = (state_dir / "stack.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)],
+        [
+            sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir),
+            # Test hooks: per-source clock offsets and injected faults. A high default rate limit keeps
+            # the suite's own traffic from tripping it; the rate-limit tests set small limits per key.
+            "--parameter", "EnableTestHooks=true", "--parameter", "RateLimitPerMinute=100000",
+        ],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,

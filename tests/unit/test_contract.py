@@ -35,6 +35,9 @@ def test_each_http_function_serves_exactly_the_route_the_template_gives_it():
             for method in route.methods
         }
         routed = {(route.method, route.path) for route in spec.routes}
+        if not hasattr(module, "router") and hasattr(module, "app"):  # the catch-all: an app with no routes
+            assert routed == {("ANY", "/{proxy+}")}, spec.logical_id
+            continue
         assert served == routed, spec.logical_id
 
 

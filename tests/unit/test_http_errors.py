@@ -4,11 +4,20 @@ from typing import Any
 
 import pytest
 
+from kb.aws import AwsClients, get_clients
 from kb.http import deps
+from kb.ratelimit import RateLimitWindow
+from kb.settings import Settings, get_settings
+from kb.keys.models import CreateKeyRequest
 from kb.keys.service import issue_key
 from scripts.generate_openapi import function_modules
 from tests.helpers import body_of, lambda_context, sample_event
 from tests.unit.test_keys import InMemoryKeys
+
+
+class UnlimitedLimiter:
+    def hit(self, key_id: str, limit: int) -> RateLimitWindow:
+        return RateLimitWindow(limit=limit, remaining=limit - 1, reset_epoch=0, reset_seconds=60)
 
 
 class BrokenSources:
@@ -20,8 +29,11 @@ class BrokenSources:
 def create_source_function():
     module = function_modules()["create_source"]
     keys = InMemoryKeys()
-    writer = issue_key(keys, "ten_1", "ci", "write")  # type: ignore[arg-type]
+    writer = issue_key(keys, "ten_1", CreateKeyRequest(name="ci", scope="write"))  # type: ignore[arg-type]
     module.app.dependency_overrides[deps.key_repository] = lambda: keys
+    module.app.dependency_overrides[deps.rate_limiter] = UnlimitedLimiter
+    module.app.dependency_overrides[get_settings] = lambda: Settings.model_validate({"TABLE_NAME": "t", "BUCKET_NAME": "b"})
+    module.app.dependency_overrides[get_clients] = lambda: AwsClients(dynamodb=None, s3=None, sfn=None)
     module.app.dependency_overrides[deps.source_repository] = BrokenSources
     yield module, writer.secret
     module.app.dependency_overrides.clear()

@@ -23,6 +23,10 @@ def chunks_key(tenant_id: str, source_id: str, external_item_id: str, content_ha
     return f"{source_prefix(tenant_id, source_id)}chunks/{item_digest}/{content_hash}.json"
 
 
+def content_key(tenant_id: str, source_id: str, content_digest: str) -> str:
+    return f"{source_prefix(tenant_id, source_id)}content/{content_digest}.txt"
+
+
 class BlobStore:
     def __init__(self, s3: Any, bucket: str) -> None:
         self.s3 = s3
@@ -34,3 +38,21 @@ class BlobStore:
 
     def get_json(self, key: str) -> Any:
         return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def put_text(self, key: str, text: str) -> None:
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=text.encode(), ContentType="text/plain; charset=utf-8")
+
+    def get_text(self, key: str) -> str:
+        body: bytes = self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return body.decode()
+
+    def delete(self, keys: list[str]) -> None:
+        for start in range(0, len(keys), 1000):
+            objects = [{"Key": key} for key in keys[start : start + 1000]]
+            self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": objects, "Quiet": True})
+
+    def list_keys(self, prefix: str) -> list[str]:
+        keys: list[str] = []
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            keys.extend(obj["Key"] for obj in page.get("Contents", []))
+        return keys

@@ -19,6 +19,14 @@ class InvalidKey(DomainError):
     code = "invalid_key"
 
 
+class KeyExpired(DomainError):
+    code = "key_expired"
+
+
+class KeyRevoked(DomainError):
+    code = "key_revoked"
+
+
 class InsufficientScope(DomainError):
     code = "insufficient_scope"
 
@@ -31,12 +39,44 @@ class ValidationFailed(DomainError):
     code = "validation_error"
 
 
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class SourceInactive(DomainError):
+    code = "source_inactive"
+
+
+class SnapshotInProgress(DomainError):
+    code = "snapshot_in_progress"
+
+
+class SnapshotClosed(DomainError):
+    code = "snapshot_closed"
+
+
 class NotApplyEligible(DomainError):
     code = "not_apply_eligible"
 
 
+class StalePlan(DomainError):
+    code = "stale_plan"
+
+
 class StaleBase(DomainError):
     code = "stale_base"
+
+
+class ApplyInProgress(DomainError):
+    code = "apply_in_progress"
+
+
+class LeaseLost(DomainError):
+    code = "lease_lost"
 
 
 class ApplyConflict(DomainError):
@@ -45,3 +85,23 @@ class ApplyConflict(DomainError):
 
 class BuildFailed(DomainError):
     code = "build_failed"
+
+
+class GenerationUnavailable(DomainError):
+    code = "generation_unavailable"
+
+
+class IdempotencyConflict(DomainError):
+    code = "idempotency_conflict"
+
+
+class IdempotencyInProgress(DomainError):
+    code = "idempotency_in_progress"
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

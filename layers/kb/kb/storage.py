@@ -7,6 +7,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+_KEY_ATTRIBUTES = {"pk", "sk", "gsi1pk", "gsi1sk"}
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -52,7 +53,7 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except ValueError:
         return None
-    if not isinstance(raw, dict) or set(raw) != {"pk", "sk"}:
+    if not isinstance(raw, dict) or not {"pk", "sk"} <= set(raw) <= _KEY_ATTRIBUTES:
         return None
     return serialize(raw)
 
@@ -84,15 +85,45 @@ class Table:
             args["ConditionExpression"] = condition
         self.client.update_item(**args, **_expression_args(**expr))
 
-    def query_prefix(
-        self, pk: str, sk_prefix: str, limit: int | None = None, cursor: str | None = None
-    ) -> tuple[list[dict[str, Any]], str | None]:
+    def update_returning(
+        self, pk: str, sk: str, update: str, condition: str | None = None, **expr: Any
+    ) -> dict[str, Any]:
         args: dict[str, Any] = {
             "TableName": self.name,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": serialize({":pk": pk, ":prefix": sk_prefix}),
-            "ConsistentRead": True,
+            "Key": serialize({"pk": pk, "sk": sk}),
+            "UpdateExpression": update,
+            "ReturnValues": "ALL_NEW",
         }
+        if condition:
+            args["ConditionExpression"] = condition
+        reply = self.client.update_item(**args, **_expression_args(**expr))
+        return deserialize(reply["Attributes"])
+
+    def delete(self, pk: str, sk: str) -> None:
+        self.client.delete_item(TableName=self.name, Key=serialize({"pk": pk, "sk": sk}))
+
+    def query_prefix(
+        self,
+        pk: str,
+        sk_prefix: str,
+        limit: int | None = None,
+        cursor: str | None = None,
+        index: str | None = None,
+        newest_first: bool = False,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of items whose sort key starts with `sk_prefix` (on the table or on `index`,
+        whose keys are <index>pk / <index>sk), and the cursor of the next page."""
+        pk_name, sk_name = (f"{index}pk", f"{index}sk") if index else ("pk", "sk")
+        args: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": f"{pk_name} = :pk AND begins_with({sk_name}, :prefix)",
+            "ExpressionAttributeValues": serialize({":pk": pk, ":prefix": sk_prefix}),
+            "ScanIndexForward": not newest_first,
+        }
+        if index:
+            args["IndexName"] = index
+        else:
+            args["ConsistentRead"] = True
         if limit:
             args["Limit"] = limit
         start = decode_cursor(cursor)
@@ -101,6 +132,38 @@ class Table:
         reply = self.client.query(**args)
         items = [deserialize(i) for i in reply.get("Items", [])]
         return items, encode_cursor(reply.get("LastEvaluatedKey"))
+
+    def query_range(self, pk: str, sk_from: str, sk_to: str) -> list[dict[str, Any]]:
+        """Every item with sk_from <= sk <= sk_to, all pages."""
+        items: list[dict[str, Any]] = []
+        args: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": serialize({":pk": pk, ":low": sk_from, ":high": sk_to}),
+            "ConsistentRead": True,
+        }
+        while True:
+            reply = self.client.query(**args)
+            items.extend(deserialize(i) for i in reply.get("Items", []))
+            if "LastEvaluatedKey" not in reply:
+                return items
+            args["ExclusiveStartKey"] = reply["LastEvaluatedKey"]
+
+    def batch_get(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Strongly consistent reads of up to any number of keys, 100 per request."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            request = {
+                self.name: {
+                    "Keys": [serialize({"pk": pk, "sk": sk}) for pk, sk in keys[start : start + 100]],
+                    "ConsistentRead": True,
+                }
+            }
+            while request:
+                reply = self.client.batch_get_item(RequestItems=request)
+                found.extend(deserialize(i) for i in reply["Responses"].get(self.name, []))
+                request = reply.get("UnprocessedKeys") or {}
+        return found
 
     def query_all(self, pk: str, sk_prefix: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -113,6 +176,19 @@ class Table:
 
     def transact(self, operations: list[dict[str, Any]]) -> None:
         self.client.transact_write_items(TransactItems=operations)
+
+    def transact_items(self, operations: list[dict[str, Any]]) -> None:
+        """A transaction of {"Put": {"Item": plain dict, ...}} / {"ConditionCheck"|"Update"|"Delete":
+        {"Key": plain dict, ...}} operations, with plain values, on this table."""
+        self.client.transact_write_items(TransactItems=[self._typed(op) for op in operations])
+
+    def _typed(self, operation: dict[str, Any]) -> dict[str, Any]:
+        ((kind, body),) = operation.items()
+        typed = {"TableName": self.name, **body}
+        for field in ("Item", "Key", "ExpressionAttributeValues"):
+            if field in typed:
+                typed[field] = serialize(typed[field])
+        return {kind: typed}
 
     def is_condition_failure(self, error: Exception) -> bool:
         code = getattr(error, "response", {}).get("Error", {}).get("Code")

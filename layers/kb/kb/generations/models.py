@@ -10,6 +10,7 @@ class ManifestEntry(ApiModel):
     chunk_count: int
     title: str
     url: str | None = None
+    missing_since: str | None = None  # set: a tombstone that still serves until its grace ends
 
 
 class Manifest(ApiModel):
@@ -18,6 +19,7 @@ class Manifest(ApiModel):
     source_id: str
     run_id: str
     base_generation_id: str | None
+    staging_epoch: int
     created_at: str
     items: dict[str, ManifestEntry]
 
@@ -39,26 +41,39 @@ class ChunkDocument(ApiModel):
     chunks: list[Chunk]
 
 
+class ManifestSummary(ApiModel):
+    key: str
+    item_count: int
+    chunk_count: int
+    tombstone_count: int = 0
+
+
 class Generation(RecordModel):
     id: str
     source_id: str
     tenant_id: str
     run_id: str
     base_generation_id: str | None = None
-    status: Literal["published"] = "published"
     counts: RunCounts
-    item_count: int
-    chunk_count: int
-    manifest_key: str
+    manifest: ManifestSummary
     created_at: str
 
 
+class GenerationView(Generation):
+    current: bool
+
+
 class GenerationEnvelope(ApiModel):
-    generation: Generation
+    generation: GenerationView
+
+
+class GenerationPage(ApiModel):
+    generations: list[GenerationView]
+    next_cursor: str | None = None
 
 
 class ApplyTask(ApiModel):
-    """The input of the apply state machine."""
+    """The input of the apply state machine; the generation id is also the apply's lease owner."""
 
     tenant_id: str
     source_id: str
@@ -67,12 +82,16 @@ class ApplyTask(ApiModel):
 
 
 class BuildResult(ApplyTask):
-    item_count: int
-    chunk_count: int
-    manifest_key: str
+    manifest: ManifestSummary
 
 
 class ApplyResult(ApiModel):
     status: Literal["published", "applying"]
     generation_id: str
     counts: RunCounts
+
+
+class RollbackResult(ApiModel):
+    status: Literal["published"]
+    generation_id: str
+    previous_generation_id: str | None

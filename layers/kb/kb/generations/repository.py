@@ -1,10 +1,10 @@
 from botocore.exceptions import ClientError
 
-from kb.errors import StaleBase
+from kb.errors import LeaseLost, StaleBase
 from kb.generations.models import Generation
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
-from kb.storage import Table, serialize
+from kb.storage import Table
 
 
 class GenerationRepository:
@@ -15,25 +15,30 @@ class GenerationRepository:
         record = self.table.get(f"SOURCE#{source_id}", f"GEN#{generation_id}")
         return Generation.model_validate(record) if record else None
 
+    def page(self, source_id: str, limit: int | None, cursor: str | None) -> tuple[list[Generation], str | None]:
+        records, next_cursor = self.table.query_prefix(f"SOURCE#{source_id}", "GEN#", limit, cursor, newest_first=True)
+        return [Generation.model_validate(r) for r in records], next_cursor
+
+    def delete(self, generation: Generation) -> None:
+        self.table.delete(f"SOURCE#{generation.source_id}", f"GEN#{generation.id}")
+
     def publish(self, sources: SourceRepository, source: Source, generation: Generation) -> None:
-        """Record the generation and move the source's pointer in one transaction; the pointer's
-        condition (it still points at the run's base) is what makes a stale apply lose."""
+        """Record the generation and move the source's pointer in one transaction. Its condition
+        (the pointer still at the run's base, the lease still ours) is what makes a stale or
+        overtaken apply lose."""
         record = {"pk": f"SOURCE#{source.id}", "sk": f"GEN#{generation.id}", **generation.to_json_dict()}
         operations = [
-            {
-                "Put": {
-                    "TableName": self.table.name,
-                    "Item": serialize(record),
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }
-            },
-            sources.publish_operation(source, generation.id, generation.base_generation_id),
+            {"Put": {"Item": record, "ConditionExpression": "attribute_not_exists(pk)"}},
+            sources.publish_operation(source, generation.id, generation.base_generation_id, lease_owner=generation.id),
         ]
         try:
-            self.table.transact(operations)
+            self.table.transact_items(operations)
         except ClientError as error:
-            if self.table.is_condition_failure(error):
-                raise StaleBase(
-                    "Another generation was published since this run was planned; start a new run."
+            if not self.table.is_condition_failure(error):
+                raise
+            fresh = sources.get(source.tenant_id, source.id)
+            if fresh is None or fresh.apply_lease is None or fresh.apply_lease.owner != generation.id:
+                raise LeaseLost(
+                    "This apply's lease expired and another apply took the source; start a new run."
                 ) from error
-            raise
+            raise StaleBase("Another generation was published since this run was planned; start a new run.") from error

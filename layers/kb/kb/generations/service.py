@@ -1,7 +1,12 @@
-"""Apply: build an immutable generation from a run's plan, then publish it atomically."""
+"""Apply: take the source's lease, build an immutable generation from a run's plan, publish it
+with one conditional write; plus listing, rollback and retention."""
 
-from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key
-from kb.errors import BuildFailed, NotApplyEligible, NotFound, StaleBase
+import time
+from datetime import timedelta
+from typing import Any
+
+from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, source_prefix
+from kb.errors import ApplyInProgress, BuildFailed, LeaseLost, NotApplyEligible, NotFound, StaleBase, StalePlan
 from kb.generations.chunking import chunk_id, chunk_text
 from kb.generations.models import (
     ApplyResult,
@@ -10,85 +15,123 @@ from kb.generations.models import (
     Chunk,
     ChunkDocument,
     Generation,
+    GenerationPage,
+    GenerationView,
     Manifest,
     ManifestEntry,
+    ManifestSummary,
+    RollbackResult,
 )
 from kb.generations.repository import GenerationRepository
-from kb.ids import iso_now, new_id
+from kb.ids import iso_now, new_id, to_iso
 from kb.items.models import StagedItem
 from kb.items.repository import ItemRepository
 from kb.observability import count
 from kb.runs.models import RunPlan
 from kb.runs.repository import RunRepository
+from kb.runs.service import get_run, load_manifest
 from kb.sources.models import Source
-from kb.sources.repository import SourceRepository
+from kb.sources.repository import SourceConditionFailed, SourceRepository
+from kb.sources.service import require_active
+from kb.testhooks import TestHooks
 from kb.workflows import start_execution, wait_for_execution
 
 # Error names the apply state machine ends with (its Fail states), mapped to domain errors.
-_FAILURE_ERRORS = {"StaleBase": StaleBase, "BuildFailed": BuildFailed}
+_FAILURES: dict[str, type[Exception]] = {
+    "StaleBase": StaleBase,
+    "StalePlan": StalePlan,
+    "LeaseLost": LeaseLost,
+    "BuildFailed": BuildFailed,
+}
 
 
 def apply_run(
-    runs: RunRepository, sfn: object, state_machine_arn: str, source: Source, run_id: str, wait_seconds: float
+    runs: RunRepository,
+    sources: SourceRepository,
+    items: ItemRepository,
+    sfn: Any,
+    state_machine_arn: str,
+    source: Source,
+    run_id: str,
+    wait_seconds: float,
+    lease_seconds: int,
+    hooks: TestHooks,
 ) -> ApplyResult:
-    run = runs.get(source.id, run_id)
-    if run is None or run.tenant_id != source.tenant_id:
-        raise NotFound(f"Run {run_id} was not found.")
-    if run.status != "succeeded" or not run.discovery_complete:
+    run = get_run(runs, source, run_id)
+    require_active(source)
+    if run.status != "succeeded" or not run.discovery_complete or run.staging_epoch is None:
         raise NotApplyEligible(f"Run {run_id} is {run.status} with incomplete discovery; it cannot be applied.")
-    task = ApplyTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id, generation_id=new_id("gen"))
-    execution_arn = start_execution(sfn, state_machine_arn, task.generation_id, task.to_json_dict())
+    if source.current_generation_id != run.base_generation_id:
+        raise StaleBase("Another generation was published since this run was planned; start a new run.")
+    if items.changed_after(source.id, run.staging_epoch):
+        raise StalePlan("The staging set changed after this run; start a new run.")
+    generation_id, now = new_id("gen"), hooks.now()
+    try:
+        sources.acquire_lease(source, generation_id, to_iso(now + timedelta(seconds=lease_seconds)), to_iso(now))
+    except SourceConditionFailed as error:
+        require_active(sources.get(source.tenant_id, source.id) or source)
+        raise ApplyInProgress(f"Another apply of source {source.id} is in progress; retry shortly.") from error
+    task = ApplyTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id, generation_id=generation_id)
+    execution_arn = start_execution(sfn, state_machine_arn, generation_id, task.to_json_dict())
     description = wait_for_execution(sfn, execution_arn, wait_seconds)
     if description is None:
-        return ApplyResult(status="applying", generation_id=task.generation_id, counts=run.counts)
+        return ApplyResult(status="applying", generation_id=generation_id, counts=run.counts)
     if description["status"] != "SUCCEEDED":
-        error_class = _FAILURE_ERRORS.get(description.get("error", ""), BuildFailed)
+        error_class = _FAILURES.get(description.get("error", ""), BuildFailed)
         raise error_class(
             description.get("cause") or "The knowledge build failed; the previous generation keeps serving."
         )
-    return ApplyResult(status="published", generation_id=task.generation_id, counts=run.counts)
+    return ApplyResult(status="published", generation_id=generation_id, counts=run.counts)
 
 
 def build_generation(
-    task: ApplyTask,
-    items: ItemRepository,
-    blobs: BlobStore,
-    chunk_size: int,
-    chunk_overlap: int,
+    task: ApplyTask, items: ItemRepository, blobs: BlobStore, chunk_size: int, chunk_overlap: int, hooks: TestHooks
 ) -> BuildResult:
     """Write chunks for what changed and a manifest that reuses everything that did not."""
+    if hooks.build_delay_seconds:
+        time.sleep(hooks.build_delay_seconds)
     plan = RunPlan.model_validate(blobs.get_json(plan_key(task.tenant_id, task.source_id, task.run_id)))
-    entries: dict[str, ManifestEntry] = {}
-    if plan.base_generation_id is not None:
-        base = Manifest.model_validate(
-            blobs.get_json(manifest_key(task.tenant_id, task.source_id, plan.base_generation_id))
-        )
-        entries = dict(base.items)
+    base = load_manifest(blobs, task.tenant_id, task.source_id, plan.base_generation_id)
+    entries: dict[str, ManifestEntry] = dict(base.items) if base else {}
+    changed = [c.external_item_id for c in plan.changes if c.change in ("created", "updated")]
+    staged = items.get_many(task.source_id, changed)
     for change in plan.changes:
-        if change.change == "deleted":
+        if change.change in ("deleted", "purged"):
             entries.pop(change.external_item_id, None)
-        elif change.change in ("created", "updated"):
-            item = items.get(task.source_id, change.external_item_id)
+        elif change.change == "tombstoned":
+            entries[change.external_item_id] = entries[change.external_item_id].model_copy(
+                update={"missing_since": change.missing_since}
+            )
+        elif change.change == "restored":
+            entries[change.external_item_id] = entries[change.external_item_id].model_copy(
+                update={"missing_since": None}
+            )
+        else:
+            item = staged.get(change.external_item_id)
             if item is None or item.content_hash_value != change.content_hash:
-                raise RuntimeError(f"item {change.external_item_id} changed after the run; run again")
-            entries[item.external_item_id] = _write_chunks(task, item, blobs, chunk_size, chunk_overlap)
+                raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.")
+            entries[item.external_item_id] = _write_chunks(
+                task, items.with_content(item), blobs, chunk_size, chunk_overlap
+            )
     manifest = Manifest(
         generation_id=task.generation_id,
         tenant_id=task.tenant_id,
         source_id=task.source_id,
         run_id=task.run_id,
         base_generation_id=plan.base_generation_id,
+        staging_epoch=plan.staging_epoch,
         created_at=iso_now(),
         items=entries,
     )
     key = manifest_key(task.tenant_id, task.source_id, task.generation_id)
     blobs.put_json(key, manifest.to_json_dict())
-    return BuildResult(
-        **task.model_dump(),
+    summary = ManifestSummary(
+        key=key,
         item_count=len(entries),
         chunk_count=sum(entry.chunk_count for entry in entries.values()),
-        manifest_key=key,
+        tombstone_count=sum(1 for entry in entries.values() if entry.missing_since),
     )
+    return BuildResult(**task.model_dump(), manifest=summary)
 
 
 def _write_chunks(task: ApplyTask, item: StagedItem, blobs: BlobStore, size: int, overlap: int) -> ManifestEntry:
@@ -127,9 +170,7 @@ def publish_generation(
         run_id=build.run_id,
         base_generation_id=run.base_generation_id,
         counts=run.counts,
-        item_count=build.item_count,
-        chunk_count=build.chunk_count,
-        manifest_key=build.manifest_key,
+        manifest=build.manifest,
         created_at=iso_now(),
     )
     generations.publish(sources, source, generation)
@@ -137,8 +178,69 @@ def publish_generation(
     return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
 
 
-def get_generation(generations: GenerationRepository, source: Source, generation_id: str) -> Generation:
+def release_lease(sources: SourceRepository, task: ApplyTask) -> None:
+    """After a failed apply: free the source for the next one (only if the lease is still ours)."""
+    source = sources.get(task.tenant_id, task.source_id)
+    if source is not None:
+        sources.release_lease(source, task.generation_id)
+
+
+def retain_generations(
+    task: ApplyTask, sources: SourceRepository, generations: GenerationRepository, blobs: BlobStore, keep: int
+) -> list[str]:
+    """Keep the newest `keep` generations (and always the current one); remove the rest from the
+    table and S3, with the chunk documents no retained manifest refers to. Returns what went."""
+    source = sources.get(task.tenant_id, task.source_id)
+    if source is None:
+        return []
+    every, _ = generations.page(source.id, None, None)
+    retained = [g for i, g in enumerate(every) if i < keep or g.id == source.current_generation_id]
+    doomed = [g for g in every if g not in retained]
+    if not doomed:
+        return []
+    referenced: set[str] = set()
+    for generation in retained:
+        manifest = Manifest.model_validate(blobs.get_json(generation.manifest.key))
+        referenced.update(entry.chunks_key for entry in manifest.items.values())
+    chunk_keys = blobs.list_keys(f"{source_prefix(source.tenant_id, source.id)}chunks/")
+    blobs.delete([k for k in chunk_keys if k not in referenced] + [g.manifest.key for g in doomed])
+    for generation in doomed:
+        generations.delete(generation)
+    return [g.id for g in doomed]
+
+
+def _view(generation: Generation, source: Source) -> GenerationView:
+    return GenerationView(**generation.model_dump(), current=generation.id == source.current_generation_id)
+
+
+def get_generation(generations: GenerationRepository, source: Source, generation_id: str) -> GenerationView:
     generation = generations.get(source.id, generation_id)
     if generation is None or generation.tenant_id != source.tenant_id:
         raise NotFound(f"Generation {generation_id} was not found.")
-    return generation
+    return _view(generation, source)
+
+
+def list_generations(
+    generations: GenerationRepository, source: Source, limit: int, cursor: str | None
+) -> GenerationPage:
+    page, next_cursor = generations.page(source.id, limit, cursor)
+    return GenerationPage(generations=[_view(g, source) for g in page], next_cursor=next_cursor)
+
+
+def rollback(
+    generations: GenerationRepository, sources: SourceRepository, source: Source, generation_id: str, hooks: TestHooks
+) -> RollbackResult:
+    """Republish a retained generation atomically (one conditional write of the pointer)."""
+    require_active(source)
+    target = get_generation(generations, source, generation_id)
+    previous = source.current_generation_id
+    if target.current:
+        return RollbackResult(status="published", generation_id=target.id, previous_generation_id=previous)
+    try:
+        sources.rollback(source, target.id, to_iso(hooks.now()))
+    except SourceConditionFailed as error:
+        fresh = require_active(sources.get(source.tenant_id, source.id) or source)
+        if fresh.current_generation_id != previous:
+            raise StaleBase("The current generation changed meanwhile; look again and retry.") from error
+        raise ApplyInProgress(f"An apply of source {source.id} is in progress; retry shortly.") from error
+    return RollbackResult(status="published", generation_id=target.id, previous_generation_id=previous)

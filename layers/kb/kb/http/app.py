@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from mangum import Mangum
 
 from kb.http.errors import install_error_handlers
@@ -28,6 +28,16 @@ def build_app(*routers: APIRouter) -> FastAPI:
     for router in routers:
         app.include_router(router)
     install_error_handlers(app)
+
+    @app.middleware("http")
+    async def rate_limit_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        """Every response to an identified key carries its rate-limit window (429s included)."""
+        response: Response = await call_next(request)
+        window = getattr(request.state, "rate_limit", None)
+        if window is not None:
+            response.headers.update(window.headers())
+        return response
+
     return app
 
 

@@ -1,28 +1,36 @@
-"""FastAPI dependencies: settings, clients, repositories and the authenticated principal.
-Tests swap any of them with app.dependency_overrides."""
+"""FastAPI dependencies: settings, clients, repositories, request guards and the authenticated
+principal. Tests swap any of them with app.dependency_overrides."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kb.aws import AwsClients, get_clients
 from kb.blobs import BlobStore
+from kb.errors import PayloadTooLarge, UnsupportedMediaType
 from kb.generations.repository import GenerationRepository
 from kb.items.repository import ItemRepository
 from kb.keys.models import Principal, Scope
 from kb.keys.repository import KeyRepository
-from kb.keys.service import authenticate
+from kb.keys.service import authenticate, authorize
+from kb.ratelimit import RateLimitedWindow, RateLimiter
 from kb.runs.repository import RunRepository
 from kb.settings import Settings, get_settings
+from kb.snapshots.repository import SnapshotRepository
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import get_source
 from kb.storage import Table
+from kb.testhooks import TestHooks, load_hooks
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClientsDep = Annotated[AwsClients, Depends(get_clients)]
+
+# Lambda's synchronous payload tops out at 6 MB; larger imports go through presigned uploads.
+MAX_ITEM_BYTES = 1024 * 1024
+MAX_BATCH_BYTES = 5 * 1024 * 1024
 
 
 def table(settings: SettingsDep, clients: ClientsDep) -> Table:
@@ -44,8 +52,8 @@ def source_repository(db: TableDep) -> SourceRepository:
     return SourceRepository(db)
 
 
-def item_repository(db: TableDep) -> ItemRepository:
-    return ItemRepository(db)
+def item_repository(db: TableDep, blobs: Annotated[BlobStore, Depends(blob_store)]) -> ItemRepository:
+    return ItemRepository(db, blobs)
 
 
 def run_repository(db: TableDep) -> RunRepository:
@@ -56,19 +64,43 @@ def generation_repository(db: TableDep) -> GenerationRepository:
     return GenerationRepository(db)
 
 
-SourcesDep = Annotated[SourceRepository, Depends(source_repository)]
+def snapshot_repository(db: TableDep) -> SnapshotRepository:
+    return SnapshotRepository(db)
 
+
+def rate_limiter(db: TableDep) -> RateLimiter:
+    return RateLimiter(db)
+
+
+SourcesDep = Annotated[SourceRepository, Depends(source_repository)]
+ItemsDep = Annotated[ItemRepository, Depends(item_repository)]
+RunsDep = Annotated[RunRepository, Depends(run_repository)]
+GenerationsDep = Annotated[GenerationRepository, Depends(generation_repository)]
+SnapshotsDep = Annotated[SnapshotRepository, Depends(snapshot_repository)]
+BlobsDep = Annotated[BlobStore, Depends(blob_store)]
 
 # auto_error=False: a missing or malformed header is our `unauthorized`, in our error shape.
 _bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey", description="sk_live_<keyId>_<secret>")
 
 
 def require_scope(scope: Scope) -> Callable[..., Principal]:
+    """Authenticate, count the request against the key's rate limit, then check the scope."""
+
     def dependency(
+        request: Request,
         keys: Annotated[KeyRepository, Depends(key_repository)],
+        limiter: Annotated[RateLimiter, Depends(rate_limiter)],
+        settings: SettingsDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        return authenticate(keys, credentials.credentials if credentials else None, scope)
+        principal = authenticate(keys, credentials.credentials if credentials else None)
+        limit = principal.rate_limit_per_minute or settings.rate_limit_per_minute
+        try:
+            request.state.rate_limit = limiter.hit(principal.key_id, limit)
+        except RateLimitedWindow as limited:
+            request.state.rate_limit = limited.window
+            raise
+        return authorize(principal, scope)
 
     return dependency
 
@@ -82,5 +114,27 @@ def source_for(scope: Scope) -> Callable[..., Source]:
         sources: SourcesDep,
     ) -> Source:
         return get_source(sources, principal.tenant_id, source_id)
+
+    return dependency
+
+
+def hooks_for_source(
+    source_id: Annotated[str, Path(alias="sourceId")], db: TableDep, settings: SettingsDep
+) -> TestHooks:
+    return load_hooks(db, settings.test_hooks_enabled, source_id)
+
+
+def json_body(max_bytes: int) -> Callable[..., Awaitable[None]]:
+    """415 unless a body is JSON; 413 past `max_bytes` (checked before the body is validated)."""
+
+    async def dependency(request: Request) -> None:
+        body = await request.body()
+        if not body:
+            return
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            raise UnsupportedMediaType("Send the body as application/json.")
+        if len(body) > max_bytes:
+            raise PayloadTooLarge(f"The body is larger than {max_bytes // (1024 * 1024)} MiB.")
 
     return dependency

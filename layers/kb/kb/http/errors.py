@@ -10,20 +10,34 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.errors import DomainError
 from kb.observability import logger
+from kb.ratelimit import RateLimitedWindow
 
 STATUS_BY_CODE: dict[str, int] = {
     "validation_error": 400,
     "invalid_json": 400,
     "unauthorized": 401,
     "invalid_key": 401,
+    "key_expired": 401,
+    "key_revoked": 401,
     "insufficient_scope": 403,
     "not_found": 404,
     "method_not_allowed": 405,
+    "idempotency_conflict": 409,
+    "idempotency_in_progress": 409,
+    "source_inactive": 409,
+    "snapshot_in_progress": 409,
+    "snapshot_closed": 409,
     "not_apply_eligible": 409,
-    "stale_base": 409,
     "apply_conflict": 409,
-    "build_failed": 502,
+    "stale_plan": 409,
+    "stale_base": 409,
+    "lease_lost": 409,
+    "apply_in_progress": 409,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "rate_limited": 429,
     "internal_error": 500,
+    "build_failed": 502,
 }
 
 
@@ -40,9 +54,10 @@ def error_response(code: str, message: str, request_id: str | None = None) -> JS
     return JSONResponse(status_code=STATUS_BY_CODE[code], content=body)
 
 
-def _request_id(request: Request) -> str | None:
+def request_id_of(request: Request) -> str | None:
     event = request.scope.get("aws.event") or {}
-    return event.get("requestContext", {}).get("requestId")
+    request_id: str | None = event.get("requestContext", {}).get("requestId")
+    return request_id
 
 
 def _describe_validation(error: RequestValidationError) -> tuple[str, str]:
@@ -59,6 +74,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, error: DomainError) -> JSONResponse:
         return error_response(error.code, error.message)
 
+    @app.exception_handler(RateLimitedWindow)
+    async def _rate_limited(request: Request, error: RateLimitedWindow) -> JSONResponse:
+        response = error_response(error.code, error.message)
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+        return response
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
         code, message = _describe_validation(error)
@@ -72,21 +93,31 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        request_id = _request_id(request)
+        request_id = request_id_of(request)
         logger.exception("unexpected error", extra={"request_id": request_id})
         return error_response("internal_error", "An unexpected error occurred.", request_id)
 
 
-def error_responses(**more: str) -> dict[int | str, dict[str, Any]]:
-    """The error responses of a route for openapi.yaml: the common ones plus `more` (status=codes)."""
-    described = {
-        "400": "validation_error or invalid_json",
-        "401": "unauthorized or invalid_key",
-        "403": "insufficient_scope",
-        "404": "not_found",
-        "500": "internal_error",
-    }
-    described |= {status.removeprefix("s"): codes for status, codes in more.items()}
+_COMMON = {
+    "400": "validation_error, invalid_json",
+    "401": "unauthorized, invalid_key, key_expired, key_revoked",
+    "403": "insufficient_scope",
+    "404": "not_found",
+    "429": "rate_limited (with Retry-After)",
+    "500": "internal_error",
+}
+_MUTATION = {"409": "idempotency_conflict, idempotency_in_progress", "415": "unsupported_media_type"}
+
+
+def error_responses(mutation: bool = False, **more: str) -> dict[int | str, dict[str, Any]]:
+    """The error responses of a route for openapi.yaml: the common ones, those of mutations, and
+    `more` (s409="code, code")."""
+    described = dict(_COMMON)
+    if mutation:
+        described |= _MUTATION
+    for status, codes in more.items():
+        key = status.removeprefix("s")
+        described[key] = f"{described[key]}, {codes}" if key in described else codes
     return {int(status): {"model": ErrorBody, "description": codes} for status, codes in sorted(described.items())}
 
 

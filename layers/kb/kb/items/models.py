@@ -7,6 +7,8 @@ from pydantic import ConfigDict, Field
 from kb.models import ApiModel, RecordModel, RequestModel
 
 MetadataValue = str | int | float | bool
+ItemState = Literal["active", "missing", "deleted"]
+MAX_BATCH_OPERATIONS = 1000
 
 
 class ItemFields(RequestModel):
@@ -30,14 +32,60 @@ class UpsertItemRequest(ItemFields):
 
 
 class StagedItem(ItemFields, RecordModel):
+    """An item of the staging set. `missing` = absent from the last committed snapshot (a
+    tombstone once applied); `deleted` = deleted explicitly (kept so the next run sees it)."""
+
     model_config = ConfigDict(extra="ignore")
 
     source_id: str
     content_hash_value: str = Field(alias="contentHash")
+    state: ItemState = "active"
+    missing_since: str | None = None
     created_at: str
+    updated_at: str
+    content_ref: str | None = Field(default=None, exclude=True)
+
+
+class ItemSummary(ApiModel):
+    external_item_id: str
+    title: str
+    url: str | None = None
+    content_hash: str
+    state: ItemState
+    missing_since: str | None = None
     updated_at: str
 
 
 class ItemUpsertResult(ApiModel):
     item: StagedItem
-    outcome: Literal["created", "updated", "unchanged"]
+    outcome: Literal["created", "updated", "unchanged", "restored"]
+
+
+class ItemEnvelope(ApiModel):
+    item: StagedItem
+
+
+class ItemPage(ApiModel):
+    items: list[ItemSummary]
+    next_cursor: str | None = None
+
+
+class BatchRequest(RequestModel):
+    """Items are validated one by one (see the endpoint): one bad item does not sink the batch."""
+
+    items: list[dict] = Field(default_factory=list, max_length=MAX_BATCH_OPERATIONS)
+    deletes: list[str] = Field(default_factory=list, max_length=MAX_BATCH_OPERATIONS)
+
+
+class BatchItemResult(ApiModel):
+    index: int
+    external_item_id: str | None = None
+    operation: Literal["upsert", "delete"]
+    outcome: Literal["created", "updated", "unchanged", "restored", "deleted", "not_found", "invalid"]
+    error: str | None = None
+
+
+class BatchResult(ApiModel):
+    results: list[BatchItemResult]
+    succeeded: int
+    failed: int

@@ -1,33 +1,108 @@
+"""The staging set. Every change is written in one transaction with a change-log record of the
+source's current staging epoch and a check that the epoch is still current, so a run that closes
+an epoch knows that every change of it is already in the log."""
+
+import hashlib
+from typing import Any
+
 from botocore.exceptions import ClientError
 
+from kb.blobs import BlobStore, content_key
 from kb.items.models import StagedItem
+from kb.sources.models import Source
+from kb.sources.repository import source_key
 from kb.storage import Table
 
+# DynamoDB items stop at 400 KB; bigger content lives in S3 under its hash.
+INLINE_CONTENT_LIMIT = 100 * 1024
 
-class StaleItemWrite(Exception):
-    """Another writer changed the item between our read and our write."""
+
+class StagingConflict(Exception):
+    """The source's epoch or status, or the item, changed between our read and our write."""
+
+
+def change_key(source_id: str, epoch: int, external_item_id: str) -> dict[str, str]:
+    return {"pk": f"SOURCE#{source_id}", "sk": f"CHG#{epoch:010d}#{external_item_id}"}
 
 
 class ItemRepository:
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, blobs: BlobStore) -> None:
         self.table = table
+        self.blobs = blobs
 
     def get(self, source_id: str, external_item_id: str) -> StagedItem | None:
         record = self.table.get(f"SOURCE#{source_id}", f"ITEM#{external_item_id}")
         return StagedItem.model_validate(record) if record else None
 
-    def put_if_unchanged(self, item: StagedItem, previous_hash: str | None) -> None:
-        """Write only if the stored item is still the one we read (optimistic concurrency)."""
-        record = {"pk": f"SOURCE#{item.source_id}", "sk": f"ITEM#{item.external_item_id}", **item.to_json_dict()}
+    def get_many(self, source_id: str, external_item_ids: list[str]) -> dict[str, StagedItem]:
+        records = self.table.batch_get([(f"SOURCE#{source_id}", f"ITEM#{i}") for i in external_item_ids])
+        items = (StagedItem.model_validate(r) for r in records)
+        return {item.external_item_id: item for item in items}
+
+    def content_of(self, item: StagedItem) -> str:
+        if item.content_ref is None:
+            return item.content
+        return self.blobs.get_text(item.content_ref)
+
+    def with_content(self, item: StagedItem) -> StagedItem:
+        return item if item.content_ref is None else item.model_copy(update={"content": self.content_of(item)})
+
+    def write(self, source: Source, item: StagedItem, previous_hash: str | None, previous_state: str | None) -> None:
+        """Stage `item` in the source's current epoch, if nothing moved since we read."""
+        record: dict[str, Any] = {
+            "pk": f"SOURCE#{item.source_id}",
+            "sk": f"ITEM#{item.external_item_id}",
+            **item.to_json_dict(),
+            "epoch": source.staging_epoch,
+        }
+        encoded = item.content.encode()
+        if len(encoded) > INLINE_CONTENT_LIMIT:
+            key = content_key(source.tenant_id, source.id, hashlib.sha256(encoded).hexdigest())
+            self.blobs.put_text(key, item.content)
+            record |= {"content": "", "contentRef": key}
+        if previous_hash is None:
+            item_condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+        else:
+            item_condition = {
+                "ConditionExpression": "contentHash = :hash AND #state = :state",
+                "ExpressionAttributeNames": {"#state": "state"},
+                "ExpressionAttributeValues": {":hash": previous_hash, ":state": previous_state},
+            }
+        operations = [
+            {
+                "ConditionCheck": {
+                    "Key": source_key(source.tenant_id, source.id),
+                    "ConditionExpression": "stagingEpoch = :epoch AND #status = :active",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {":epoch": source.staging_epoch, ":active": "active"},
+                }
+            },
+            {"Put": {"Item": record, **item_condition}},
+            {"Put": {"Item": {**change_key(source.id, source.staging_epoch, item.external_item_id)}}},
+        ]
         try:
-            if previous_hash is None:
-                self.table.put(record, condition="attribute_not_exists(pk)")
-            else:
-                self.table.put(record, condition="contentHash = :prev", values={":prev": previous_hash})
+            self.table.transact_items(operations)
         except ClientError as error:
             if self.table.is_condition_failure(error):
-                raise StaleItemWrite() from error
+                raise StagingConflict() from error
             raise
+
+    def page(self, source_id: str, limit: int, cursor: str | None) -> tuple[list[StagedItem], str | None]:
+        records, next_cursor = self.table.query_prefix(f"SOURCE#{source_id}", "ITEM#", limit, cursor)
+        return [StagedItem.model_validate(r) for r in records], next_cursor
 
     def list_all(self, source_id: str) -> list[StagedItem]:
         return [StagedItem.model_validate(r) for r in self.table.query_all(f"SOURCE#{source_id}", "ITEM#")]
+
+    def changed_between(self, source_id: str, after_epoch: int, up_to_epoch: int) -> set[str]:
+        """The externalItemIds changed in epochs (after_epoch, up_to_epoch]."""
+        if up_to_epoch <= after_epoch:
+            return set()
+        records = self.table.query_range(
+            f"SOURCE#{source_id}", f"CHG#{after_epoch + 1:010d}#", f"CHG#{up_to_epoch:010d}#\uffff"
+        )
+        return {r["sk"].split("#", 2)[2] for r in records}
+
+    def changed_after(self, source_id: str, epoch: int) -> bool:
+        records = self.table.query_range(f"SOURCE#{source_id}", f"CHG#{epoch + 1:010d}#", "CHG#\uffff")
+        return bool(records)

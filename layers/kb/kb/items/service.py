@@ -1,32 +1,180 @@
+"""Staging-set operations: upsert, delete, mark missing; one retry loop for all of them."""
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from pydantic import ValidationError
+
+from kb.errors import NotFound, SourceInactive
 from kb.ids import iso_now
-from kb.items.models import ItemUpsertResult, StagedItem, UpsertItemRequest
-from kb.items.repository import ItemRepository, StaleItemWrite
+from kb.items.models import (
+    BatchItemResult,
+    BatchRequest,
+    BatchResult,
+    ItemPage,
+    ItemSummary,
+    ItemUpsertResult,
+    StagedItem,
+    UpsertItemRequest,
+)
+from kb.items.repository import ItemRepository, StagingConflict
 from kb.observability import count
 from kb.sources.models import Source
+from kb.sources.repository import SourceRepository
+from kb.sources.service import require_active
 
-_MAX_WRITE_ATTEMPTS = 5
+_MAX_WRITE_ATTEMPTS = 10
+_BATCH_WORKERS = 8
+# decide(existing) -> (what to write or None, outcome)
+Decision = Callable[[StagedItem | None], tuple[StagedItem | None, str]]
 
 
-def upsert_item(repo: ItemRepository, source: Source, request: UpsertItemRequest) -> ItemUpsertResult:
-    """Upsert by externalItemId into the staging set; an identical payload changes nothing."""
-    new_hash = request.content_hash()
+def stage(
+    items: ItemRepository, sources: SourceRepository, source: Source, external_item_id: str, decide: Decision
+) -> tuple[StagedItem | None, str]:
+    """Read, decide, write in the current epoch; on any conflict, re-read and decide again."""
+    require_active(source)
     for _ in range(_MAX_WRITE_ATTEMPTS):
-        existing = repo.get(source.id, request.external_item_id)
-        if existing is not None and existing.content_hash_value == new_hash:
-            return ItemUpsertResult(item=existing, outcome="unchanged")
+        existing = items.get(source.id, external_item_id)
+        item, outcome = decide(existing)
+        if item is None:
+            return existing, outcome
+        try:
+            items.write(
+                source,
+                item,
+                existing.content_hash_value if existing else None,
+                existing.state if existing else None,
+            )
+        except StagingConflict:
+            fresh = sources.get(source.tenant_id, source.id)
+            if fresh is None or fresh.status != "active":
+                raise SourceInactive(f"Source {source.id} is archived.") from None
+            source = fresh
+            continue
+        count(f"Items{outcome.capitalize()}")
+        return item, outcome
+    raise RuntimeError("the item kept changing under concurrent writers")
+
+
+def upsert_decision(source: Source, request: UpsertItemRequest) -> Decision:
+    new_hash = request.content_hash()
+
+    def decide(existing: StagedItem | None) -> tuple[StagedItem | None, str]:
+        if existing is not None and existing.state == "active" and existing.content_hash_value == new_hash:
+            return None, "unchanged"
         now = iso_now()
+        revived = existing is not None and existing.state != "deleted"
         item = StagedItem(
             **request.model_dump(),
             source_id=source.id,
             content_hash_value=new_hash,
-            created_at=existing.created_at if existing else now,
+            created_at=existing.created_at if existing and revived else now,
             updated_at=now,
         )
+        if existing is None or existing.state == "deleted":
+            return item, "created"
+        if existing.state == "missing" and existing.content_hash_value == new_hash:
+            return item, "restored"
+        return item, "updated"
+
+    return decide
+
+
+def delete_decision(existing: StagedItem | None) -> tuple[StagedItem | None, str]:
+    if existing is None or existing.state == "deleted":
+        return None, "not_found"
+    return existing.model_copy(update={"state": "deleted", "missing_since": None, "updated_at": iso_now()}), "deleted"
+
+
+def missing_decision(existing: StagedItem | None) -> tuple[StagedItem | None, str]:
+    if existing is None or existing.state != "active":
+        return None, "unchanged"
+    now = iso_now()
+    return existing.model_copy(update={"state": "missing", "missing_since": now, "updated_at": now}), "missing"
+
+
+def upsert_item(
+    items: ItemRepository, sources: SourceRepository, source: Source, request: UpsertItemRequest
+) -> ItemUpsertResult:
+    item, outcome = stage(items, sources, source, request.external_item_id, upsert_decision(source, request))
+    assert item is not None
+    return ItemUpsertResult(item=items.with_content(item), outcome=outcome)
+
+
+def delete_item(items: ItemRepository, sources: SourceRepository, source: Source, external_item_id: str) -> None:
+    _, outcome = stage(items, sources, source, external_item_id, delete_decision)
+    if outcome == "not_found":
+        raise NotFound(f"Item {external_item_id} was not found.")
+
+
+def get_item(items: ItemRepository, source: Source, external_item_id: str) -> StagedItem:
+    item = items.get(source.id, external_item_id)
+    if item is None or item.state == "deleted":
+        raise NotFound(f"Item {external_item_id} was not found.")
+    return items.with_content(item)
+
+
+def list_items(items: ItemRepository, source: Source, limit: int, cursor: str | None) -> ItemPage:
+    """Active and missing (tombstoned) items; deleted ones are gone from the caller's view."""
+    page, next_cursor = items.page(source.id, limit, cursor)
+    summaries = [
+        ItemSummary(
+            external_item_id=i.external_item_id,
+            title=i.title,
+            url=i.url,
+            content_hash=i.content_hash_value,
+            state=i.state,
+            missing_since=i.missing_since,
+            updated_at=i.updated_at,
+        )
+        for i in page
+        if i.state != "deleted"
+    ]
+    return ItemPage(items=summaries, next_cursor=next_cursor)
+
+
+def validate_items(raw_items: list[dict]) -> list[UpsertItemRequest | str]:
+    """Each raw item parsed on its own: a request, or the message of its first error."""
+    parsed: list[UpsertItemRequest | str] = []
+    for raw in raw_items:
         try:
-            repo.put_if_unchanged(item, existing.content_hash_value if existing else None)
-        except StaleItemWrite:
-            continue  # a concurrent upsert won; re-read and decide again
-        outcome = "updated" if existing else "created"
-        count(f"Items{outcome.capitalize()}")
-        return ItemUpsertResult(item=item, outcome=outcome)
-    raise RuntimeError("item kept changing under concurrent writers")
+            parsed.append(UpsertItemRequest.model_validate(raw))
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "item"
+            parsed.append(f"{field}: {first['msg']}")
+    return parsed
+
+
+def apply_batch(items: ItemRepository, sources: SourceRepository, source: Source, batch: BatchRequest) -> BatchResult:
+    """Every operation is its own conditional write: one invalid or failing item does not sink the
+    others, and each gets its own result (there is no all-or-nothing batch in the staging set)."""
+    require_active(source)
+    parsed = validate_items(batch.items)
+
+    def run_upsert(index: int) -> BatchItemResult:
+        request = parsed[index]
+        raw_id = batch.items[index].get("externalItemId")
+        if isinstance(request, str):
+            item_id = raw_id if isinstance(raw_id, str) else None
+            return BatchItemResult(
+                index=index, external_item_id=item_id, operation="upsert", outcome="invalid", error=request
+            )
+        _, outcome = stage(items, sources, source, request.external_item_id, upsert_decision(source, request))
+        return BatchItemResult(
+            index=index, external_item_id=request.external_item_id, operation="upsert", outcome=outcome
+        )
+
+    def run_delete(offset: int) -> BatchItemResult:
+        item_id = batch.deletes[offset]
+        _, outcome = stage(items, sources, source, item_id, delete_decision)
+        return BatchItemResult(
+            index=len(batch.items) + offset, external_item_id=item_id, operation="delete", outcome=outcome
+        )
+
+    with ThreadPoolExecutor(_BATCH_WORKERS) as pool:
+        results = list(pool.map(run_upsert, range(len(batch.items))))
+        results += list(pool.map(run_delete, range(len(batch.deletes))))
+    failed = sum(1 for r in results if r.outcome in ("invalid", "not_found"))
+    return BatchResult(results=results, succeeded=len(results) - failed, failed=failed)

@@ -1,29 +1,29 @@
-"""Runs: start one (an execution of the run state machine) and compute its diff (its task)."""
+"""Runs: start one (an execution of the run state machine) and compute its plan (its task)."""
+
+import base64
+from typing import Any
 
 from kb.blobs import BlobStore, manifest_key, plan_key
 from kb.errors import NotFound
 from kb.generations.models import Manifest
 from kb.ids import iso_now, new_id
 from kb.items.repository import ItemRepository
-from kb.runs.diff import diff_states
-from kb.runs.models import Run, RunPlan, RunTask
+from kb.runs.diff import AppliedState, StagedState, diff_changes
+from kb.runs.models import ChangePage, Run, RunPage, RunPlan, RunTask
 from kb.runs.repository import RunRepository
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
+from kb.sources.service import require_active
+from kb.testhooks import TestHooks
 from kb.workflows import start_execution, wait_for_execution
 
 
 def start_run(
-    runs: RunRepository, sfn: object, state_machine_arn: str, source: Source, wait_seconds: float
+    runs: RunRepository, sfn: Any, state_machine_arn: str, source: Source, wait_seconds: float
 ) -> tuple[Run, bool]:
     """Start a run and wait for it, bounded. Returns the run and whether it has finished."""
-    run = Run(
-        id=new_id("run"),
-        source_id=source.id,
-        tenant_id=source.tenant_id,
-        status="running",
-        created_at=iso_now(),
-    )
+    require_active(source)
+    run = Run(id=new_id("run"), source_id=source.id, tenant_id=source.tenant_id, status="running", created_at=iso_now())
     runs.create(run)
     task = RunTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id)
     execution_arn = start_execution(sfn, state_machine_arn, run.id, task.to_json_dict())
@@ -42,21 +42,77 @@ def get_run(runs: RunRepository, source: Source, run_id: str) -> Run:
     return run
 
 
+def list_runs(runs: RunRepository, source: Source, limit: int, cursor: str | None) -> RunPage:
+    page, next_cursor = runs.page(source.id, limit, cursor)
+    return RunPage(runs=page, next_cursor=next_cursor)
+
+
+def list_changes(
+    runs: RunRepository, blobs: BlobStore, source: Source, run_id: str, limit: int, cursor: str | None
+) -> ChangePage:
+    run = get_run(runs, source, run_id)
+    if run.status != "succeeded":
+        return ChangePage(changes=[])
+    plan = RunPlan.model_validate(blobs.get_json(plan_key(source.tenant_id, source.id, run.id)))
+    start = _decode_offset(cursor)
+    page = plan.changes[start : start + limit]
+    end = start + len(page)
+    return ChangePage(changes=page, next_cursor=_encode_offset(end) if end < len(plan.changes) else None)
+
+
+def _encode_offset(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def _decode_offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        return max(0, int(base64.urlsafe_b64decode(cursor.encode()).decode().removeprefix("o:")))
+    except ValueError:
+        return 0
+
+
+def load_manifest(blobs: BlobStore, tenant_id: str, source_id: str, generation_id: str | None) -> Manifest | None:
+    if generation_id is None:
+        return None
+    return Manifest.model_validate(blobs.get_json(manifest_key(tenant_id, source_id, generation_id)))
+
+
 def compute_run(
-    task: RunTask, sources: SourceRepository, items: ItemRepository, runs: RunRepository, blobs: BlobStore
+    task: RunTask,
+    sources: SourceRepository,
+    items: ItemRepository,
+    runs: RunRepository,
+    blobs: BlobStore,
+    hooks: TestHooks,
 ) -> Run:
-    """The run state machine's task: diff the staging set against the published generation."""
+    """The run state machine's task. It closes the source's staging epoch, then reads only the
+    items changed since the base generation's epoch (the change log), not the whole staging set."""
     source = sources.get(task.tenant_id, task.source_id)
     run = runs.get(task.source_id, task.run_id)
     if source is None or run is None:
         raise NotFound(f"Run {task.run_id} of source {task.source_id} was not found.")
-    base_id = source.current_generation_id
-    applied: dict[str, str] = {}
-    if base_id is not None:
-        manifest = Manifest.model_validate(blobs.get_json(manifest_key(task.tenant_id, task.source_id, base_id)))
-        applied = {item_id: entry.content_hash for item_id, entry in manifest.items.items()}
-    staged = {item.external_item_id: item.content_hash_value for item in items.list_all(task.source_id)}
-    changes, counts = diff_states(staged, applied)
-    plan = RunPlan(run_id=run.id, base_generation_id=base_id, changes=changes)
+    closed = sources.close_epoch(source)
+    epoch = closed.staging_epoch - 1
+    base = load_manifest(blobs, task.tenant_id, task.source_id, closed.current_generation_id)
+    base_epoch = base.staging_epoch if base else 0
+    changed_ids = items.changed_between(task.source_id, base_epoch, epoch)
+    staged = {
+        item_id: StagedState(item.state, item.content_hash_value, item.missing_since)
+        for item_id, item in items.get_many(task.source_id, sorted(changed_ids)).items()
+    }
+    applied = {
+        item_id: AppliedState(entry.content_hash, entry.missing_since)
+        for item_id, entry in (base.items if base else {}).items()
+    }
+    changes, counts = diff_changes(staged, applied, hooks.now(), closed.grace_days)
+    plan = RunPlan(
+        run_id=run.id,
+        base_generation_id=closed.current_generation_id,
+        base_epoch=base_epoch,
+        staging_epoch=epoch,
+        changes=changes,
+    )
     blobs.put_json(plan_key(task.tenant_id, task.source_id, run.id), plan.to_json_dict())
-    return runs.complete(run, counts, base_id)
+    return runs.complete(run, counts, closed.current_generation_id, epoch, closed.open_snapshot_id is None)

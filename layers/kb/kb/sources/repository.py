@@ -1,5 +1,18 @@
+import contextlib
+from typing import Any
+
+from botocore.exceptions import ClientError
+
 from kb.sources.models import Source
 from kb.storage import Table
+
+
+class SourceConditionFailed(Exception):
+    """The source was not in the state the write required."""
+
+
+def source_key(tenant_id: str, source_id: str) -> dict[str, str]:
+    return {"pk": f"TENANT#{tenant_id}", "sk": f"SOURCE#{source_id}"}
 
 
 class SourceRepository:
@@ -8,30 +21,118 @@ class SourceRepository:
 
     def create(self, source: Source) -> None:
         self.table.put(
-            {"pk": f"TENANT#{source.tenant_id}", "sk": f"SOURCE#{source.id}", **source.to_json_dict()},
+            {**source_key(source.tenant_id, source.id), **source.to_json_dict(), "stagingEpoch": source.staging_epoch},
             condition="attribute_not_exists(pk)",
         )
 
     def get(self, tenant_id: str, source_id: str) -> Source | None:
-        record = self.table.get(f"TENANT#{tenant_id}", f"SOURCE#{source_id}")
+        key = source_key(tenant_id, source_id)
+        record = self.table.get(key["pk"], key["sk"])
         return Source.model_validate(record) if record else None
 
-    def list(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Source], str | None]:
+    def page(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Source], str | None]:
         records, next_cursor = self.table.query_prefix(f"TENANT#{tenant_id}", "SOURCE#", limit, cursor)
         return [Source.model_validate(r) for r in records], next_cursor
 
-    def publish_operation(self, source: Source, generation_id: str, base_id: str | None) -> dict:
-        """The one conditional write that publishes: the pointer moves only from the run's base."""
-        key = {"pk": {"S": f"TENANT#{source.tenant_id}"}, "sk": {"S": f"SOURCE#{source.id}"}}
-        update: dict = {
-            "TableName": self.table.name,
-            "Key": key,
-            "UpdateExpression": "SET currentGenerationId = :new",
-            "ExpressionAttributeValues": {":new": {"S": generation_id}},
+    def _update(self, source: Source, update: str, condition: str, **expr: Any) -> Source:
+        key = source_key(source.tenant_id, source.id)
+        try:
+            record = self.table.update_returning(key["pk"], key["sk"], update, condition=condition, **expr)
+        except ClientError as error:
+            if self.table.is_condition_failure(error):
+                raise SourceConditionFailed() from error
+            raise
+        return Source.model_validate(record)
+
+    def update_active(self, source: Source, fields: dict[str, Any], now: str) -> Source:
+        sets = ", ".join(f"#{name} = :{name}" for name in fields)
+        return self._update(
+            source,
+            f"SET {sets}, updatedAt = :now",
+            "#status = :active",
+            names={"#status": "status", **{f"#{n}": n for n in fields}},
+            values={":active": "active", ":now": now, **{f":{n}": v for n, v in fields.items()}},
+        )
+
+    def archive(self, source: Source, now: str) -> Source:
+        return self._update(
+            source,
+            "SET #status = :archived, archivedAt = :now, updatedAt = :now",
+            "attribute_exists(pk)",
+            names={"#status": "status"},
+            values={":archived": "archived", ":now": now},
+        )
+
+    def close_epoch(self, source: Source) -> Source:
+        """Start a new staging epoch; writes tagged with an older one can no longer commit."""
+        return self._update(source, "ADD stagingEpoch :one", "attribute_exists(pk)", values={":one": 1})
+
+    def open_snapshot(self, source: Source, snapshot_id: str) -> Source:
+        return self._update(
+            source,
+            "SET openSnapshotId = :snapshot",
+            "#status = :active AND attribute_not_exists(openSnapshotId)",
+            names={"#status": "status"},
+            values={":active": "active", ":snapshot": snapshot_id},
+        )
+
+    def close_snapshot(self, source: Source, snapshot_id: str) -> Source:
+        return self._update(
+            source, "REMOVE openSnapshotId", "openSnapshotId = :snapshot", values={":snapshot": snapshot_id}
+        )
+
+    def acquire_lease(self, source: Source, owner: str, expires_at: str, now: str) -> Source:
+        return self._update(
+            source,
+            "SET applyLease = :lease",
+            "#status = :active AND (attribute_not_exists(applyLease) OR applyLease.expiresAt < :now)",
+            names={"#status": "status"},
+            values={":active": "active", ":lease": {"owner": owner, "expiresAt": expires_at}, ":now": now},
+        )
+
+    def release_lease(self, source: Source, owner: str) -> None:
+        with contextlib.suppress(SourceConditionFailed):  # not ours any more: nothing to release
+            self._update(
+                source,
+                "REMOVE applyLease",
+                "applyLease.#owner = :owner",
+                names={"#owner": "owner"},
+                values={":owner": owner},
+            )
+
+    def publish_operation(self, source: Source, generation_id: str, base_id: str | None, lease_owner: str) -> dict:
+        """The one conditional write that publishes: the pointer moves only from the run's base,
+        and only while this apply still holds the source's lease."""
+        base_condition = (
+            "attribute_not_exists(currentGenerationId)" if base_id is None else "currentGenerationId = :base"
+        )
+        values: dict[str, Any] = {":new": generation_id, ":owner": lease_owner}
+        if base_id is not None:
+            values[":base"] = base_id
+        return {
+            "Update": {
+                "Key": source_key(source.tenant_id, source.id),
+                "UpdateExpression": "SET currentGenerationId = :new REMOVE applyLease",
+                "ConditionExpression": f"{base_condition} AND applyLease.#owner = :owner",
+                "ExpressionAttributeNames": {"#owner": "owner"},
+                "ExpressionAttributeValues": values,
+            }
         }
-        if base_id is None:
-            update["ConditionExpression"] = "attribute_exists(pk) AND attribute_not_exists(currentGenerationId)"
-        else:
-            update["ConditionExpression"] = "currentGenerationId = :base"
-            update["ExpressionAttributeValues"][":base"] = {"S": base_id}
-        return {"Update": update}
+
+    def rollback(self, source: Source, generation_id: str, now: str) -> Source:
+        """Republish a retained generation; refused while an apply holds a live lease."""
+        current_condition = (
+            "attribute_not_exists(currentGenerationId)"
+            if source.current_generation_id is None
+            else "currentGenerationId = :current"
+        )
+        values: dict[str, Any] = {":target": generation_id, ":active": "active", ":now": now}
+        if source.current_generation_id is not None:
+            values[":current"] = source.current_generation_id
+        return self._update(
+            source,
+            "SET currentGenerationId = :target",
+            f"#status = :active AND {current_condition} AND (attribute_not_exists(applyLease) OR applyLease.expiresAt < :now)",
+            names={"#status": "status"},
+            values=values,
+        )

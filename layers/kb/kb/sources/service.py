@@ -1,7 +1,7 @@
-from kb.errors import NotFound
+from kb.errors import NotFound, SourceInactive
 from kb.ids import iso_now, new_id
-from kb.sources.models import CreateSourceRequest, Source, SourcePage
-from kb.sources.repository import SourceRepository
+from kb.sources.models import CreateSourceRequest, Source, SourcePage, UpdateSourceRequest
+from kb.sources.repository import SourceConditionFailed, SourceRepository
 
 
 def create_source(repo: SourceRepository, tenant_id: str, request: CreateSourceRequest) -> Source:
@@ -24,6 +24,27 @@ def get_source(repo: SourceRepository, tenant_id: str, source_id: str) -> Source
     return source
 
 
+def require_active(source: Source) -> Source:
+    if source.status != "active":
+        raise SourceInactive(f"Source {source.id} is archived.")
+    return source
+
+
 def list_sources(repo: SourceRepository, tenant_id: str, limit: int, cursor: str | None) -> SourcePage:
-    sources, next_cursor = repo.list(tenant_id, limit, cursor)
+    sources, next_cursor = repo.page(tenant_id, limit, cursor)
     return SourcePage(sources=sources, next_cursor=next_cursor)
+
+
+def update_source(repo: SourceRepository, source: Source, request: UpdateSourceRequest) -> Source:
+    fields = request.model_dump(by_alias=True, exclude_none=True)
+    try:
+        return repo.update_active(require_active(source), fields, iso_now())
+    except SourceConditionFailed as error:
+        raise SourceInactive(f"Source {source.id} is archived.") from error
+
+
+def archive_source(repo: SourceRepository, source: Source) -> Source:
+    """Archiving keeps everything (it is not a purge): the source stops serving and accepting changes."""
+    if source.status == "archived":
+        return source
+    return repo.archive(source, iso_now())

@@ -1,0 +1,41 @@
+"""POST /api/v1/sources/{sourceId}/snapshots/{snapshotId}/commit: the staging set becomes exactly
+the snapshot; items missing from it go missing (tombstones after the next apply) (write scope)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from fastapi.responses import JSONResponse
+
+from kb.http.app import build_app, make_handler
+from kb.http.deps import ItemsDep, SnapshotsDep, SourcesDep, source_for
+from kb.http.errors import error_responses
+from kb.http.idempotency import IdempotencyDep
+from kb.snapshots.models import SnapshotEnvelope
+from kb.snapshots.service import commit_snapshot as commit
+from kb.sources.models import Source
+
+router = APIRouter()
+
+
+@router.post(
+    "/v1/sources/{sourceId}/snapshots/{snapshotId}/commit",
+    response_model=SnapshotEnvelope,
+    responses=error_responses(mutation=True, s409="source_inactive, snapshot_closed"),
+    tags=["snapshots"],
+)
+def commit_snapshot(
+    snapshot_id: Annotated[str, Path(alias="snapshotId")],
+    source: Annotated[Source, Depends(source_for("write"))],
+    snapshots: SnapshotsDep,
+    sources: SourcesDep,
+    items: ItemsDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        source.tenant_id,
+        lambda: (200, SnapshotEnvelope(snapshot=commit(snapshots, sources, items, source, snapshot_id))),
+    )
+
+
+app = build_app(router)
+handler = make_handler(app)

@@ -1,0 +1,32 @@
+"""GET /api/v1/sources/{sourceId}/items/{externalItemId}: one staged item (read scope)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from kb.http.app import build_app, make_handler
+from kb.http.deps import ItemsDep, source_for
+from kb.http.errors import ERROR_RESPONSES
+from kb.items.models import ItemEnvelope
+from kb.items.service import get_item as find_item
+from kb.sources.models import Source
+
+router = APIRouter()
+
+
+@router.get(
+    "/v1/sources/{sourceId}/items/{externalItemId}",
+    response_model=ItemEnvelope,
+    responses=ERROR_RESPONSES,
+    tags=["items"],
+)
+def get_item(
+    external_item_id: Annotated[str, Path(alias="externalItemId")],
+    source: Annotated[Source, Depends(source_for("read"))],
+    items: ItemsDep,
+) -> ItemEnvelope:
+    return ItemEnvelope(item=find_item(items, source, external_item_id))
+
+
+app = build_app(router)
+handler = make_handler(app)

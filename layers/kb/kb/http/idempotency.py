@@ -1,0 +1,96 @@
+"""Idempotency-Key on mutating endpoints, with Powertools' idempotency utility (DynamoDB
+persistence). The key is scoped to the tenant and the function; the payload it guards is the
+method, path and body, so reusing a key for something else is idempotency_conflict."""
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any, cast
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from kb.aws import AwsClients
+from kb.errors import IdempotencyConflict, IdempotencyInProgress, ValidationFailed
+from kb.http.deps import ClientsDep, SettingsDep
+from kb.settings import Settings
+
+RETENTION_SECONDS = 24 * 3600
+REPLAY_HEADER = "Idempotent-Replayed"
+Operation = Callable[[], tuple[int, BaseModel]]
+
+
+class Idempotency:
+    def __init__(self, request: Request, body: bytes, settings: Settings, clients: AwsClients) -> None:
+        self.key = request.headers.get("idempotency-key")
+        if self.key is not None and not 1 <= len(self.key) <= 255:
+            raise ValidationFailed("Idempotency-Key: must be 1 to 255 characters")
+        self.payload = {"method": request.method, "path": request.url.path, "body": _normalized(body)}
+        self.context = request.scope.get("aws.context")
+        self.settings = settings
+        self.clients = clients
+
+    def run(self, tenant_id: str, operation: Operation) -> JSONResponse:
+        """Run `operation` once per (tenant, key); replay its status and body afterwards. Failed
+        operations are not stored: retrying with the same key runs them again."""
+        if self.key is None:
+            status, model = operation()
+            return JSONResponse(model.model_dump(mode="json", by_alias=True), status_code=status)
+        replayed = False
+
+        def mark_replay(response: Any, _record: Any) -> Any:
+            nonlocal replayed
+            replayed = True
+            return response
+
+        config = IdempotencyConfig(
+            event_key_jmespath="[tenant, key]",
+            payload_validation_jmespath="payload",
+            expires_after_seconds=RETENTION_SECONDS,
+            hash_function="sha256",
+            response_hook=cast(Any, mark_replay),
+        )
+        if self.context is not None:
+            config.register_lambda_context(self.context)
+        persistence = DynamoDBPersistenceLayer(
+            table_name=self.settings.idempotency_table_name, boto3_client=self.clients.dynamodb
+        )
+
+        @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)
+        def execute(request: dict[str, Any]) -> dict[str, Any]:
+            status, model = operation()
+            return {"status": status, "body": model.model_dump(mode="json", by_alias=True)}
+
+        try:
+            result = execute(request={"tenant": tenant_id, "key": self.key, "payload": self.payload})
+        except IdempotencyValidationError as error:
+            raise IdempotencyConflict("This Idempotency-Key was used with a different request.") from error
+        except IdempotencyAlreadyInProgressError as error:
+            raise IdempotencyInProgress("A request with this Idempotency-Key is still running.") from error
+        response = JSONResponse(result["body"], status_code=result["status"])
+        if replayed:
+            response.headers[REPLAY_HEADER] = "true"
+        return response
+
+
+def _normalized(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return body.decode(errors="replace")
+
+
+async def idempotency(request: Request, settings: SettingsDep, clients: ClientsDep) -> Idempotency:
+    return Idempotency(request, await request.body(), settings, clients)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(idempotency)]

@@ -1,0 +1,129 @@
+"""Snapshots: the caller sends the whole desired state in pages, then commits (the staging set
+becomes exactly the snapshot; everything else goes missing) or aborts. While one is open, runs
+have incomplete discovery and cannot be applied."""
+
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
+
+from kb.errors import NotFound, SnapshotClosed, SnapshotInProgress
+from kb.ids import iso_now, new_id
+from kb.items.models import BatchItemResult
+from kb.items.repository import ItemRepository
+from kb.items.service import missing_decision, stage, upsert_decision, validate_items
+from kb.snapshots.models import Snapshot, SnapshotCounts, SnapshotPageRequest, SnapshotPageResult
+from kb.snapshots.repository import SnapshotRepository, SnapshotStateConflict
+from kb.sources.models import Source
+from kb.sources.repository import SourceConditionFailed, SourceRepository
+from kb.sources.service import require_active
+
+_WORKERS = 8
+
+
+def begin_snapshot(snapshots: SnapshotRepository, sources: SourceRepository, source: Source) -> Snapshot:
+    require_active(source)
+    snapshot = Snapshot(
+        id=new_id("snap"), source_id=source.id, tenant_id=source.tenant_id, status="open", created_at=iso_now()
+    )
+    snapshots.create(snapshot)
+    try:
+        sources.open_snapshot(source, snapshot.id)
+    except SourceConditionFailed as error:
+        snapshots.transition(
+            snapshot, ("open",), snapshot.model_copy(update={"status": "aborted", "closed_at": iso_now()})
+        )
+        require_active(sources.get(source.tenant_id, source.id) or source)
+        raise SnapshotInProgress(
+            f"Source {source.id} already has an open snapshot; commit or abort it first."
+        ) from error
+    return snapshot
+
+
+def get_snapshot(snapshots: SnapshotRepository, source: Source, snapshot_id: str) -> Snapshot:
+    snapshot = snapshots.get(source.id, snapshot_id)
+    if snapshot is None or snapshot.tenant_id != source.tenant_id:
+        raise NotFound(f"Snapshot {snapshot_id} was not found.")
+    return snapshot
+
+
+def add_page(
+    snapshots: SnapshotRepository, source: Source, snapshot_id: str, page: SnapshotPageRequest
+) -> SnapshotPageResult:
+    require_active(source)
+    snapshot = get_snapshot(snapshots, source, snapshot_id)
+    if snapshot.status != "open":
+        raise SnapshotClosed(f"Snapshot {snapshot_id} is {snapshot.status}.")
+    parsed = validate_items(page.items)
+
+    def add(index: int) -> BatchItemResult:
+        request = parsed[index]
+        if isinstance(request, str):
+            return BatchItemResult(index=index, operation="upsert", outcome="invalid", error=request)
+        try:
+            snapshots.add_item(snapshot, request)
+        except SnapshotStateConflict:
+            return BatchItemResult(
+                index=index,
+                external_item_id=request.external_item_id,
+                operation="upsert",
+                outcome="invalid",
+                error="the snapshot was closed while this page was being added",
+            )
+        return BatchItemResult(
+            index=index, external_item_id=request.external_item_id, operation="upsert", outcome="created"
+        )
+
+    with ThreadPoolExecutor(_WORKERS) as pool:
+        results = list(pool.map(add, range(len(parsed))))
+    failed = sum(1 for r in results if r.outcome == "invalid")
+    return SnapshotPageResult(results=results, accepted=len(results) - failed, failed=failed)
+
+
+def commit_snapshot(
+    snapshots: SnapshotRepository, sources: SourceRepository, items: ItemRepository, source: Source, snapshot_id: str
+) -> Snapshot:
+    """Idempotent: a commit interrupted half-way (status committing) can simply be committed again."""
+    require_active(source)
+    snapshot = get_snapshot(snapshots, source, snapshot_id)
+    if snapshot.status == "committed":
+        return snapshot
+    committing = snapshot.model_copy(update={"status": "committing"})
+    try:
+        snapshots.transition(snapshot, ("open", "committing"), committing)
+    except SnapshotStateConflict as error:
+        raise SnapshotClosed(f"Snapshot {snapshot_id} is {snapshot.status}.") from error
+    wanted = snapshots.items(snapshot.id)
+    with ThreadPoolExecutor(_WORKERS) as pool:
+        outcomes = list(
+            pool.map(lambda r: stage(items, sources, source, r.external_item_id, upsert_decision(source, r))[1], wanted)
+        )
+        wanted_ids = {r.external_item_id for r in wanted}
+        leaving = [
+            i.external_item_id
+            for i in items.list_all(source.id)
+            if i.state == "active" and i.external_item_id not in wanted_ids
+        ]
+        outcomes += list(pool.map(lambda item_id: stage(items, sources, source, item_id, missing_decision)[1], leaving))
+    counts = SnapshotCounts(**{name: outcomes.count(name) for name in SnapshotCounts.model_fields})
+    committed = committing.model_copy(update={"status": "committed", "closed_at": iso_now(), "counts": counts})
+    snapshots.transition(committing, ("committing",), committed)
+    with contextlib.suppress(SourceConditionFailed):  # already closed by an earlier, interrupted commit
+        sources.close_snapshot(source, snapshot.id)
+    snapshots.delete_items(snapshot.id)
+    return committed
+
+
+def abort_snapshot(
+    snapshots: SnapshotRepository, sources: SourceRepository, source: Source, snapshot_id: str
+) -> Snapshot:
+    snapshot = get_snapshot(snapshots, source, snapshot_id)
+    if snapshot.status == "aborted":
+        return snapshot
+    aborted = snapshot.model_copy(update={"status": "aborted", "closed_at": iso_now()})
+    try:
+        snapshots.transition(snapshot, ("open",), aborted)
+    except SnapshotStateConflict as error:
+        raise SnapshotClosed(f"Snapshot {snapshot_id} is {snapshot.status}; it cannot be aborted.") from error
+    with contextlib.suppress(SourceConditionFailed):
+        sources.close_snapshot(source, snapshot.id)
+    snapshots.delete_items(snapshot.id)
+    return aborted
