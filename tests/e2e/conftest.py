@@ -13,6 +13,11 @@ from typing import Any
 import pytest
 import requests
 
+from kb.keys.repository import KeyRepository
+from kb.keys.service import bootstrap_tenant
+from kb.storage import Table
+from kb.testhooks import TestHooks
+from local.deploy import client
 from tests.helpers import ROOT
 
 STARTUP_SECONDS = 120
@@ -41,10 +46,21 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     log = (state_dir / "stack.log").open("w")
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir),
+            sys.executable,
+            "-m",
+            "local",
+            "--port",
+            "0",
+            "--state-dir",
+            str(state_dir),
             # Test hooks: per-source clock offsets and injected faults. A high default rate limit keeps
             # the suite's own traffic from tripping it; the rate-limit tests set small limits per key.
-            "--parameter", "EnableTestHooks=true", "--parameter", "RateLimitPerMinute=100000",
+            "--parameter",
+            "EnableTestHooks=true",
+            "--parameter",
+            "RateLimitPerMinute=100000",
+            "--parameter",
+            "GenerationRetention=3",
         ],
         cwd=ROOT,
         stdout=log,
@@ -89,3 +105,44 @@ def source_id(api: Api, writer_key: str) -> str:
     assert reply.status_code == 201, reply.text
     identifier: str = reply.json()["source"]["id"]
     return identifier
+
+
+@pytest.fixture(scope="session")
+def table(api: Api) -> Table:
+    return Table(client("dynamodb", api.info["moto_endpoint"]), api.info["table_name"])
+
+
+@pytest.fixture
+def other_tenant_admin(table: Table) -> str:
+    """The admin key of a second tenant, bootstrapped straight in the table."""
+    return bootstrap_tenant(KeyRepository(table), "other tenant").secret
+
+
+def set_hooks(table: Table, source_id: str, **hooks: Any) -> None:
+    """Per-source test hooks (the stack runs with EnableTestHooks=true): clock offset, faults."""
+    record = TestHooks(**hooks).to_json_dict()
+    table.put({"pk": f"SOURCE#{source_id}", "sk": "TESTHOOKS", **record})
+
+
+def push(api: Api, key: str, source_id: str, item_id: str, content: str, **fields: Any) -> requests.Response:
+    body = {"externalItemId": item_id, "content": content, **fields}
+    return api.call("POST", f"/v1/sources/{source_id}/items", key, body)
+
+
+def run(api: Api, key: str, source_id: str) -> dict[str, Any]:
+    reply = api.call("POST", f"/v1/sources/{source_id}/runs", key)
+    assert reply.status_code == 201, reply.text
+    result: dict[str, Any] = reply.json()["run"]
+    return result
+
+
+def apply(api: Api, key: str, source_id: str, run_id: str) -> requests.Response:
+    return api.call("POST", f"/v1/sources/{source_id}/runs/{run_id}/apply", key)
+
+
+def run_and_apply(api: Api, key: str, source_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    planned = run(api, key, source_id)
+    applied = apply(api, key, source_id, planned["id"])
+    assert applied.status_code == 200, applied.text
+    result: dict[str, Any] = applied.json()
+    return planned, result

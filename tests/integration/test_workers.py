@@ -11,7 +11,10 @@ def test_a_busy_function_gets_a_second_worker_instead_of_a_queue(stack):
     admin = stack.info.admin_key
     payload, _ = stack.invoke("CreateSourceFunction", sample_event("create_source", ADMIN_KEY=admin))
     source_id = json.loads(payload["body"])["source"]["id"]
-    stack.invoke("UpsertItemFunction", sample_event("upsert_item", ADMIN_KEY=admin, SOURCE_ID=source_id))
+    stack.invoke(
+        "UpsertItemFunction",
+        sample_event("upsert_item", ADMIN_KEY=admin, SOURCE_ID=source_id, IDEMPOTENCY_KEY="workers"),
+    )
     event = sample_event("start_run", ADMIN_KEY=admin, SOURCE_ID=source_id)
     name = stack.info.function_names["StartRunFunction"]
     # When three runs start at once

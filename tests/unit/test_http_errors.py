@@ -6,10 +6,10 @@ import pytest
 
 from kb.aws import AwsClients, get_clients
 from kb.http import deps
-from kb.ratelimit import RateLimitWindow
-from kb.settings import Settings, get_settings
 from kb.keys.models import CreateKeyRequest
 from kb.keys.service import issue_key
+from kb.ratelimit import RateLimitWindow
+from kb.settings import Settings, get_settings
 from scripts.generate_openapi import function_modules
 from tests.helpers import body_of, lambda_context, sample_event
 from tests.unit.test_keys import InMemoryKeys
@@ -32,7 +32,9 @@ def create_source_function():
     writer = issue_key(keys, "ten_1", CreateKeyRequest(name="ci", scope="write"))  # type: ignore[arg-type]
     module.app.dependency_overrides[deps.key_repository] = lambda: keys
     module.app.dependency_overrides[deps.rate_limiter] = UnlimitedLimiter
-    module.app.dependency_overrides[get_settings] = lambda: Settings.model_validate({"TABLE_NAME": "t", "BUCKET_NAME": "b"})
+    module.app.dependency_overrides[get_settings] = lambda: Settings.model_validate(
+        {"TABLE_NAME": "t", "BUCKET_NAME": "b"}
+    )
     module.app.dependency_overrides[get_clients] = lambda: AwsClients(dynamodb=None, s3=None, sfn=None)
     module.app.dependency_overrides[deps.source_repository] = BrokenSources
     yield module, writer.secret

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pydantic import ValidationError
 
-from kb.errors import NotFound, SourceInactive
+from kb.errors import NotFound
 from kb.ids import iso_now
 from kb.items.models import (
     BatchItemResult,
@@ -32,7 +32,8 @@ Decision = Callable[[StagedItem | None], tuple[StagedItem | None, str]]
 def stage(
     items: ItemRepository, sources: SourceRepository, source: Source, external_item_id: str, decide: Decision
 ) -> tuple[StagedItem | None, str]:
-    """Read, decide, write in the current epoch; on any conflict, re-read and decide again."""
+    """Read, decide, write (optimistically: if the item moved, read and decide again), then make
+    sure the change is logged in an epoch no run has closed yet."""
     require_active(source)
     for _ in range(_MAX_WRITE_ATTEMPTS):
         existing = items.get(source.id, external_item_id)
@@ -47,14 +48,23 @@ def stage(
                 existing.state if existing else None,
             )
         except StagingConflict:
-            fresh = sources.get(source.tenant_id, source.id)
-            if fresh is None or fresh.status != "active":
-                raise SourceInactive(f"Source {source.id} is archived.") from None
-            source = fresh
             continue
+        _log_in_open_epoch(items, sources, source, external_item_id)
         count(f"Items{outcome.capitalize()}")
         return item, outcome
     raise RuntimeError("the item kept changing under concurrent writers")
+
+
+def _log_in_open_epoch(items: ItemRepository, sources: SourceRepository, source: Source, external_item_id: str) -> None:
+    """If a run closed the epoch we logged in before our log landed, it may have missed it: log
+    again in the current epoch, until the epoch we logged in is still open after the write."""
+    logged = source.staging_epoch
+    while True:
+        fresh = sources.get(source.tenant_id, source.id)
+        if fresh is None or fresh.staging_epoch == logged:
+            return
+        logged = fresh.staging_epoch
+        items.log_change(source.id, logged, external_item_id)
 
 
 def upsert_decision(source: Source, request: UpsertItemRequest) -> Decision:

@@ -40,33 +40,7 @@ class SnapshotRepository:
             raise
 
     def add_item(self, snapshot: Snapshot, item: UpsertItemRequest) -> None:
-        """Only while the snapshot is open: a page racing a commit either lands before it or fails."""
-        try:
-            self.table.transact_items(
-                [
-                    {
-                        "ConditionCheck": {
-                            "Key": snapshot_key(snapshot.source_id, snapshot.id),
-                            "ConditionExpression": "#status = :open",
-                            "ExpressionAttributeNames": {"#status": "status"},
-                            "ExpressionAttributeValues": {":open": "open"},
-                        }
-                    },
-                    {
-                        "Put": {
-                            "Item": {
-                                "pk": f"SNAP#{snapshot.id}",
-                                "sk": f"ITEM#{item.external_item_id}",
-                                **item.to_json_dict(),
-                            }
-                        }
-                    },
-                ]
-            )
-        except ClientError as error:
-            if self.table.is_condition_failure(error):
-                raise SnapshotStateConflict() from error
-            raise
+        self.table.put({"pk": f"SNAP#{snapshot.id}", "sk": f"ITEM#{item.external_item_id}", **item.to_json_dict()})
 
     def items(self, snapshot_id: str) -> list[UpsertItemRequest]:
         records = self.table.query_all(f"SNAP#{snapshot_id}", "ITEM#")

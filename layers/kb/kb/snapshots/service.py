@@ -58,22 +58,19 @@ def add_page(
         request = parsed[index]
         if isinstance(request, str):
             return BatchItemResult(index=index, operation="upsert", outcome="invalid", error=request)
-        try:
-            snapshots.add_item(snapshot, request)
-        except SnapshotStateConflict:
-            return BatchItemResult(
-                index=index,
-                external_item_id=request.external_item_id,
-                operation="upsert",
-                outcome="invalid",
-                error="the snapshot was closed while this page was being added",
-            )
+        snapshots.add_item(snapshot, request)
         return BatchItemResult(
             index=index, external_item_id=request.external_item_id, operation="upsert", outcome="created"
         )
 
     with ThreadPoolExecutor(_WORKERS) as pool:
         results = list(pool.map(add, range(len(parsed))))
+    # A commit or abort that raced this page may or may not include it: say so, don't guess.
+    after = get_snapshot(snapshots, source, snapshot_id)
+    if after.status != "open":
+        raise SnapshotClosed(
+            f"Snapshot {snapshot_id} was {after.status} while this page was added; it may be partly included."
+        )
     failed = sum(1 for r in results if r.outcome == "invalid")
     return SnapshotPageResult(results=results, accepted=len(results) - failed, failed=failed)
 

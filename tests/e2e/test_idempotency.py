@@ -1,0 +1,55 @@
+"""Idempotency-Key over HTTP: replay, conflict, in progress, per tenant."""
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.e2e.conftest import push, run, set_hooks
+
+
+def test_the_same_key_and_payload_replays_the_first_status_and_body(api, writer_key):
+    key = str(uuid.uuid4())
+    first = api.call("POST", "/v1/sources", writer_key, {"name": "Once"}, headers={"Idempotency-Key": key})
+    again = api.call("POST", "/v1/sources", writer_key, {"name": "Once"}, headers={"Idempotency-Key": key})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.headers["Idempotent-Replayed"] == "true"
+    names = [s["id"] for s in api.call("GET", "/v1/sources?limit=100", writer_key).json()["sources"]]
+    assert names.count(first.json()["source"]["id"]) == 1
+
+
+def test_the_same_key_with_another_payload_is_idempotency_conflict(api, writer_key):
+    key = str(uuid.uuid4())
+    api.call("POST", "/v1/sources", writer_key, {"name": "One"}, headers={"Idempotency-Key": key})
+    other = api.call("POST", "/v1/sources", writer_key, {"name": "Two"}, headers={"Idempotency-Key": key})
+    assert (other.status_code, other.json()["code"]) == (409, "idempotency_conflict")
+
+
+def test_a_key_still_running_is_idempotency_in_progress(api, writer_key, source_id, table):
+    # Given an apply that takes a few seconds (its build is slowed by a test hook)
+    push(api, writer_key, source_id, "a", "One.")
+    planned = run(api, writer_key, source_id)
+    set_hooks(table, source_id, build_delay_seconds=2)
+    key = str(uuid.uuid4())
+    # When the same apply is sent twice at once
+    path = f"/v1/sources/{source_id}/runs/{planned['id']}/apply"
+    with ThreadPoolExecutor(2) as pool:
+        replies = list(
+            pool.map(lambda _: api.call("POST", path, writer_key, headers={"Idempotency-Key": key}), range(2))
+        )
+    # Then one applies and the other is told it is in progress
+    assert sorted(r.status_code for r in replies) == [200, 409], [r.text for r in replies]
+    assert next(r for r in replies if r.status_code == 409).json()["code"] == "idempotency_in_progress"
+    # And afterwards the same key replays the publish
+    again = api.call("POST", path, writer_key, headers={"Idempotency-Key": key})
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["generationId"] == next(r for r in replies if r.status_code == 200).json()["generationId"]
+
+
+def test_keys_are_per_tenant(api, writer_key, other_tenant_admin):
+    key = str(uuid.uuid4())
+    mine = api.call("POST", "/v1/sources", writer_key, {"name": "Same"}, headers={"Idempotency-Key": key})
+    theirs = api.call("POST", "/v1/sources", other_tenant_admin, {"name": "Same"}, headers={"Idempotency-Key": key})
+    assert (mine.status_code, theirs.status_code) == (201, 201)
+    assert "Idempotent-Replayed" not in theirs.headers
+    assert mine.json()["source"]["id"] != theirs.json()["source"]["id"]

@@ -1,0 +1,48 @@
+"""A key of one tenant can neither read nor change anything of another: every operation in
+openapi.yaml, driven with the other tenant's admin key against this tenant's resources."""
+
+import yaml
+
+from tests.e2e.conftest import push, run_and_apply
+from tests.helpers import ROOT
+
+# Operations that create in, or list, the caller's own tenant: checked by what they return.
+_OWN_TENANT_OPERATIONS = {("post", "/v1/sources"), ("post", "/v1/admin/keys"), ("get", "/health")}
+
+
+def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_id, other_tenant_admin):
+    # Given tenant A's source with an item, a run, a generation, a snapshot and a key
+    push(api, writer_key, source_id, "faq-1", "Refunds take 14 days.")
+    planned, applied = run_and_apply(api, writer_key, source_id)
+    snapshot_id = api.call("POST", f"/v1/sources/{source_id}/snapshots", writer_key).json()["snapshot"]["id"]
+    key_id = api.call("POST", "/v1/admin/keys", api.admin_key, {"name": "a"}).json()["key"]["id"]
+    ids = {
+        "sourceId": source_id,
+        "runId": planned["id"],
+        "generationId": applied["generationId"],
+        "snapshotId": snapshot_id,
+        "keyId": key_id,
+        "externalItemId": "faq-1",
+    }
+    before = api.call("GET", f"/v1/sources/{source_id}", writer_key).json()
+    # When tenant B's admin key calls every operation on them
+    contract = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    checked = 0
+    for path, operations in contract["paths"].items():
+        for method in operations:
+            if (method, path) in _OWN_TENANT_OPERATIONS:
+                continue
+            url = path.format(**ids)
+            body: dict[str, str] | None = {} if method in ("post", "patch") else None
+            reply = api.call(method.upper(), url, other_tenant_admin, body)
+            if "{" in path:
+                # Then every operation on A's resources is 404 not_found
+                assert (reply.status_code, reply.json()["code"]) == (404, "not_found"), (method, path, reply.text)
+            else:
+                # And every listing shows none of A's resources
+                assert reply.status_code == 200, (method, path)
+                assert not any(value in reply.text for value in ids.values() if value != "faq-1"), (method, path)
+            checked += 1
+    assert checked >= 25
+    # And nothing of A changed
+    assert api.call("GET", f"/v1/sources/{source_id}", writer_key).json() == before
