@@ -25,7 +25,7 @@ router = APIRouter()
         202: {"model": ApplyResult, "description": "Still building: poll the generation"},
         **error_responses(
             mutation=True,
-            s409="source_inactive, not_apply_eligible, stale_plan, stale_base, apply_in_progress, lease_lost",
+            s409="source_inactive, not_apply_eligible, apply_conflict, stale_plan, stale_base, apply_in_progress, lease_lost",
             s502="build_failed",
         ),
     },

@@ -19,11 +19,26 @@ def test_a_staging_change_after_the_run_is_stale_plan(api, writer_key, source_id
     assert (reply.status_code, reply.json()["code"]) == (409, "stale_plan")
 
 
-def test_applying_the_same_run_twice_is_stale_base(api, writer_key, source_id):
+def test_applying_a_run_again_is_apply_conflict(api, writer_key, source_id):
     push(api, writer_key, source_id, "a", "One.")
-    planned, _ = run_and_apply(api, writer_key, source_id)
+    planned, applied = run_and_apply(api, writer_key, source_id)
     again = apply(api, writer_key, source_id, planned["id"])
-    assert (again.status_code, again.json()["code"]) == (409, "stale_base")
+    assert (again.status_code, again.json()["code"]) == (409, "apply_conflict")
+    assert applied["generationId"] in again.json()["error"]
+    assert (
+        api.call("GET", f"/v1/sources/{source_id}/runs/{planned['id']}", writer_key).json()["run"][
+            "appliedGenerationId"
+        ]
+        == applied["generationId"]
+    )
+
+
+def test_a_run_planned_before_another_publish_is_stale_base(api, writer_key, source_id):
+    push(api, writer_key, source_id, "a", "One.")
+    older, newer = run(api, writer_key, source_id), run(api, writer_key, source_id)
+    assert apply(api, writer_key, source_id, newer["id"]).status_code == 200
+    reply = apply(api, writer_key, source_id, older["id"])
+    assert (reply.status_code, reply.json()["code"]) == (409, "stale_base")
 
 
 def test_a_second_apply_while_one_holds_the_lease_is_apply_in_progress(api, writer_key, source_id, table):

@@ -30,6 +30,14 @@ class GenerationRepository:
         operations = [
             {"Put": {"Item": record, "ConditionExpression": "attribute_not_exists(pk)"}},
             sources.publish_operation(source, generation.id, generation.base_generation_id, lease_owner=generation.id),
+            {
+                "Update": {
+                    "Key": {"pk": f"SOURCE#{source.id}", "sk": f"RUN#{generation.run_id}"},
+                    "UpdateExpression": "SET appliedGenerationId = :generation",
+                    "ConditionExpression": "attribute_not_exists(appliedGenerationId)",
+                    "ExpressionAttributeValues": {":generation": generation.id},
+                }
+            },
         ]
         try:
             self.table.transact_items(operations)

@@ -6,7 +6,16 @@ from datetime import timedelta
 from typing import Any
 
 from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, source_prefix
-from kb.errors import ApplyInProgress, BuildFailed, LeaseLost, NotApplyEligible, NotFound, StaleBase, StalePlan
+from kb.errors import (
+    ApplyConflict,
+    ApplyInProgress,
+    BuildFailed,
+    LeaseLost,
+    NotApplyEligible,
+    NotFound,
+    StaleBase,
+    StalePlan,
+)
 from kb.generations.chunking import chunk_id, chunk_text
 from kb.generations.models import (
     ApplyResult,
@@ -59,6 +68,8 @@ def apply_run(
 ) -> ApplyResult:
     run = get_run(runs, source, run_id)
     require_active(source)
+    if run.applied_generation_id is not None:
+        raise ApplyConflict(f"Run {run_id} was already applied as {run.applied_generation_id}; start a new run.")
     if run.status != "succeeded" or not run.discovery_complete or run.staging_epoch is None:
         raise NotApplyEligible(f"Run {run_id} is {run.status} with incomplete discovery; it cannot be applied.")
     if source.current_generation_id != run.base_generation_id:

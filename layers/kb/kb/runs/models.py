@@ -28,6 +28,7 @@ class Run(RecordModel):
     created_at: str
     completed_at: str | None = None
     error: str | None = None
+    applied_generation_id: str | None = None
     # The staging epoch this run closed: it saw every change up to and including it.
     staging_epoch: int | None = Field(default=None, exclude=True)
 
