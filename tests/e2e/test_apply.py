@@ -7,6 +7,17 @@ from typing import Any
 from tests.e2e.conftest import apply, push, run, run_and_apply, set_hooks
 
 
+def wait_for_lease(api, table, source_id, timeout=20.0):
+    """Until an apply holds the source's lease: the next step's timing is relative to it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        source = table.get(f"TENANT#{api.info['tenant_id']}", f"SOURCE#{source_id}")
+        if source and source.get("applyLease"):
+            return source["applyLease"]
+        time.sleep(0.05)
+    raise AssertionError("no apply took the lease")
+
+
 def current_generation(api, key, source_id):
     return api.call("GET", f"/v1/sources/{source_id}", key).json()["source"]["currentGenerationId"]
 
@@ -58,7 +69,7 @@ def test_a_second_apply_while_one_holds_the_lease_is_apply_in_progress(api, writ
 
 
 def test_an_apply_whose_lease_expires_under_it_loses_with_lease_lost(api, writer_key, source_id, table):
-    # Given two runs on the same base and a 1-second lease under a 3-second build
+    # Given two runs on the same base and a 1-second lease under a 4-second build
     push(api, writer_key, source_id, "a", "One.")
     first_run, second_run = run(api, writer_key, source_id), run(api, writer_key, source_id)
     set_hooks(table, source_id, build_delay_seconds=3, apply_lease_seconds=1)

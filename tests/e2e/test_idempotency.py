@@ -29,7 +29,7 @@ def test_a_key_still_running_is_idempotency_in_progress(api, writer_key, source_
     # Given an apply that takes a few seconds (its build is slowed by a test hook)
     push(api, writer_key, source_id, "a", "One.")
     planned = run(api, writer_key, source_id)
-    set_hooks(table, source_id, build_delay_seconds=2)
+    set_hooks(table, source_id, build_delay_seconds=4)
     key = str(uuid.uuid4())
     # When the same apply is sent twice at once
     path = f"/v1/sources/{source_id}/runs/{planned['id']}/apply"
