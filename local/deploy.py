@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from local.cfn import Resolver
 from local.template import FunctionSpec, Template
@@ -26,6 +27,17 @@ _ASSUME_LAMBDA = {
 }
 
 
+_QUEUE_ATTRIBUTES = {"VisibilityTimeout", "DelaySeconds", "MessageRetentionPeriod"}
+
+
+@dataclass(frozen=True)
+class QueueSource:
+    function_name: str
+    queue_url: str
+    queue_arn: str
+    batch_size: int
+
+
 @dataclass
 class Deployment:
     endpoint: str
@@ -33,18 +45,20 @@ class Deployment:
     resolver: Resolver
     function_names: dict[str, str] = field(default_factory=dict)  # logical id -> physical name
     functions_by_name: dict[str, FunctionSpec] = field(default_factory=dict)
+    queue_sources: list[QueueSource] = field(default_factory=list)
 
     def physical(self, logical_id: str) -> str:
         return self.resolver.refs[logical_id]
 
 
-def client(service: str, endpoint: str) -> Any:
+def client(service: str, endpoint: str, config: Config | None = None) -> Any:
     return boto3.client(
         service,
         endpoint_url=endpoint,
         region_name=REGION,
         aws_access_key_id="local",
         aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
+        config=config,
     )
 
 
@@ -72,7 +86,7 @@ def _names(template: Template, stack: str) -> Resolver:
             refs[logical_id] = name.lower()
             attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name.lower()}"
         elif kind == "AWS::SQS::Queue":
-            refs[logical_id] = f"http://sqs.{REGION}.localhost/{ACCOUNT}/{name}"
+            refs[logical_id] = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}"
             attributes[(logical_id, "Arn")] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
             attributes[(logical_id, "QueueName")] = name
         elif kind == "AWS::Serverless::StateMachine":
@@ -122,11 +136,18 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
         )
         deployment.function_names[logical_id] = name
         deployment.functions_by_name[name] = spec
+        # SQS event sources are polled by local.sqs_poller (moto's own mapping fires once per
+        # SendMessage, ignores delays and ReportBatchItemFailures), so none is created here.
         for queue_event in spec.queue_events:
-            lambda_client.create_event_source_mapping(
-                EventSourceArn=resolver.resolve(queue_event["Queue"]),
-                FunctionName=name,
-                BatchSize=int(queue_event.get("BatchSize", 10)),
+            queue_arn = resolver.resolve(queue_event["Queue"])
+            queue_name = queue_arn.rsplit(":", 1)[-1]
+            deployment.queue_sources.append(
+                QueueSource(
+                    function_name=name,
+                    queue_url=f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{queue_name}",
+                    queue_arn=queue_arn,
+                    batch_size=int(queue_event.get("BatchSize", 10)),
+                )
             )
     sfn = client("stepfunctions", endpoint)
     for logical_id, machine in template.state_machines.items():

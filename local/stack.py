@@ -16,6 +16,7 @@ from local.deploy import REGION, Deployment, client, deploy
 from local.emulator_fixes import serialize_dynamodb_requests
 from local.gateway import Gateway
 from local.runtime import LambdaRuntime
+from local.sqs_poller import QueuePoller
 from local.template import Template, read_template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,8 @@ class StackInfo:
     tenant_id: str
     table_name: str
     bucket_name: str
+    events_queue_url: str
+    dead_letter_queue_url: str
     function_names: dict[str, str]
 
     def to_json(self) -> str:
@@ -48,7 +51,9 @@ class LocalStack:
         self.host = host
         self.gateway_port = gateway_port
         self.admin_key = admin_key
-        self.template: Template = read_template(root, parameter_overrides)
+        # The local stack lets webhooks reach http://127.0.0.1 receivers, explicitly.
+        self.template: Template = read_template(root, {"AllowInsecureWebhooks": "true", **(parameter_overrides or {})})
+        self.pollers: list[QueuePoller] = []
         self.moto: ThreadedMotoServer | None = None
         self.runtime: LambdaRuntime | None = None
         self.deployment: Deployment | None = None
@@ -71,6 +76,9 @@ class LocalStack:
         seam.install(self.runtime.dispatch)
         self.deployment = deploy(self.template, endpoint)
         self.runtime.functions_by_name = self.deployment.functions_by_name
+        self.pollers = [QueuePoller(endpoint, source) for source in self.deployment.queue_sources]
+        for poller in self.pollers:
+            poller.start()
         tenant_id, admin_key = self._bootstrap_tenant(endpoint)
         api_url = None
         if self.gateway_port is not None:
@@ -84,6 +92,8 @@ class LocalStack:
             tenant_id=tenant_id,
             table_name=self.deployment.physical("KbTable"),
             bucket_name=self.deployment.physical("GenerationsBucket"),
+            events_queue_url=self.deployment.physical("EventsQueue"),
+            dead_letter_queue_url=self.deployment.physical("WebhookDeadLetterQueue"),
             function_names=dict(self.deployment.function_names),
         )
         return self.info
@@ -111,6 +121,8 @@ class LocalStack:
         return json.loads(reply["Payload"].read()), bool(reply.get("FunctionError"))
 
     def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
         if self.gateway:
             self.gateway.stop()
         if self.runtime:

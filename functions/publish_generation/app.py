@@ -10,7 +10,9 @@ from kb.tasks import task_context
 
 def publish(event: dict[str, Any]) -> dict[str, Any]:
     ctx = task_context()
-    result = publish_generation(BuildResult.model_validate(event), ctx.sources, ctx.runs, ctx.generations)
+    result = publish_generation(
+        BuildResult.model_validate(event), ctx.sources, ctx.runs, ctx.generations, ctx.blobs, ctx.events
+    )
     return result.to_json_dict()
 
 

@@ -2,14 +2,15 @@
 
 from typing import Any
 
-from kb.generations.models import ApplyTask
+from kb.generations.models import ReleaseTask
 from kb.generations.service import release_lease
 from kb.http.app import make_task_handler
 from kb.tasks import task_context
 
 
 def release(event: dict[str, Any]) -> dict[str, Any]:
-    release_lease(task_context().sources, ApplyTask.model_validate(event))
+    ctx = task_context()
+    release_lease(ctx.sources, ReleaseTask.model_validate(event), ctx.events)
     return event
 
 

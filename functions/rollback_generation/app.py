@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from kb.generations.models import RollbackResult
 from kb.generations.service import rollback
 from kb.http.app import build_app, make_handler
-from kb.http.deps import GenerationsDep, SourcesDep, hooks_for_source, source_for
+from kb.http.deps import EventsDep, GenerationsDep, SourcesDep, hooks_for_source, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
 from kb.sources.models import Source
@@ -30,10 +30,11 @@ def rollback_generation(
     hooks: Annotated[TestHooks, Depends(hooks_for_source)],
     generations: GenerationsDep,
     sources: SourcesDep,
+    events: EventsDep,
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
     return idempotency.run(
-        source.tenant_id, lambda: (200, rollback(generations, sources, source, generation_id, hooks))
+        source.tenant_id, lambda: (200, rollback(generations, sources, source, generation_id, hooks, events))
     )
 
 

@@ -128,6 +128,38 @@ def test_the_state_machine_tasks_answer_their_sample_events(stack):
     assert sources.get(stack.info.tenant_id, source_id).current_generation_id == "gen_tasks"  # type: ignore[union-attr]
 
 
+def test_the_webhook_functions_answer_their_sample_events(stack):
+    admin = {"ADMIN_KEY": stack.info.admin_key, "RECEIVER_URL": "http://127.0.0.1:9/hook"}
+    status, body = invoke_http(stack, "CreateWebhookFunction", "create_webhook", **admin)
+    assert status == 201 and body["secret"].startswith("whsec_")
+    hook = {**admin, "WEBHOOK_ID": body["webhook"]["id"]}
+    assert hook["WEBHOOK_ID"] in [
+        w["id"] for w in invoke_http(stack, "ListWebhooksFunction", "list_webhooks", **hook)[1]["webhooks"]
+    ]
+    assert invoke_http(stack, "GetWebhookFunction", "get_webhook", **hook)[1]["webhook"]["url"] == admin["RECEIVER_URL"]
+    assert (
+        invoke_http(stack, "UpdateWebhookFunction", "update_webhook", **hook)[1]["webhook"]["description"] == "renamed"
+    )
+    assert invoke_http(stack, "RotateWebhookSecretFunction", "rotate_webhook_secret", **hook)[1]["webhook"][
+        "secretRotatedAt"
+    ]
+    assert invoke_http(stack, "TestWebhookFunction", "test_webhook", **hook)[1]["type"] == "webhook.test"
+    # Given a delivery (the receiver port is closed: the attempt fails with a connection error)
+    payload = invoke_task(
+        stack, "SendWebhooksFunction", "send_webhooks", TENANT_ID=stack.info.tenant_id, WEBHOOK_ID=hook["WEBHOOK_ID"]
+    )
+    # Then the multi-record batch reports exactly its bad record as failed
+    assert payload == {"batchItemFailures": [{"itemIdentifier": "m-2"}]}
+    status, body = invoke_http(stack, "ListDeliveriesFunction", "list_deliveries", **hook)
+    delivery = next(d for d in body["deliveries"] if d["event"]["id"] == "evt_sample")
+    assert delivery["attempts"][0]["error"] and delivery["attempts"][0]["statusCode"] is None
+    redelivered = invoke_http(stack, "RedeliverFunction", "redeliver", **hook, DELIVERY_ID=delivery["id"])
+    assert redelivered[1]["delivery"]["status"] == "pending"
+    assert (
+        invoke_http(stack, "DeleteWebhookFunction", "delete_webhook", **hook)[1]["webhook"]["id"] == hook["WEBHOOK_ID"]
+    )
+
+
 def test_every_sample_event_was_used():
     samples = {path.stem for path in Path(ROOT / "events").glob("*.json")}
     assert invoked == samples

@@ -18,6 +18,8 @@ class AwsClients:
     dynamodb: Any
     s3: Any
     sfn: Any
+    sqs: Any = None
+    ssm: Any = None
 
 
 @lru_cache(maxsize=1)
@@ -26,4 +28,6 @@ def get_clients() -> AwsClients:
         dynamodb=boto3.client("dynamodb", config=_CONFIG),
         s3=boto3.client("s3", config=_CONFIG),
         sfn=boto3.client("stepfunctions", config=_CONFIG),
+        sqs=boto3.client("sqs", config=_CONFIG),
+        ssm=boto3.client("ssm", config=_CONFIG),
     )

@@ -19,8 +19,22 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=120, validation_alias="RATE_LIMIT_PER_MINUTE")
     apply_lease_seconds: int = Field(default=300, validation_alias="APPLY_LEASE_SECONDS")
     generation_retention: int = Field(default=10, ge=1, validation_alias="GENERATION_RETENTION")
+    events_queue_url: str = Field(default="", validation_alias="EVENTS_QUEUE_URL")
+    webhook_dead_letter_queue_url: str = Field(default="", validation_alias="WEBHOOK_DLQ_URL")
+    webhook_secret_prefix: str = Field(default="/knowledge-base/webhooks", validation_alias="WEBHOOK_SECRET_PREFIX")
+    webhook_timeout_seconds: float = Field(default=15.0, validation_alias="WEBHOOK_TIMEOUT_SECONDS")
+    # Seconds after each failed attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+    webhook_retry_schedule: str = Field(
+        default="5,300,1800,7200,18000,36000,36000", validation_alias="WEBHOOK_RETRY_SCHEDULE"
+    )
+    webhook_retry_jitter: float = Field(default=0.1, ge=0, le=0.5, validation_alias="WEBHOOK_RETRY_JITTER")
+    # Lets webhooks reach http:// and loopback receivers; only the local stack sets it.
+    webhook_allow_insecure: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_INSECURE")
     # Per-source test hooks (clock offset, injected faults); never enabled in a deployed stack.
     test_hooks_enabled: bool = Field(default=False, validation_alias="KB_TEST_HOOKS")
+
+    def retry_schedule(self) -> tuple[float, ...]:
+        return tuple(float(part) for part in self.webhook_retry_schedule.split(",") if part.strip())
 
 
 @lru_cache(maxsize=1)

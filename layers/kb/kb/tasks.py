@@ -11,6 +11,7 @@ from kb.settings import Settings, get_settings
 from kb.sources.repository import SourceRepository
 from kb.storage import Table
 from kb.testhooks import TestHooks, load_hooks
+from kb.webhooks.events import EventPublisher
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class TaskContext:
     runs: RunRepository
     generations: GenerationRepository
     blobs: BlobStore
+    events: EventPublisher
 
     def hooks(self, source_id: str) -> TestHooks:
         return load_hooks(self.table, self.settings.test_hooks_enabled, source_id)
@@ -39,4 +41,5 @@ def task_context() -> TaskContext:
         runs=RunRepository(table),
         generations=GenerationRepository(table),
         blobs=blobs,
+        events=EventPublisher(clients.sqs, settings.events_queue_url),
     )

@@ -81,6 +81,12 @@ class ApplyTask(ApiModel):
     generation_id: str
 
 
+class ReleaseTask(ApplyTask):
+    """The release step's input: which failure led there (a build failure is announced)."""
+
+    failure: str | None = None
+
+
 class BuildResult(ApplyTask):
     manifest: ManifestSummary
 

@@ -29,6 +29,7 @@ from kb.generations.models import (
     Manifest,
     ManifestEntry,
     ManifestSummary,
+    ReleaseTask,
     RollbackResult,
 )
 from kb.generations.repository import GenerationRepository
@@ -43,6 +44,7 @@ from kb.sources.models import Source
 from kb.sources.repository import SourceConditionFailed, SourceRepository
 from kb.sources.service import require_active
 from kb.testhooks import TestHooks
+from kb.webhooks.events import EventPublisher, new_event
 from kb.workflows import start_execution, wait_for_execution
 
 # Error names the apply state machine ends with (its Fail states), mapped to domain errors.
@@ -167,8 +169,22 @@ def _write_chunks(task: ApplyTask, item: StagedItem, blobs: BlobStore, size: int
     )
 
 
+_CONTENT_EVENTS = {
+    "created": "content.created",
+    "updated": "content.updated",
+    "restored": "content.updated",
+    "deleted": "content.deleted",
+    "purged": "content.deleted",
+}
+
+
 def publish_generation(
-    build: BuildResult, sources: SourceRepository, runs: RunRepository, generations: GenerationRepository
+    build: BuildResult,
+    sources: SourceRepository,
+    runs: RunRepository,
+    generations: GenerationRepository,
+    blobs: BlobStore,
+    events: EventPublisher,
 ) -> ApplyResult:
     source = sources.get(build.tenant_id, build.source_id)
     run = runs.get(build.source_id, build.run_id)
@@ -186,14 +202,33 @@ def publish_generation(
     )
     generations.publish(sources, source, generation)
     count("GenerationsPublished")
+    _announce(build, run.counts.to_json_dict(), blobs, events)
     return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
 
 
-def release_lease(sources: SourceRepository, task: ApplyTask) -> None:
+def _announce(build: BuildResult, counts: dict[str, Any], blobs: BlobStore, events: EventPublisher) -> None:
+    """generation.published, and a content.* event per item the published generation changed."""
+    plan = RunPlan.model_validate(blobs.get_json(plan_key(build.tenant_id, build.source_id, build.run_id)))
+    where = {"sourceId": build.source_id, "generationId": build.generation_id}
+    announced = [new_event("generation.published", {**where, "runId": build.run_id, "counts": counts})]
+    announced += [
+        new_event(
+            _CONTENT_EVENTS[c.change], {**where, "externalItemId": c.external_item_id, "contentHash": c.content_hash}
+        )
+        for c in plan.changes
+        if c.change in _CONTENT_EVENTS
+    ]
+    events.publish(build.tenant_id, announced)
+
+
+def release_lease(sources: SourceRepository, task: ReleaseTask, events: EventPublisher) -> None:
     """After a failed apply: free the source for the next one (only if the lease is still ours)."""
     source = sources.get(task.tenant_id, task.source_id)
     if source is not None:
         sources.release_lease(source, task.generation_id)
+    if task.failure == "BuildFailed":
+        data = {"sourceId": task.source_id, "generationId": task.generation_id, "runId": task.run_id}
+        events.publish(task.tenant_id, [new_event("generation.build_failed", data)])
 
 
 def retain_generations(
@@ -239,7 +274,12 @@ def list_generations(
 
 
 def rollback(
-    generations: GenerationRepository, sources: SourceRepository, source: Source, generation_id: str, hooks: TestHooks
+    generations: GenerationRepository,
+    sources: SourceRepository,
+    source: Source,
+    generation_id: str,
+    hooks: TestHooks,
+    events: EventPublisher,
 ) -> RollbackResult:
     """Republish a retained generation atomically (one conditional write of the pointer)."""
     require_active(source)
@@ -254,4 +294,6 @@ def rollback(
         if fresh.current_generation_id != previous:
             raise StaleBase("The current generation changed meanwhile; look again and retry.") from error
         raise ApplyInProgress(f"An apply of source {source.id} is in progress; retry shortly.") from error
+    data = {"sourceId": source.id, "generationId": target.id, "previousGenerationId": previous}
+    events.publish(source.tenant_id, [new_event("generation.rolled_back", data)])
     return RollbackResult(status="published", generation_id=target.id, previous_generation_id=previous)

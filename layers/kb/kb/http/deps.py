@@ -24,6 +24,9 @@ from kb.sources.repository import SourceRepository
 from kb.sources.service import get_source
 from kb.storage import Table
 from kb.testhooks import TestHooks, load_hooks
+from kb.webhooks.events import EventPublisher
+from kb.webhooks.repository import WebhookRepository
+from kb.webhooks.secrets import SecretStore
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClientsDep = Annotated[AwsClients, Depends(get_clients)]
@@ -72,6 +75,21 @@ def rate_limiter(db: TableDep) -> RateLimiter:
     return RateLimiter(db)
 
 
+def webhook_repository(db: TableDep) -> WebhookRepository:
+    return WebhookRepository(db)
+
+
+def secret_store(settings: SettingsDep, clients: ClientsDep) -> SecretStore:
+    return SecretStore(clients.ssm, settings.webhook_secret_prefix)
+
+
+def event_publisher(settings: SettingsDep, clients: ClientsDep) -> EventPublisher:
+    return EventPublisher(clients.sqs, settings.events_queue_url)
+
+
+WebhooksDep = Annotated[WebhookRepository, Depends(webhook_repository)]
+SecretsDep = Annotated[SecretStore, Depends(secret_store)]
+EventsDep = Annotated[EventPublisher, Depends(event_publisher)]
 SourcesDep = Annotated[SourceRepository, Depends(source_repository)]
 ItemsDep = Annotated[ItemRepository, Depends(item_repository)]
 RunsDep = Annotated[RunRepository, Depends(run_repository)]

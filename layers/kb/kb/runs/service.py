@@ -15,6 +15,7 @@ from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import require_active
 from kb.testhooks import TestHooks
+from kb.webhooks.events import EventPublisher, new_event
 from kb.workflows import start_execution, wait_for_execution
 
 
@@ -86,6 +87,7 @@ def compute_run(
     runs: RunRepository,
     blobs: BlobStore,
     hooks: TestHooks,
+    events: EventPublisher,
 ) -> Run:
     """The run state machine's task. It closes the source's staging epoch, then reads only the
     items changed since the base generation's epoch (the change log), not the whole staging set."""
@@ -115,4 +117,12 @@ def compute_run(
         changes=changes,
     )
     blobs.put_json(plan_key(task.tenant_id, task.source_id, run.id), plan.to_json_dict())
-    return runs.complete(run, counts, closed.current_generation_id, epoch, closed.open_snapshot_id is None)
+    done = runs.complete(run, counts, closed.current_generation_id, epoch, closed.open_snapshot_id is None)
+    data = {
+        "sourceId": done.source_id,
+        "runId": done.id,
+        "counts": counts.to_json_dict(),
+        "discoveryComplete": done.discovery_complete,
+    }
+    events.publish(task.tenant_id, [new_event("run.completed", data)])
+    return done

@@ -1,0 +1,31 @@
+"""GET /api/v1/webhooks/{webhookId}/deliveries: every delivery with every attempt, newest first (admin scope)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from kb.http.app import build_app, make_handler
+from kb.http.deps import WebhooksDep, require_scope
+from kb.http.errors import ERROR_RESPONSES
+from kb.keys.models import Principal
+from kb.webhooks.models import DeliveryPage
+from kb.webhooks.service import list_deliveries as list_page
+
+router = APIRouter()
+
+
+@router.get(
+    "/v1/webhooks/{webhookId}/deliveries", response_model=DeliveryPage, responses=ERROR_RESPONSES, tags=["webhooks"]
+)
+def list_deliveries(
+    webhook_id: Annotated[str, Path(alias="webhookId")],
+    principal: Annotated[Principal, Depends(require_scope("admin"))],
+    webhooks: WebhooksDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> DeliveryPage:
+    return list_page(webhooks, principal.tenant_id, webhook_id, limit, cursor)
+
+
+app = build_app(router)
+handler = make_handler(app)

@@ -1,0 +1,138 @@
+from typing import Any, Literal
+
+from pydantic import Field, HttpUrl, field_validator
+
+from kb.models import ApiModel, RecordModel, RequestModel
+
+EVENT_TYPES = (
+    "content.created",
+    "content.updated",
+    "content.deleted",
+    "run.completed",
+    "generation.published",
+    "generation.build_failed",
+    "generation.rolled_back",
+    "training.started",
+    "training.completed",
+    "training.failed",
+    "training.cancelled",
+    "webhook.test",
+)
+# A subscription may also name a family ("content.*") or everything ("*").
+SUBSCRIBABLE = frozenset({*EVENT_TYPES, "*", *{f"{t.split('.')[0]}.*" for t in EVENT_TYPES}})
+
+
+def subscribed(patterns: list[str], event_type: str) -> bool:
+    family = event_type.split(".")[0] + ".*"
+    return any(p in ("*", event_type, family) for p in patterns)
+
+
+class Webhook(RecordModel):
+    id: str
+    tenant_id: str
+    url: str
+    events: list[str]
+    description: str = ""
+    enabled: bool = True
+    disabled_reason: str | None = None
+    created_at: str
+    updated_at: str
+    secret_rotated_at: str | None = None
+    previous_secret_expires_at: str | None = None
+    # Names of SecureString parameters holding the secrets; never returned.
+    secret_parameter: str = Field(exclude=True)
+    previous_secret_parameter: str | None = Field(default=None, exclude=True)
+
+
+class _Subscription(RequestModel):
+    @field_validator("events", check_fields=False)
+    @classmethod
+    def _known_events(cls, events: list[str] | None) -> list[str] | None:
+        unknown = sorted(set(events or []) - SUBSCRIBABLE)
+        if unknown:
+            raise ValueError(f"unknown event types {unknown}; known: {sorted(SUBSCRIBABLE)}")
+        return events
+
+
+class CreateWebhookRequest(_Subscription):
+    url: HttpUrl
+    events: list[str] = Field(min_length=1, max_length=len(SUBSCRIBABLE))
+    description: str = Field(default="", max_length=500)
+
+
+class UpdateWebhookRequest(_Subscription):
+    url: HttpUrl | None = None
+    events: list[str] | None = Field(default=None, min_length=1, max_length=len(SUBSCRIBABLE))
+    enabled: bool | None = None
+    description: str | None = Field(default=None, max_length=500)
+
+
+class WebhookEnvelope(ApiModel):
+    webhook: Webhook
+
+
+class CreatedWebhook(ApiModel):
+    webhook: Webhook
+    secret: str = Field(description="whsec_<base64>: shown once.")
+
+
+class WebhookPage(ApiModel):
+    webhooks: list[Webhook]
+    next_cursor: str | None = None
+
+
+class Event(ApiModel):
+    """What a receiver gets, as the Standard Webhooks payload."""
+
+    id: str
+    type: str
+    timestamp: str
+    data: dict[str, Any]
+
+
+class EventMessage(ApiModel):
+    """On the events queue: an event to fan out (to one webhook only, for webhook.test)."""
+
+    kind: Literal["event"] = "event"
+    tenant_id: str
+    event: Event
+    webhook_id: str | None = None
+
+
+class DeliveryMessage(ApiModel):
+    """On the events queue: one delivery's next attempt, not before `not_before` (epoch seconds)."""
+
+    kind: Literal["delivery"] = "delivery"
+    tenant_id: str
+    webhook_id: str
+    delivery_id: str
+    not_before: float = 0.0
+
+
+class Attempt(ApiModel):
+    at: str
+    status_code: int | None = None
+    latency_ms: int
+    error: str | None = None
+    response_body: str | None = Field(default=None, description="The first 1 KB of the response body.")
+
+
+class Delivery(RecordModel):
+    id: str
+    webhook_id: str
+    tenant_id: str
+    event: Event
+    status: Literal["pending", "succeeded", "failed"] = "pending"
+    attempts: list[Attempt] = Field(default_factory=list)
+    next_attempt_at: str | None = None
+    created_at: str
+    updated_at: str
+
+
+class DeliveryEnvelope(ApiModel):
+    delivery: Delivery
+
+
+class DeliveryPage(ApiModel):
+    deliveries: list[Delivery]
+    next_cursor: str | None = None
