@@ -1,6 +1,6 @@
 """A real webhook receiver on loopback for the end-to-end tests. Its behaviour is in the path:
 /ok/<name> answers 200; /flaky/<name> 500 twice, then 200; /fail/<name> always 500;
-/gone/<name> 410. It records every request it gets."""
+/gone/<name> 410; /busy/<name> 503 with Retry-After: 2 once, then 200. It records every request."""
 
 import threading
 import time
@@ -57,9 +57,14 @@ def start_receiver() -> Receiver:
                 counts[self.path] = counts.get(self.path, 0) + 1
                 seen = counts[self.path]
             kind = self.path.split("/")[1]
-            status = {"ok": 200, "fail": 500, "gone": 410}.get(kind, 200 if seen > 2 else 500)
+            if kind == "busy":
+                status = 503 if seen == 1 else 200
+            else:
+                status = {"ok": 200, "fail": 500, "gone": 410}.get(kind, 200 if seen > 2 else 500)
             reply = b'{"received": true}' if status == 200 else b"no thanks"
             self.send_response(status)
+            if status == 503:
+                self.send_header("Retry-After", "2")
             self.send_header("content-length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)

@@ -5,6 +5,7 @@ after 1 s, 1 s and 1 s (WebhookRetrySchedule) instead of minutes and hours."""
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from standardwebhooks import Webhook as Verifier
@@ -37,12 +38,12 @@ def settled(api, webhook_id, status):
 
 
 def test_an_apply_sends_generation_published_and_content_created_signed(api, writer_key, source_id, receiver):
-    path, _, secret = subscribe(api, receiver, "ok", ["generation.published", "content.*"])
+    path, _, secret = subscribe(api, receiver, "ok", ["generation.published", "content.*", "run.completed"])
     push(api, writer_key, source_id, "faq-1", "Refunds take 14 days.")
     _, applied = run_and_apply(api, writer_key, source_id)
-    got = receiver.wait_for(path, 2)
+    got = receiver.wait_for(path, 3)
     events = [Verifier(secret).verify(r.body, r.headers) for r in got]
-    assert sorted(e["type"] for e in events) == ["content.created", "generation.published"]
+    assert sorted(e["type"] for e in events) == ["content.created", "generation.published", "run.completed"]
     content = next(e for e in events if e["type"] == "content.created")
     assert content["data"] == {
         "sourceId": source_id,
@@ -54,10 +55,12 @@ def test_an_apply_sends_generation_published_and_content_created_signed(api, wri
 
 
 def test_a_receiver_that_fails_twice_then_succeeds_shows_three_attempts(api, receiver):
-    _, webhook_id, _ = subscribe(api, receiver, "flaky", ["webhook.test"])
+    path, webhook_id, _ = subscribe(api, receiver, "flaky", ["webhook.test"])
     assert api.call("POST", f"/v1/webhooks/{webhook_id}/test", api.admin_key).status_code == 202
     delivery = settled(api, webhook_id, "succeeded")[0]
     assert [a["statusCode"] for a in delivery["attempts"]] == [500, 500, 200]
+    # One delivery, one webhook-id across its retries (receivers dedupe on it)
+    assert {r.headers["webhook-id"] for r in receiver.received(path)} == {delivery["id"]}
     assert delivery["attempts"][0]["responseBody"] == "no thanks"
     assert all(a["latencyMs"] >= 0 and a["at"] for a in delivery["attempts"])
 
@@ -76,6 +79,15 @@ def test_a_receiver_that_always_fails_ends_failed_and_dead_lettered(api, receive
         return [m for m in messages if json.loads(m["Body"]).get("delivery", {}).get("id") == delivery["id"]]
 
     assert wait_until(dead_lettered, timeout=10)
+
+
+def test_a_503_with_retry_after_is_honoured(api, receiver):
+    _, webhook_id, _ = subscribe(api, receiver, "busy", ["webhook.test"])
+    api.call("POST", f"/v1/webhooks/{webhook_id}/test", api.admin_key)
+    delivery = settled(api, webhook_id, "succeeded")[0]
+    first, second = (datetime.fromisoformat(a["at"]) for a in delivery["attempts"])
+    assert [a["statusCode"] for a in delivery["attempts"]] == [503, 200]
+    assert (second - first).total_seconds() >= 2  # Retry-After: 2 beats the 1 s schedule
 
 
 def test_a_410_disables_the_subscription(api, receiver):

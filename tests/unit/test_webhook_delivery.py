@@ -3,9 +3,11 @@ from datetime import UTC, datetime
 import pytest
 from standardwebhooks import Webhook as Verifier
 
-from kb.webhooks.delivery import UnsafeTarget, sign, vet_address, vet_url
+from kb.webhooks.delivery import UnsafeTarget, post, sign, vet_address, vet_url
 from kb.webhooks.models import subscribed
 from kb.webhooks.secrets import new_secret
+from local.template import read_template
+from tests.helpers import ROOT
 
 
 @pytest.mark.parametrize(
@@ -64,3 +66,23 @@ def test_subscriptions_match_exact_types_families_and_everything():
     assert subscribed(["*"], "run.completed")
     assert subscribed(["generation.published"], "generation.published")
     assert not subscribed(["content.*"], "generation.published")
+
+
+def test_a_host_name_that_resolves_to_a_private_address_is_refused_at_connect_time():
+    # localhost passes the URL check (it is a name) but resolves to loopback
+    result = post("https://localhost:9/hook", b"{}", {}, timeout=1, allow_insecure=False)
+    assert result.status is None and result.error is not None and result.error.startswith("refused")
+
+
+def test_the_sender_may_touch_only_subscriptions_and_the_delivery_log():
+    sender = read_template(ROOT).document["Resources"]["SendWebhooksFunction"]["Properties"]["Policies"]
+    names = [next(iter(p)) for p in sender]
+    assert "DynamoDBCrudPolicy" not in names and "DynamoDBReadPolicy" not in names
+    assert not any(n.startswith("S3") for n in names)
+    (table_statement,) = [
+        s for p in sender if "Statement" in p for s in p["Statement"] if "dynamodb" in str(s["Action"])
+    ]
+    assert table_statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [
+        "WEBHOOKS#*",
+        "WEBHOOK#*",
+    ]
