@@ -7,7 +7,12 @@ from tests.e2e.conftest import push, run_and_apply
 from tests.helpers import ROOT
 
 # Operations that create in, or list, the caller's own tenant: checked by what they return.
-_OWN_TENANT_OPERATIONS = {("post", "/v1/sources"), ("post", "/v1/admin/keys"), ("get", "/health")}
+_OWN_TENANT_OPERATIONS = {
+    ("post", "/v1/sources"),
+    ("post", "/v1/admin/keys"),
+    ("post", "/v1/webhooks"),
+    ("get", "/health"),
+}
 
 
 def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_id, other_tenant_admin):
@@ -16,7 +21,10 @@ def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_
     planned, applied = run_and_apply(api, writer_key, source_id)
     snapshot_id = api.call("POST", f"/v1/sources/{source_id}/snapshots", writer_key).json()["snapshot"]["id"]
     key_id = api.call("POST", "/v1/admin/keys", api.admin_key, {"name": "a"}).json()["key"]["id"]
+    hook = api.call("POST", "/v1/webhooks", api.admin_key, {"url": "http://127.0.0.1:9/h", "events": ["*"]}).json()
     ids = {
+        "webhookId": hook["webhook"]["id"],
+        "deliveryId": "msg_none",
         "sourceId": source_id,
         "runId": planned["id"],
         "generationId": applied["generationId"],

@@ -8,7 +8,8 @@ from pathlib import Path
 from tests.helpers import ROOT
 
 
-def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(api):
+def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(api, other_tenant_admin):
+    # In a tenant of its own: the fuzzer rotates and revokes the keys it finds, its own included.
     cli = Path(sys.executable).parent / "schemathesis"
     result = subprocess.run(
         [
@@ -18,7 +19,7 @@ def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(a
             "--url",
             api.url,
             "--header",
-            f"Authorization: Bearer {api.admin_key}",
+            f"Authorization: Bearer {other_tenant_admin}",
             "--checks",
             "not_a_server_error,response_schema_conformance",
             "--phases",
@@ -27,6 +28,12 @@ def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(a
             "5",
             "--workers",
             "4",
+            # Rotating or revoking its own key would leave the fuzzer locked out for the rest of
+            # the run; those two have their own end-to-end tests.
+            "--exclude-operation-id",
+            "rotate_key",
+            "--exclude-operation-id",
+            "revoke_key",
             "--seed",
             "20261122",
         ],
