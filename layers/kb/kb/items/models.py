@@ -1,8 +1,9 @@
 import hashlib
 import json
+import math
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from kb.models import ApiModel, RecordModel, RequestModel
 
@@ -19,6 +20,22 @@ class ItemFields(RequestModel):
     tags: list[str] = Field(default_factory=list, max_length=100)
     metadata: dict[str, MetadataValue] = Field(default_factory=dict, max_length=100)
     language: str | None = Field(default=None, max_length=35)
+
+    @field_validator("metadata")
+    @classmethod
+    def _storable_metadata(cls, metadata: dict[str, MetadataValue]) -> dict[str, MetadataValue]:
+        """Flat values DynamoDB can hold exactly: named keys, finite numbers within its range."""
+        for key, value in metadata.items():
+            if not 1 <= len(key) <= 128:
+                raise ValueError("keys must be 1 to 128 characters")
+            out_of_range = (
+                not math.isfinite(value) or not 1e-130 <= abs(value) < 1e126 if isinstance(value, float) else False
+            )
+            if out_of_range and value != 0:
+                raise ValueError(f"{key}: numbers must be finite, between 1e-130 and 1e126 in magnitude")
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**38:
+                raise ValueError(f"{key}: integers must have at most 38 digits")
+        return metadata
 
     def content_hash(self) -> str:
         """Hash of everything that ends up in the knowledge base, so any change is a change."""

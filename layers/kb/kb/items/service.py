@@ -167,7 +167,7 @@ def apply_batch(items: ItemRepository, sources: SourceRepository, source: Source
         request = parsed[index]
         raw_id = batch.items[index].get("externalItemId")
         if isinstance(request, str):
-            item_id = raw_id if isinstance(raw_id, str) else None
+            item_id = raw_id if isinstance(raw_id, str) and raw_id.isprintable() and _utf8(raw_id) else None
             return BatchItemResult(
                 index=index, external_item_id=item_id, operation="upsert", outcome="invalid", error=request
             )
@@ -188,3 +188,11 @@ def apply_batch(items: ItemRepository, sources: SourceRepository, source: Source
         results += list(pool.map(run_delete, range(len(batch.deletes))))
     failed = sum(1 for r in results if r.outcome in ("invalid", "not_found"))
     return BatchResult(results=results, succeeded=len(results) - failed, failed=failed)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
