@@ -2,6 +2,7 @@
 them, with Powertools' BatchProcessor reporting exactly the records that failed."""
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -19,7 +20,9 @@ from kb.webhooks.service import Sender, SenderPolicy
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
+@lru_cache(maxsize=1)
 def sender() -> Sender:
+    """Built once per sandbox, so the secrets' Parameters cache survives across invocations."""
     settings, clients = get_settings(), get_clients()
     return Sender(
         repo=WebhookRepository(Table(clients.dynamodb, settings.table_name)),
