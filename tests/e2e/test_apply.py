@@ -69,7 +69,7 @@ def test_a_second_apply_while_one_holds_the_lease_is_apply_in_progress(api, writ
 
 
 def test_an_apply_whose_lease_expires_under_it_loses_with_lease_lost(api, writer_key, source_id, table):
-    # Given two runs on the same base and a 1-second lease under a 4-second build
+    # Given two runs on the same base and a 1-second lease under a 6-second build
     push(api, writer_key, source_id, "a", "One.")
     first_run, second_run = run(api, writer_key, source_id), run(api, writer_key, source_id)
     set_hooks(table, source_id, build_delay_seconds=3, apply_lease_seconds=1)
