@@ -12,7 +12,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 FN ?=
 EVENT ?=
 
-.PHONY: help venv run test lint unit integration e2e invoke openapi clean
+.PHONY: help venv run test lint unit integration e2e invoke openapi bench clean
 
 help:
 	@echo "make run      start the local stack on http://127.0.0.1:3000/api"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint     ruff, mypy, cfn-lint, sam validate --lint, asl-validator"
 	@echo "make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"
 	@echo "make openapi  regenerate openapi.yaml from the routes"
+	@echo "make bench    measure handler import (cold start) times into docs/benchmarks.md"
 
 $(VENV)/.installed: requirements-dev.txt constraints.txt layers/kb/requirements.txt
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
@@ -48,6 +49,9 @@ invoke: $(VENV)/.installed
 
 openapi: $(VENV)/.installed
 	$(PY) scripts/generate_openapi.py > openapi.yaml
+
+bench: $(VENV)/.installed
+	$(PY) bench/import_time.py > docs/benchmarks.md
 
 lint: $(VENV)/.installed $(SAM_VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check .
