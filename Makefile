@@ -22,10 +22,11 @@ help:
 	@echo "make openapi  regenerate openapi.yaml from the routes"
 	@echo "make bench    measure handler import (cold start) times into docs/benchmarks.md"
 
-$(VENV)/.installed: requirements-dev.txt constraints.txt layers/kb/requirements.txt
+$(VENV)/.installed: requirements-dev.txt requirements-nodeps.txt constraints.txt layers/kb/requirements.txt
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt
+	$(VENV)/bin/pip install $(PIP_FLAGS) --no-deps -r requirements-nodeps.txt
 	@touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt

@@ -20,6 +20,9 @@ from local.sqs_poller import QueuePoller
 from local.template import Template, read_template
 
 ROOT = Path(__file__).resolve().parent.parent
+# What the local stack changes from the template's defaults: webhooks may reach loopback, embeddings
+# come from the ONNX model shipped in a package, answers are extractive (no Bedrock offline).
+LOCAL_PARAMETERS = {"AllowInsecureWebhooks": "true", "EmbeddingProvider": "local", "AnswerProvider": "extractive"}
 
 
 @dataclass
@@ -52,7 +55,7 @@ class LocalStack:
         self.gateway_port = gateway_port
         self.admin_key = admin_key
         # The local stack lets webhooks reach http://127.0.0.1 receivers, explicitly.
-        self.template: Template = read_template(root, {"AllowInsecureWebhooks": "true", **(parameter_overrides or {})})
+        self.template: Template = read_template(root, {**LOCAL_PARAMETERS, **(parameter_overrides or {})})
         self.pollers: list[QueuePoller] = []
         self.moto: ThreadedMotoServer | None = None
         self.runtime: LambdaRuntime | None = None

@@ -1,10 +1,12 @@
-"""Task of the apply state machine: build the generation's chunks and manifest in S3."""
+"""Task of the apply state machine: build the generation's chunks, index segment and manifest in S3."""
 
 from typing import Any
 
+from kb.aws import get_bedrock
+from kb.generations.build import build_generation
 from kb.generations.models import ApplyTask
-from kb.generations.service import build_generation
 from kb.http.app import make_task_handler
+from kb.search.embeddings import embedding_provider
 from kb.tasks import task_context
 from kb.testhooks import FaultyBlobStore
 
@@ -17,8 +19,13 @@ def build(event: dict[str, Any]) -> dict[str, Any]:
         if hooks.fail_build_after_writes is None
         else FaultyBlobStore(ctx.blobs, hooks.fail_build_after_writes)
     )
-    result = build_generation(task, ctx.items, blobs, ctx.settings.chunk_size, ctx.settings.chunk_overlap, hooks)
-    return result.to_json_dict()
+    settings = ctx.settings
+    embedder = embedding_provider(
+        settings.embedding_provider,
+        settings.embedding_model_id,
+        get_bedrock() if settings.embedding_provider == "bedrock" else None,
+    )
+    return build_generation(task, ctx.sources, ctx.items, blobs, embedder, hooks).to_json_dict()
 
 
 handler = make_task_handler(build)

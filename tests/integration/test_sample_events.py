@@ -76,6 +76,18 @@ def test_every_http_function_answers_its_sample_event(stack):
         == "published"
     )
 
+    found = invoke_http(stack, "SearchFunction", "search", **source)[1]
+    assert [r["item"]["externalItemId"] for r in found["results"]] == ["faq-1"]
+    answer = invoke_http(stack, "QueryFunction", "query", **source)[1]
+    assert answer["found"] and answer["sources"][0]["externalItemId"] == "faq-1"
+    status, body = invoke_http(stack, "CreateChatFunction", "create_chat", **source)
+    assert status == 201 and body["message"]["sources"][0]["externalItemId"] == "faq-1"
+    chat = {**source, "CHAT_ID": body["chat"]["id"], "IDEMPOTENCY_KEY": "sample-2"}
+    followed = invoke_http(stack, "SendChatMessageFunction", "send_chat_message", **chat)[1]
+    assert followed["message"]["sources"][0]["externalItemId"] == "faq-3"
+    history = invoke_http(stack, "GetChatHistoryFunction", "get_chat_history", **chat)[1]
+    assert [m["role"] for m in history["messages"]] == ["user", "assistant", "user", "assistant"]
+
     status, body = invoke_http(stack, "BeginSnapshotFunction", "begin_snapshot", **source)
     snapshot = {**source, "SNAPSHOT_ID": body["snapshot"]["id"]}
     assert invoke_http(stack, "AddSnapshotItemsFunction", "add_snapshot_items", **snapshot)[1]["accepted"] == 1

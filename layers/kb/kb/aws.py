@@ -31,3 +31,9 @@ def get_clients() -> AwsClients:
         sqs=boto3.client("sqs", config=_CONFIG),
         ssm=boto3.client("ssm", config=_CONFIG),
     )
+
+
+@lru_cache(maxsize=1)
+def get_bedrock() -> Any:
+    """bedrock-runtime, only for the functions that embed or answer (and only when they do)."""
+    return boto3.client("bedrock-runtime", config=_CONFIG)

@@ -23,6 +23,11 @@ def chunks_key(tenant_id: str, source_id: str, external_item_id: str, content_ha
     return f"{source_prefix(tenant_id, source_id)}chunks/{item_digest}/{content_hash}.json"
 
 
+def segment_key(prefix: str, generation_id: str, number: int) -> str:
+    """A generation's own index segments (number 0: what changed; 1: a compaction's merge)."""
+    return f"{prefix}segments/{generation_id}-{number}.npz"
+
+
 def content_key(tenant_id: str, source_id: str, content_digest: str) -> str:
     return f"{source_prefix(tenant_id, source_id)}content/{content_digest}.txt"
 
@@ -38,6 +43,13 @@ class BlobStore:
 
     def get_json(self, key: str) -> Any:
         return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def put_bytes(self, key: str, body: bytes) -> None:
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/octet-stream")
+
+    def get_bytes(self, key: str) -> bytes:
+        body: bytes = self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return body
 
     def put_text(self, key: str, text: str) -> None:
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=text.encode(), ContentType="text/plain; charset=utf-8")

@@ -105,3 +105,15 @@ class RateLimited(DomainError):
     def __init__(self, message: str, retry_after_seconds: int) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class SemanticUnavailable(DomainError):
+    """Semantic or hybrid search was asked for where no embeddings exist."""
+
+    code = "semantic_unavailable"
+
+
+class AnswerFailed(DomainError):
+    """The answer provider (e.g. Bedrock) failed; search still works."""
+
+    code = "answer_failed"

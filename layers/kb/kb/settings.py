@@ -1,6 +1,7 @@
 """Typed settings, read from the environment once per process (the template sets them)."""
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings
@@ -14,8 +15,17 @@ class Settings(BaseSettings):
     apply_state_machine_arn: str = Field(default="", validation_alias="APPLY_STATE_MACHINE_ARN")
     # How long an endpoint waits for its state machine before answering 202 with a status to poll.
     execution_wait_seconds: float = Field(default=20.0, validation_alias="EXECUTION_WAIT_SECONDS")
-    chunk_size: int = Field(default=1000, validation_alias="CHUNK_SIZE")
-    chunk_overlap: int = Field(default=100, validation_alias="CHUNK_OVERLAP")
+    # Serving: none | local (the ONNX model shipped in a package) | bedrock (Titan text embeddings).
+    embedding_provider: Literal["none", "local", "bedrock"] = Field(
+        default="none", validation_alias="EMBEDDING_PROVIDER"
+    )
+    embedding_model_id: str = Field(default="amazon.titan-embed-text-v2:0", validation_alias="EMBEDDING_MODEL_ID")
+    # extractive (sentences of the best chunks, offline) | bedrock (the Converse API).
+    answer_provider: Literal["extractive", "bedrock"] = Field(default="extractive", validation_alias="ANSWER_PROVIDER")
+    answer_model_id: str = Field(default="anthropic.claude-3-haiku-20240307-v1:0", validation_alias="ANSWER_MODEL_ID")
+    # Loaded generations a warm search function keeps (by an estimate of their size in memory).
+    search_cache_mb: int = Field(default=256, ge=1, validation_alias="SEARCH_CACHE_MB")
+    chat_retention_days: int = Field(default=30, ge=1, validation_alias="CHAT_RETENTION_DAYS")
     rate_limit_per_minute: int = Field(default=120, validation_alias="RATE_LIMIT_PER_MINUTE")
     apply_lease_seconds: int = Field(default=300, validation_alias="APPLY_LEASE_SECONDS")
     generation_retention: int = Field(default=10, ge=1, validation_alias="GENERATION_RETENTION")

@@ -43,8 +43,15 @@ class FaultyBlobStore(BlobStore):
         super().__init__(inner.s3, inner.bucket)
         self.remaining = healthy_writes
 
-    def put_json(self, key: str, document: Any) -> None:
+    def _count_write(self, key: str) -> None:
         if self.remaining <= 0:
             raise OSError(f"injected storage fault writing {key}")
         self.remaining -= 1
+
+    def put_json(self, key: str, document: Any) -> None:
+        self._count_write(key)
         super().put_json(key, document)
+
+    def put_bytes(self, key: str, body: bytes) -> None:
+        self._count_write(key)
+        super().put_bytes(key, body)

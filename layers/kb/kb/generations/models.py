@@ -11,6 +11,20 @@ class ManifestEntry(ApiModel):
     title: str
     url: str | None = None
     missing_since: str | None = None  # set: a tombstone that still serves until its grace ends
+    segment: str | None = None  # the index segment holding this item's chunks
+
+
+class SegmentRef(ApiModel):
+    key: str
+    chunk_count: int  # chunks written, live or not (compaction compares it with the live count)
+    item_count: int
+
+
+class IndexInfo(ApiModel):
+    segments: list[SegmentRef]
+    embedding_model: str | None
+    chunk_size: int
+    chunk_overlap: int
 
 
 class Manifest(ApiModel):
@@ -22,6 +36,7 @@ class Manifest(ApiModel):
     staging_epoch: int
     created_at: str
     items: dict[str, ManifestEntry]
+    index: IndexInfo | None = None
 
 
 class Chunk(ApiModel):
@@ -46,6 +61,8 @@ class ManifestSummary(ApiModel):
     item_count: int
     chunk_count: int
     tombstone_count: int = 0
+    segment_count: int = 0
+    embedding_model: str | None = None
 
 
 class Generation(RecordModel):

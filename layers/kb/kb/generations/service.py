@@ -1,11 +1,10 @@
 """Apply: take the source's lease, build an immutable generation from a run's plan, publish it
 with one conditional write; plus listing, rollback and retention."""
 
-import time
 from datetime import timedelta
 from typing import Any
 
-from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, source_prefix
+from kb.blobs import BlobStore, plan_key
 from kb.errors import (
     ApplyConflict,
     ApplyInProgress,
@@ -16,30 +15,24 @@ from kb.errors import (
     StaleBase,
     StalePlan,
 )
-from kb.generations.chunking import chunk_id, chunk_text
 from kb.generations.models import (
     ApplyResult,
     ApplyTask,
     BuildResult,
-    Chunk,
-    ChunkDocument,
     Generation,
     GenerationPage,
     GenerationView,
     Manifest,
-    ManifestEntry,
-    ManifestSummary,
     ReleaseTask,
     RollbackResult,
 )
 from kb.generations.repository import GenerationRepository
 from kb.ids import iso_now, new_id, to_iso
-from kb.items.models import StagedItem
 from kb.items.repository import ItemRepository
 from kb.observability import count
 from kb.runs.models import RunPlan
 from kb.runs.repository import RunRepository
-from kb.runs.service import get_run, load_manifest
+from kb.runs.service import get_run
 from kb.sources.models import Source
 from kb.sources.repository import SourceConditionFailed, SourceRepository
 from kb.sources.service import require_active
@@ -95,78 +88,6 @@ def apply_run(
             description.get("cause") or "The knowledge build failed; the previous generation keeps serving."
         )
     return ApplyResult(status="published", generation_id=generation_id, counts=run.counts)
-
-
-def build_generation(
-    task: ApplyTask, items: ItemRepository, blobs: BlobStore, chunk_size: int, chunk_overlap: int, hooks: TestHooks
-) -> BuildResult:
-    """Write chunks for what changed and a manifest that reuses everything that did not."""
-    if hooks.build_delay_seconds:
-        time.sleep(hooks.build_delay_seconds)
-    plan = RunPlan.model_validate(blobs.get_json(plan_key(task.tenant_id, task.source_id, task.run_id)))
-    base = load_manifest(blobs, task.tenant_id, task.source_id, plan.base_generation_id)
-    entries: dict[str, ManifestEntry] = dict(base.items) if base else {}
-    changed = [c.external_item_id for c in plan.changes if c.change in ("created", "updated")]
-    staged = items.get_many(task.source_id, changed)
-    for change in plan.changes:
-        if change.change in ("deleted", "purged"):
-            entries.pop(change.external_item_id, None)
-        elif change.change == "tombstoned":
-            entries[change.external_item_id] = entries[change.external_item_id].model_copy(
-                update={"missing_since": change.missing_since}
-            )
-        elif change.change == "restored":
-            entries[change.external_item_id] = entries[change.external_item_id].model_copy(
-                update={"missing_since": None}
-            )
-        else:
-            item = staged.get(change.external_item_id)
-            if item is None or item.content_hash_value != change.content_hash:
-                raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.")
-            entries[item.external_item_id] = _write_chunks(
-                task, items.with_content(item), blobs, chunk_size, chunk_overlap
-            )
-    manifest = Manifest(
-        generation_id=task.generation_id,
-        tenant_id=task.tenant_id,
-        source_id=task.source_id,
-        run_id=task.run_id,
-        base_generation_id=plan.base_generation_id,
-        staging_epoch=plan.staging_epoch,
-        created_at=iso_now(),
-        items=entries,
-    )
-    key = manifest_key(task.tenant_id, task.source_id, task.generation_id)
-    blobs.put_json(key, manifest.to_json_dict())
-    summary = ManifestSummary(
-        key=key,
-        item_count=len(entries),
-        chunk_count=sum(entry.chunk_count for entry in entries.values()),
-        tombstone_count=sum(1 for entry in entries.values() if entry.missing_since),
-    )
-    return BuildResult(**task.model_dump(), manifest=summary)
-
-
-def _write_chunks(task: ApplyTask, item: StagedItem, blobs: BlobStore, size: int, overlap: int) -> ManifestEntry:
-    texts = chunk_text(f"{item.title}\n\n{item.content}" if item.title else item.content, size, overlap)
-    document = ChunkDocument(
-        external_item_id=item.external_item_id,
-        content_hash=item.content_hash_value,
-        title=item.title,
-        url=item.url,
-        tags=item.tags,
-        metadata=item.metadata,
-        language=item.language,
-        chunks=[
-            Chunk(id=chunk_id(item.external_item_id, i, item.content_hash_value), position=i, text=text)
-            for i, text in enumerate(texts)
-        ],
-    )
-    key = chunks_key(task.tenant_id, task.source_id, item.external_item_id, item.content_hash_value)
-    blobs.put_json(key, document.to_json_dict())
-    return ManifestEntry(
-        content_hash=item.content_hash_value, chunks_key=key, chunk_count=len(texts), title=item.title, url=item.url
-    )
 
 
 _CONTENT_EVENTS = {
@@ -235,7 +156,7 @@ def retain_generations(
     task: ApplyTask, sources: SourceRepository, generations: GenerationRepository, blobs: BlobStore, keep: int
 ) -> list[str]:
     """Keep the newest `keep` generations (and always the current one); remove the rest from the
-    table and S3, with the chunk documents no retained manifest refers to. Returns what went."""
+    table and S3, with the chunk documents and index segments no retained manifest refers to. Returns what went."""
     source = sources.get(task.tenant_id, task.source_id)
     if source is None:
         return []
@@ -244,15 +165,23 @@ def retain_generations(
     doomed = [g for g in every if g not in retained]
     if not doomed:
         return []
-    referenced: set[str] = set()
-    for generation in retained:
-        manifest = Manifest.model_validate(blobs.get_json(generation.manifest.key))
-        referenced.update(entry.chunks_key for entry in manifest.items.values())
-    chunk_keys = blobs.list_keys(f"{source_prefix(source.tenant_id, source.id)}chunks/")
-    blobs.delete([k for k in chunk_keys if k not in referenced] + [g.manifest.key for g in doomed])
+    # Only what a doomed manifest refers to and no retained one does: an apply building meanwhile
+    # writes documents no manifest refers to yet, and those must survive.
+    referenced = _stored_keys(blobs, retained)
+    orphaned = _stored_keys(blobs, doomed) - referenced
+    blobs.delete(sorted(orphaned) + [g.manifest.key for g in doomed])
     for generation in doomed:
         generations.delete(generation)
     return [g.id for g in doomed]
+
+
+def _stored_keys(blobs: BlobStore, generations: list[Generation]) -> set[str]:
+    keys: set[str] = set()
+    for generation in generations:
+        manifest = Manifest.model_validate(blobs.get_json(generation.manifest.key))
+        keys.update(entry.chunks_key for entry in manifest.items.values())
+        keys.update(segment.key for segment in (manifest.index.segments if manifest.index else []))
+    return keys
 
 
 def _view(generation: Generation, source: Source) -> GenerationView:

@@ -37,7 +37,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "unsupported_media_type": 415,
     "rate_limited": 429,
     "internal_error": 500,
+    "semantic_unavailable": 409,
     "build_failed": 502,
+    "answer_failed": 502,
 }
 
 

@@ -10,12 +10,27 @@ class ApplyLease(ApiModel):
     expires_at: str
 
 
+class Chunking(ApiModel):
+    """How a source's items are cut into chunks (fixed when the source is created: changing it means
+    re-chunking everything, which is a rebuild, not an apply)."""
+
+    size: int = Field(default=1000, ge=200, le=8000, description="Most characters in a chunk")
+    overlap: int = Field(default=100, ge=0, le=1000, description="Characters a chunk repeats from the previous one")
+
+    @model_validator(mode="after")
+    def _overlap_smaller_than_size(self) -> "Chunking":
+        if self.overlap * 2 > self.size:
+            raise ValueError("overlap must be at most half of size")
+        return self
+
+
 class Source(RecordModel):
     id: str
     tenant_id: str
     name: str
     type: Literal["developer_api"] = "developer_api"
     grace_days: int
+    chunking: Chunking = Field(default_factory=Chunking)
     status: Literal["active", "archived"] = "active"
     current_generation_id: str | None = None
     open_snapshot_id: str | None = None
@@ -30,6 +45,7 @@ class Source(RecordModel):
 class CreateSourceRequest(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     grace_days: int = Field(default=7, ge=0, le=365)
+    chunking: Chunking = Field(default_factory=Chunking)
 
 
 class UpdateSourceRequest(RequestModel):

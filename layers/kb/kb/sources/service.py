@@ -10,6 +10,7 @@ def create_source(repo: SourceRepository, tenant_id: str, request: CreateSourceR
         tenant_id=tenant_id,
         name=request.name,
         grace_days=request.grace_days,
+        chunking=request.chunking,
         created_at=iso_now(),
     )
     repo.create(source)

@@ -1,0 +1,38 @@
+"""POST /api/v1/search (read scope): chunks of the published generations, best first."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from kb.http.app import build_app, make_handler
+from kb.http.deps import BlobsDep, SourcesDep, json_body, require_scope
+from kb.http.errors import error_responses
+from kb.http.serving import CacheDep, ClockDep, EmbedderDep
+from kb.keys.models import Principal
+from kb.search.models import SearchRequest, SearchResponse
+from kb.search.service import search as search_knowledge
+
+router = APIRouter()
+
+
+@router.post(
+    "/v1/search",
+    response_model=SearchResponse,
+    responses=error_responses(s409="semantic_unavailable", s415="unsupported_media_type"),
+    dependencies=[Depends(json_body(64 * 1024))],
+    tags=["search"],
+)
+def search(
+    body: SearchRequest,
+    principal: Annotated[Principal, Depends(require_scope("read"))],
+    sources: SourcesDep,
+    blobs: BlobsDep,
+    cache: CacheDep,
+    embedder: EmbedderDep,
+    clock: ClockDep,
+) -> SearchResponse:
+    return search_knowledge(sources, blobs, cache, embedder, principal.tenant_id, body, clock)
+
+
+app = build_app(router)
+handler = make_handler(app)

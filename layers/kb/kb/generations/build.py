@@ -1,0 +1,143 @@
+"""Build an immutable generation from a run's plan: chunk documents and an index segment for what
+changed, a manifest that reuses everything that did not."""
+
+import time
+
+from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, source_prefix
+from kb.errors import NotFound, StalePlan
+from kb.generations.chunking import chunk_id, chunk_text
+from kb.generations.models import (
+    ApplyTask,
+    BuildResult,
+    Chunk,
+    ChunkDocument,
+    Manifest,
+    ManifestEntry,
+    ManifestSummary,
+)
+from kb.ids import iso_now
+from kb.items.models import StagedItem
+from kb.items.repository import ItemRepository
+from kb.runs.models import RunPlan
+from kb.runs.service import load_manifest
+from kb.search.build import IndexedChange, build_index
+from kb.search.embeddings import EmbeddingProvider
+from kb.search.segments import ChunkInput, SegmentItem
+from kb.sources.models import Chunking
+from kb.sources.repository import SourceRepository
+from kb.testhooks import TestHooks
+
+
+def build_generation(
+    task: ApplyTask,
+    sources: SourceRepository,
+    items: ItemRepository,
+    blobs: BlobStore,
+    embedder: EmbeddingProvider | None,
+    hooks: TestHooks,
+) -> BuildResult:
+    if hooks.build_delay_seconds:
+        time.sleep(hooks.build_delay_seconds)
+    source = sources.get(task.tenant_id, task.source_id)
+    if source is None:
+        raise NotFound(f"Source {task.source_id} is gone.")
+    plan = RunPlan.model_validate(blobs.get_json(plan_key(task.tenant_id, task.source_id, task.run_id)))
+    base = load_manifest(blobs, task.tenant_id, task.source_id, plan.base_generation_id)
+    entries: dict[str, ManifestEntry] = dict(base.items) if base else {}
+    changed = [c.external_item_id for c in plan.changes if c.change in ("created", "updated")]
+    staged = items.get_many(task.source_id, changed)
+    indexed: list[IndexedChange] = []
+    for change in plan.changes:
+        if change.change in ("deleted", "purged"):
+            entries.pop(change.external_item_id, None)
+        elif change.change in ("tombstoned", "restored"):
+            missing_since = change.missing_since if change.change == "tombstoned" else None
+            entries[change.external_item_id] = entries[change.external_item_id].model_copy(
+                update={"missing_since": missing_since}
+            )
+        else:
+            item = staged.get(change.external_item_id)
+            if item is None or item.content_hash_value != change.content_hash:
+                raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.")
+            entry, document = _write_chunks(task, items.with_content(item), blobs, source.chunking)
+            entries[item.external_item_id] = entry
+            indexed.append(_indexed(document))
+    prefix = source_prefix(task.tenant_id, task.source_id)
+
+    def load_unindexed(item_id: str, entry: ManifestEntry) -> IndexedChange:
+        return _indexed(ChunkDocument.model_validate(blobs.get_json(entry.chunks_key)))
+
+    index = build_index(
+        task.generation_id,
+        prefix,
+        base.index if base else None,
+        entries,
+        indexed,
+        blobs,
+        embedder,
+        source.chunking.size,
+        source.chunking.overlap,
+        load_unindexed,
+    )
+    manifest = Manifest(
+        generation_id=task.generation_id,
+        tenant_id=task.tenant_id,
+        source_id=task.source_id,
+        run_id=task.run_id,
+        base_generation_id=plan.base_generation_id,
+        staging_epoch=plan.staging_epoch,
+        created_at=iso_now(),
+        items=entries,
+        index=index,
+    )
+    key = manifest_key(task.tenant_id, task.source_id, task.generation_id)
+    blobs.put_json(key, manifest.to_json_dict())
+    summary = ManifestSummary(
+        key=key,
+        item_count=len(entries),
+        chunk_count=sum(entry.chunk_count for entry in entries.values()),
+        tombstone_count=sum(1 for entry in entries.values() if entry.missing_since),
+        segment_count=len(index.segments),
+        embedding_model=index.embedding_model,
+    )
+    return BuildResult(**task.model_dump(), manifest=summary)
+
+
+def _indexed(document: ChunkDocument) -> IndexedChange:
+    item = SegmentItem(
+        external_item_id=document.external_item_id,
+        content_hash=document.content_hash,
+        title=document.title,
+        url=document.url,
+        tags=document.tags,
+        metadata=document.metadata,
+        language=document.language,
+    )
+    chunks = [ChunkInput(chunk.id, chunk.position, chunk.text) for chunk in document.chunks]
+    return IndexedChange(document.external_item_id, item, chunks)
+
+
+def _write_chunks(
+    task: ApplyTask, item: StagedItem, blobs: BlobStore, chunking: Chunking
+) -> tuple[ManifestEntry, ChunkDocument]:
+    text = f"{item.title}\n\n{item.content}" if item.title else item.content
+    texts = chunk_text(text, chunking.size, chunking.overlap)
+    document = ChunkDocument(
+        external_item_id=item.external_item_id,
+        content_hash=item.content_hash_value,
+        title=item.title,
+        url=item.url,
+        tags=item.tags,
+        metadata=item.metadata,
+        language=item.language,
+        chunks=[
+            Chunk(id=chunk_id(item.external_item_id, i, item.content_hash_value), position=i, text=text)
+            for i, text in enumerate(texts)
+        ],
+    )
+    key = chunks_key(task.tenant_id, task.source_id, item.external_item_id, item.content_hash_value)
+    blobs.put_json(key, document.to_json_dict())
+    entry = ManifestEntry(
+        content_hash=item.content_hash_value, chunks_key=key, chunk_count=len(texts), title=item.title, url=item.url
+    )
+    return entry, document

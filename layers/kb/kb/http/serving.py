@@ -1,0 +1,86 @@
+"""FastAPI dependencies of the serving functions (search, query, chats): the process's generation
+cache, the configured embedding and answer providers, and the clock each source is judged by."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends
+
+from kb.aws import get_bedrock
+from kb.chats.models import Chat
+from kb.chats.repository import ChatRepository
+from kb.chats.service import AnswerFn
+from kb.http.deps import BlobsDep, SettingsDep, SourcesDep, TableDep
+from kb.search.answers import AnswerProvider, Turn, answer_provider
+from kb.search.cache import GenerationCache, process_cache
+from kb.search.embeddings import EmbeddingProvider, embedding_provider
+from kb.search.models import Answer
+from kb.search.query import answer_question
+from kb.sources.models import Source
+from kb.testhooks import load_hooks
+
+Clock = Callable[[Source], datetime]
+CHAT_SOURCES = 5  # passages behind each chat answer
+
+
+def generation_cache(settings: SettingsDep) -> GenerationCache:
+    return process_cache(settings.search_cache_mb)
+
+
+def embedder(settings: SettingsDep) -> EmbeddingProvider | None:
+    bedrock = get_bedrock() if settings.embedding_provider == "bedrock" else None
+    return embedding_provider(settings.embedding_provider, settings.embedding_model_id, bedrock)
+
+
+def answers(settings: SettingsDep) -> AnswerProvider:
+    bedrock = get_bedrock() if settings.answer_provider == "bedrock" else None
+    return answer_provider(settings.answer_provider, settings.answer_model_id, bedrock)
+
+
+def source_clock(db: TableDep, settings: SettingsDep) -> Clock:
+    """Now, as each source sees it (the test hooks may shift a source's clock)."""
+    return lambda source: load_hooks(db, settings.test_hooks_enabled, source.id).now()
+
+
+def chat_repository(db: TableDep) -> ChatRepository:
+    return ChatRepository(db)
+
+
+CacheDep = Annotated[GenerationCache, Depends(generation_cache)]
+EmbedderDep = Annotated[EmbeddingProvider | None, Depends(embedder)]
+AnswersDep = Annotated[AnswerProvider, Depends(answers)]
+ClockDep = Annotated[Clock, Depends(source_clock)]
+ChatsDep = Annotated[ChatRepository, Depends(chat_repository)]
+
+
+def chat_answerer(
+    sources: SourcesDep,
+    blobs: BlobsDep,
+    cache: CacheDep,
+    embedder_: EmbedderDep,
+    answers_: AnswersDep,
+    clock: ClockDep,
+) -> AnswerFn:
+    """How a chat turn is answered: the knowledge base, limited to the chat's sources and filters."""
+
+    def answer(message: str, chat: Chat, history: list[Turn]) -> Answer:
+        return answer_question(
+            sources,
+            blobs,
+            cache,
+            embedder_,
+            answers_,
+            chat.tenant_id,
+            message,
+            chat.source_ids,
+            chat.filters,
+            CHAT_SOURCES,
+            clock,
+            history,
+        )
+
+    return answer
+
+
+AnswererDep = Annotated[AnswerFn, Depends(chat_answerer)]

@@ -1,0 +1,124 @@
+"""The search-index half of an apply: one new segment for what changed, every other segment reused,
+and compaction when segments pile up or fill with dead chunks."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from kb.blobs import BlobStore, segment_key
+from kb.generations.models import IndexInfo, ManifestEntry, SegmentRef
+from kb.search.embeddings import EmbeddingProvider
+from kb.search.segments import ChunkInput, Segment, SegmentItem, build_segment
+
+# More segments than this and the small ones are merged; more dead than live chunks and all are.
+MAX_SEGMENTS = 8
+MAX_DEAD_RATIO = 1.0
+
+
+@dataclass(frozen=True)
+class IndexedChange:
+    """A created or updated item, chunked, ready for the new segment."""
+
+    external_item_id: str
+    item: SegmentItem
+    chunks: list[ChunkInput]
+
+
+def build_index(
+    generation_id: str,
+    prefix: str,
+    base: IndexInfo | None,
+    entries: dict[str, ManifestEntry],
+    changes: list[IndexedChange],
+    blobs: BlobStore,
+    embedder: EmbeddingProvider | None,
+    chunk_size: int,
+    chunk_overlap: int,
+    load_unindexed: Callable[[str, ManifestEntry], IndexedChange],
+) -> IndexInfo:
+    """Write this generation's new segment and point `entries` (mutated) at their segments.
+
+    Entries the base index cannot serve (a base without an index, or indexed with another embedding
+    model) are re-indexed from their chunk documents through `load_unindexed`."""
+    model = embedder.model_id if embedder else None
+    reusable = base is not None and base.embedding_model == model
+    segments = list(base.segments) if reusable and base else []
+    changed_ids = {change.external_item_id for change in changes}
+    stale = [
+        item_id
+        for item_id, entry in entries.items()
+        if item_id not in changed_ids and (not reusable or entry.segment is None)
+    ]
+    fresh = changes + [load_unindexed(item_id, entries[item_id]) for item_id in stale]
+    key = segment_key(prefix, generation_id, 0)
+    if fresh:
+        segment = _segment(fresh, embedder)
+        blobs.put_bytes(key, segment.to_bytes())
+        segments.append(SegmentRef(key=key, chunk_count=segment.chunk_count, item_count=len(fresh)))
+        for change in fresh:
+            entries[change.external_item_id] = entries[change.external_item_id].model_copy(update={"segment": key})
+    segments = _compact(generation_id, prefix, segments, entries, blobs)
+    return IndexInfo(segments=segments, embedding_model=model, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+
+
+def _segment(changes: list[IndexedChange], embedder: EmbeddingProvider | None) -> Segment:
+    pairs = [(change.item, change.chunks) for change in changes]
+    if embedder is None:
+        return build_segment(pairs)
+    vectors = embedder.embed([chunk.text for change in changes for chunk in change.chunks])
+    return build_segment(pairs, vectors, embedder.model_id)
+
+
+def _live_chunks(segments: list[SegmentRef], entries: dict[str, ManifestEntry]) -> dict[str, int]:
+    live = {ref.key: 0 for ref in segments}
+    for entry in entries.values():
+        if entry.segment in live:
+            live[entry.segment] += entry.chunk_count
+    return live
+
+
+def _compact(
+    generation_id: str, prefix: str, segments: list[SegmentRef], entries: dict[str, ManifestEntry], blobs: BlobStore
+) -> list[SegmentRef]:
+    live = _live_chunks(segments, entries)
+    segments = [ref for ref in segments if live[ref.key] > 0]  # wholly dead segments just drop out
+    dead = sum(ref.chunk_count - live[ref.key] for ref in segments)
+    total_live = sum(live[ref.key] for ref in segments)
+    if dead > MAX_DEAD_RATIO * total_live:
+        doomed = segments
+    elif len(segments) > MAX_SEGMENTS:
+        largest = max(segments, key=lambda ref: live[ref.key])
+        doomed = [ref for ref in segments if ref is not largest]
+    else:
+        return segments
+    merged = merge_segments([(ref.key, Segment.from_bytes(blobs.get_bytes(ref.key))) for ref in doomed], entries)
+    key = segment_key(prefix, generation_id, 1)
+    blobs.put_bytes(key, merged.to_bytes())
+    doomed_keys = {ref.key for ref in doomed}
+    for item_id, entry in entries.items():
+        if entry.segment in doomed_keys:
+            entries[item_id] = entry.model_copy(update={"segment": key})
+    kept = [ref for ref in segments if ref.key not in doomed_keys]
+    return [*kept, SegmentRef(key=key, chunk_count=merged.chunk_count, item_count=len(merged.items))]
+
+
+def merge_segments(segments: list[tuple[str, Segment]], entries: dict[str, ManifestEntry]) -> Segment:
+    """One segment with the live items of `segments`; embeddings are carried over, not recomputed."""
+    pairs: list[tuple[SegmentItem, list[ChunkInput]]] = []
+    vectors: list[np.ndarray] = []
+    model = segments[0][1].embedding_model if segments else None
+    for key, segment in segments:
+        for index, item in enumerate(segment.items):
+            entry = entries.get(item.external_item_id)
+            if entry is None or entry.segment != key or entry.content_hash != item.content_hash:
+                continue
+            rows = np.flatnonzero(segment.chunk_item == index)
+            chunks = [
+                ChunkInput(segment.chunk_ids[r], int(segment.chunk_position[r]), segment.chunk_texts[r]) for r in rows
+            ]
+            pairs.append((item, chunks))
+            if segment.embeddings is not None:
+                vectors.append(segment.embeddings[rows])
+    embeddings = np.concatenate(vectors).astype(np.float32) if vectors and model else None
+    return build_segment(pairs, embeddings, model)

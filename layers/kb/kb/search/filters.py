@@ -1,0 +1,52 @@
+"""Which items a search may return: the request's tag and metadata filters, and the grace window
+of tombstones (a tombstone serves until its source's grace has passed, even before a run purges it)."""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from kb.ids import parse_iso
+from kb.search.index import IndexedItem
+from kb.search.models import MetadataCondition, SearchFilters
+
+
+def _matches(value: Any, condition: MetadataCondition) -> bool:
+    if value is None:
+        return False
+    if condition.eq is not None:
+        return bool(value == condition.eq and type(value) is type(condition.eq))
+    if condition.in_ is not None:
+        return any(value == option and type(value) is type(option) for option in condition.in_)
+    for bound, accepts in (
+        (condition.gt, lambda v, b: v > b),
+        (condition.gte, lambda v, b: v >= b),
+        (condition.lt, lambda v, b: v < b),
+        (condition.lte, lambda v, b: v <= b),
+    ):
+        if bound is None:
+            continue
+        numeric = isinstance(bound, float | int) and isinstance(value, float | int) and not isinstance(value, bool)
+        textual = isinstance(bound, str) and isinstance(value, str)
+        if not (numeric or textual) or not accepts(value, bound):
+            return False
+    return True
+
+
+def item_filter(filters: SearchFilters | None, grace_days: int, now: datetime) -> Callable[[IndexedItem], bool] | None:
+    """A predicate over items, or None when every item passes (the fast path)."""
+    cutoff = now - timedelta(days=grace_days)
+    tags = filters.tags if filters else None
+    metadata = filters.metadata if filters else {}
+
+    def allowed(entry: IndexedItem) -> bool:
+        if entry.missing_since and parse_iso(entry.missing_since) <= cutoff:
+            return False
+        if tags is not None:
+            have = set(entry.item.tags)
+            if tags.any_of is not None and not have.intersection(tags.any_of):
+                return False
+            if tags.all_of is not None and not have.issuperset(tags.all_of):
+                return False
+        return all(_matches(entry.item.metadata.get(key), condition) for key, condition in metadata.items())
+
+    return allowed

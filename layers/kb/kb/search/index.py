@@ -1,0 +1,155 @@
+"""A generation's search index in memory: the live chunks of its segments, BM25 postings with
+precomputed weights, and embeddings. Built once per generation (immutable) and cached."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kb.search.segments import Segment, SegmentItem
+from kb.search.text import terms
+
+# BM25 as Anserini tunes it for short passages (k1 0.9, b 0.4); Lucene's idf.
+K1 = 0.9
+B = 0.4
+
+Scores = npt.NDArray[np.float32]
+Mask = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class IndexedItem:
+    item: SegmentItem
+    missing_since: str | None  # a tombstone that still serves inside its grace window
+
+
+@dataclass(frozen=True)
+class LivePart:
+    """A segment and which of its items the generation's manifest says are live."""
+
+    segment: Segment
+    live: dict[str, tuple[str, str | None]]  # externalItemId -> (contentHash, missingSince)
+
+
+class SearchIndex:
+    def __init__(self, source_id: str, generation_id: str, parts: list[LivePart]) -> None:
+        self.source_id = source_id
+        self.generation_id = generation_id
+        self.items: list[IndexedItem] = []
+        self.chunk_ids: list[str] = []
+        self.chunk_texts: list[str] = []
+        item_parts: list[npt.NDArray[np.int32]] = []
+        position_parts: list[npt.NDArray[np.int32]] = []
+        length_parts: list[npt.NDArray[np.int32]] = []
+        embedding_parts: list[npt.NDArray[np.float32]] = []
+        term_parts: list[npt.NDArray[np.int64]] = []
+        chunk_parts: list[npt.NDArray[np.int64]] = []
+        count_parts: list[npt.NDArray[np.int32]] = []
+        self.vocabulary: dict[str, int] = {}
+        self.embedding_model: str | None = None
+        has_embeddings = bool(parts) and all(p.segment.embeddings is not None for p in parts)
+        for part in parts:
+            segment = part.segment
+            item_live = np.zeros(len(segment.items), dtype=bool)
+            item_number = np.full(len(segment.items), -1, dtype=np.int32)
+            for index, item in enumerate(segment.items):
+                state = part.live.get(item.external_item_id)
+                if state is not None and state[0] == item.content_hash:
+                    item_live[index] = True
+                    item_number[index] = len(self.items)
+                    self.items.append(IndexedItem(item, state[1]))
+            chunk_live = item_live[segment.chunk_item]
+            first = len(self.chunk_ids)
+            renumber = np.cumsum(chunk_live, dtype=np.int64) - 1 + first
+            self.chunk_ids.extend(c for c, keep in zip(segment.chunk_ids, chunk_live, strict=True) if keep)
+            self.chunk_texts.extend(t for t, keep in zip(segment.chunk_texts, chunk_live, strict=True) if keep)
+            item_parts.append(item_number[segment.chunk_item[chunk_live]])
+            position_parts.append(segment.chunk_position[chunk_live])
+            length_parts.append(segment.chunk_length[chunk_live])
+            if has_embeddings and segment.embeddings is not None:
+                embedding_parts.append(segment.embeddings[chunk_live])
+                self.embedding_model = segment.embedding_model
+            global_terms = np.asarray(
+                [self.vocabulary.setdefault(term, len(self.vocabulary)) for term in segment.vocabulary], dtype=np.int64
+            )
+            posting_terms = np.repeat(global_terms, np.diff(segment.term_offsets))
+            keep = chunk_live[segment.posting_chunks]
+            term_parts.append(posting_terms[keep])
+            chunk_parts.append(renumber[segment.posting_chunks[keep]])
+            count_parts.append(segment.posting_counts[keep])
+        self.chunk_item = _concat(item_parts, np.int32)
+        self.chunk_position = _concat(position_parts, np.int32)
+        lengths = _concat(length_parts, np.int32).astype(np.float32)
+        self.embeddings = np.concatenate(embedding_parts) if has_embeddings and embedding_parts else None
+        self._build_postings(
+            _concat(term_parts, np.int64), _concat(chunk_parts, np.int64), _concat(count_parts, np.int32), lengths
+        )
+        self.tombstoned = [i for i, entry in enumerate(self.items) if entry.missing_since]
+
+    def _build_postings(
+        self,
+        posting_terms: npt.NDArray[np.int64],
+        chunks: npt.NDArray[np.int64],
+        counts: npt.NDArray[np.int32],
+        lengths: npt.NDArray[np.float32],
+    ) -> None:
+        order = np.argsort(posting_terms, kind="stable")
+        posting_terms, chunks, counts = posting_terms[order], chunks[order], counts[order]
+        document_frequency = np.bincount(posting_terms, minlength=len(self.vocabulary)).astype(np.float32)
+        self.term_offsets = np.concatenate(([0], np.cumsum(document_frequency, dtype=np.int64)))
+        total = float(len(self.chunk_ids))
+        idf = np.log1p((total - document_frequency + 0.5) / (document_frequency + 0.5)).astype(np.float32)
+        average_length = float(lengths.mean()) if len(lengths) else 1.0
+        tf = counts.astype(np.float32)
+        norm = K1 * (1 - B + B * lengths[chunks] / max(average_length, 1e-9))
+        self.posting_chunks = chunks.astype(np.int32)
+        self.posting_weights = (idf[posting_terms] * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self.chunk_ids)
+
+    @property
+    def nbytes(self) -> int:
+        """Roughly what this index holds in memory (for the cache's budget)."""
+        arrays = self.posting_chunks.nbytes + self.posting_weights.nbytes + self.term_offsets.nbytes
+        arrays += 0 if self.embeddings is None else self.embeddings.nbytes
+        text = sum(len(t) for t in self.chunk_texts) + 64 * (len(self.chunk_ids) + len(self.vocabulary))
+        return arrays + text + 512 * len(self.items)
+
+    def keyword_scores(self, query: str) -> Scores:
+        scores = np.zeros(self.chunk_count, dtype=np.float32)
+        for term in terms(query):
+            term_id = self.vocabulary.get(term)
+            if term_id is not None:
+                start, end = self.term_offsets[term_id], self.term_offsets[term_id + 1]
+                scores[self.posting_chunks[start:end]] += self.posting_weights[start:end]
+        return scores
+
+    def semantic_scores(self, query_vector: npt.NDArray[np.float32]) -> Scores:
+        if self.embeddings is None:
+            return np.zeros(self.chunk_count, dtype=np.float32)
+        return (self.embeddings @ query_vector).astype(np.float32)
+
+    def item_mask(self, allowed: Callable[[IndexedItem], bool]) -> Mask:
+        """Chunks whose item passes `allowed`."""
+        items_ok = np.fromiter((allowed(entry) for entry in self.items), dtype=bool, count=len(self.items))
+        return items_ok[self.chunk_item] if len(self.items) else np.zeros(0, dtype=bool)
+
+
+def top(scores: Scores, limit: int, mask: Mask | None = None, positive_only: bool = True) -> list[tuple[int, float]]:
+    """The best `limit` chunks as (chunk index, score), best first."""
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf).astype(np.float32)
+    candidates = np.flatnonzero(scores > 0) if positive_only else np.flatnonzero(np.isfinite(scores))
+    if len(candidates) > limit:
+        best = np.argpartition(-scores[candidates], limit - 1)[:limit]
+        candidates = candidates[best]
+    ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
+    return [(int(i), float(scores[i])) for i in ordered]
+
+
+def _concat(parts: list[Any], dtype: type) -> Any:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)

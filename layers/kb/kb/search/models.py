@@ -1,0 +1,105 @@
+"""Search, query and their answers: requests and responses."""
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from kb.items.models import MetadataValue
+from kb.models import ApiModel, RequestModel
+
+SearchMode = Literal["keyword", "semantic", "hybrid"]
+
+
+class TagFilter(RequestModel):
+    any_of: list[str] | None = Field(default=None, alias="any", max_length=100, description="At least one of these")
+    all_of: list[str] | None = Field(default=None, alias="all", max_length=100, description="Every one of these")
+
+
+class MetadataCondition(RequestModel):
+    """One condition on a metadata key: eq, in, or a range (gt/gte/lt/lte, numbers or strings)."""
+
+    eq: MetadataValue | None = None
+    in_: list[MetadataValue] | None = Field(default=None, alias="in", min_length=1, max_length=100)
+    gt: float | str | None = None
+    gte: float | str | None = None
+    lt: float | str | None = None
+    lte: float | str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "MetadataCondition":
+        kinds = [
+            self.eq is not None,
+            self.in_ is not None,
+            any(v is not None for v in (self.gt, self.gte, self.lt, self.lte)),
+        ]
+        if sum(kinds) != 1:
+            raise ValueError("give exactly one of eq, in, or a range (gt, gte, lt, lte)")
+        return self
+
+
+class SearchFilters(RequestModel):
+    tags: TagFilter | None = None
+    metadata: dict[str, MetadataCondition] = Field(default_factory=dict, max_length=20)
+
+
+class SearchRequest(RequestModel):
+    query: str = Field(min_length=1, max_length=2000)
+    mode: SearchMode | None = Field(
+        default=None, description="Default: hybrid where every searched generation has embeddings, else keyword"
+    )
+    limit: int = Field(default=10, ge=1, le=100)
+    source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    filters: SearchFilters | None = None
+
+    @model_validator(mode="after")
+    def _query_has_words(self) -> "SearchRequest":
+        if not self.query.strip():
+            raise ValueError("query must not be blank")
+        return self
+
+
+class ResultItem(ApiModel):
+    external_item_id: str
+    title: str
+    url: str | None
+    source_id: str
+    tags: list[str]
+    metadata: dict[str, MetadataValue]
+
+
+class SearchResult(ApiModel):
+    chunk_id: str
+    text: str
+    position: int
+    score: float
+    item: ResultItem
+    generation_id: str
+
+
+class SearchResponse(ApiModel):
+    mode: SearchMode
+    results: list[SearchResult]
+
+
+class QueryRequest(RequestModel):
+    query: str = Field(min_length=1, max_length=2000)
+    source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    filters: SearchFilters | None = None
+    max_sources: int = Field(default=5, ge=1, le=20)
+
+
+class AnswerSource(ApiModel):
+    external_item_id: str
+    title: str
+    url: str | None
+    source_id: str
+    chunk_id: str
+    excerpt: str
+    relevance: float = Field(description="0 to 1: how well this chunk matches, relative to the best match")
+
+
+class Answer(ApiModel):
+    answer: str
+    mode: Literal["extractive", "generative"]
+    found: bool = Field(description="False when nothing relevant was found (the answer then says so)")
+    sources: list[AnswerSource]

@@ -1,0 +1,186 @@
+"""Index segments: the immutable, self-contained unit of a generation's search index.
+
+A segment holds the chunks of some items (their text and item fields), the term postings of those
+chunks and, when an embedding provider is configured, their embeddings. A generation is a list of
+segments plus its manifest, which says which (item, segment) pairs are live: an apply writes one
+segment for what changed and reuses every other one (see docs/search.md).
+"""
+
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kb.search.text import analyze_to_ids
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SegmentItem:
+    external_item_id: str
+    content_hash: str
+    title: str
+    url: str | None
+    tags: list[str]
+    metadata: dict[str, Any]
+    language: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "externalItemId": self.external_item_id,
+            "contentHash": self.content_hash,
+            "title": self.title,
+            "url": self.url,
+            "tags": self.tags,
+            "metadata": self.metadata,
+            "language": self.language,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "SegmentItem":
+        return cls(
+            external_item_id=data["externalItemId"],
+            content_hash=data["contentHash"],
+            title=data["title"],
+            url=data["url"],
+            tags=data["tags"],
+            metadata=data["metadata"],
+            language=data["language"],
+        )
+
+
+@dataclass(frozen=True)
+class ChunkInput:
+    chunk_id: str
+    position: int
+    text: str
+
+
+@dataclass
+class Segment:
+    items: list[SegmentItem]
+    chunk_ids: list[str]
+    chunk_texts: list[str]
+    chunk_item: npt.NDArray[np.int32]  # chunk -> index into items
+    chunk_position: npt.NDArray[np.int32]
+    chunk_length: npt.NDArray[np.int32]  # terms per chunk (BM25's document length)
+    vocabulary: list[str]
+    term_offsets: npt.NDArray[np.int64]  # postings of vocabulary[t]: [term_offsets[t], term_offsets[t+1])
+    posting_chunks: npt.NDArray[np.int32]
+    posting_counts: npt.NDArray[np.int32]
+    embeddings: npt.NDArray[np.float32] | None  # one unit vector per chunk
+    embedding_model: str | None
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self.chunk_ids)
+
+    def to_bytes(self) -> bytes:
+        meta = {
+            "formatVersion": FORMAT_VERSION,
+            "items": [item.to_json() for item in self.items],
+            "chunkIds": self.chunk_ids,
+            "chunkTexts": self.chunk_texts,
+            "vocabulary": self.vocabulary,
+            "embeddingModel": self.embedding_model,
+        }
+        arrays: dict[str, Any] = {
+            "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+            "chunk_item": self.chunk_item,
+            "chunk_position": self.chunk_position,
+            "chunk_length": self.chunk_length,
+            "term_offsets": self.term_offsets,
+            "posting_chunks": self.posting_chunks,
+            "posting_counts": self.posting_counts,
+        }
+        if self.embeddings is not None:
+            arrays["embeddings"] = self.embeddings.astype(np.float16)  # unit vectors: half precision is plenty
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Segment":
+        with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+            meta = json.loads(stored["meta"].tobytes())
+            embeddings = stored["embeddings"].astype(np.float32) if "embeddings" in stored.files else None
+            return cls(
+                items=[SegmentItem.from_json(item) for item in meta["items"]],
+                chunk_ids=meta["chunkIds"],
+                chunk_texts=meta["chunkTexts"],
+                chunk_item=stored["chunk_item"],
+                chunk_position=stored["chunk_position"],
+                chunk_length=stored["chunk_length"],
+                vocabulary=meta["vocabulary"],
+                term_offsets=stored["term_offsets"],
+                posting_chunks=stored["posting_chunks"],
+                posting_counts=stored["posting_counts"],
+                embeddings=embeddings,
+                embedding_model=meta["embeddingModel"],
+            )
+
+
+def indexed_text(item: SegmentItem, chunk: ChunkInput) -> str:
+    """Every chunk is indexed with its item's title, so a later chunk still matches the topic."""
+    if not item.title or chunk.text.startswith(item.title):
+        return chunk.text
+    return f"{item.title}\n{chunk.text}"
+
+
+def build_segment(
+    entries: list[tuple[SegmentItem, list[ChunkInput]]],
+    embeddings: npt.NDArray[np.float32] | None = None,
+    embedding_model: str | None = None,
+) -> Segment:
+    """Postings for the given chunks; `embeddings` (one row per chunk, in order) if computed."""
+    items: list[SegmentItem] = []
+    chunk_ids: list[str] = []
+    chunk_texts: list[str] = []
+    chunk_item: list[int] = []
+    chunk_position: list[int] = []
+    chunk_length: list[int] = []
+    term_ids: dict[str, int] = {}
+    vocabulary: list[str] = []
+    posting_terms: list[int] = []
+    for item, chunks in entries:
+        items.append(item)
+        for chunk in chunks:
+            chunk_ids.append(chunk.chunk_id)
+            chunk_texts.append(chunk.text)
+            chunk_item.append(len(items) - 1)
+            chunk_position.append(chunk.position)
+            ids = analyze_to_ids(indexed_text(item, chunk), term_ids, vocabulary)
+            chunk_length.append(len(ids))
+            posting_terms.extend(ids)
+    lengths = np.asarray(chunk_length, dtype=np.int64)
+    posting_chunk = np.repeat(np.arange(len(chunk_ids), dtype=np.int64), lengths)
+    # One (term, chunk) pair per distinct occurrence, counted: the postings, sorted by term then chunk.
+    pairs, counts = np.unique(
+        np.asarray(posting_terms, dtype=np.int64) * max(len(chunk_ids), 1) + posting_chunk, return_counts=True
+    )
+    pair_terms, pair_chunks = np.divmod(pairs, max(len(chunk_ids), 1))
+    # Vocabulary in sorted order keeps segments deterministic for the same input.
+    order = np.argsort(np.asarray(vocabulary, dtype=object)) if vocabulary else np.zeros(0, dtype=np.int64)
+    rank = np.empty(len(vocabulary), dtype=np.int64)
+    rank[order] = np.arange(len(vocabulary))
+    pair_terms = rank[pair_terms]
+    resort = np.lexsort((pair_chunks, pair_terms))
+    offsets = np.concatenate(([0], np.cumsum(np.bincount(pair_terms, minlength=len(vocabulary))))).astype(np.int64)
+    return Segment(
+        items=items,
+        chunk_ids=chunk_ids,
+        chunk_texts=chunk_texts,
+        chunk_item=np.asarray(chunk_item, dtype=np.int32),
+        chunk_position=np.asarray(chunk_position, dtype=np.int32),
+        chunk_length=lengths.astype(np.int32),
+        vocabulary=[vocabulary[i] for i in order],
+        term_offsets=offsets,
+        posting_chunks=pair_chunks[resort].astype(np.int32),
+        posting_counts=counts[resort].astype(np.int32),
+        embeddings=embeddings,
+        embedding_model=embedding_model,
+    )
