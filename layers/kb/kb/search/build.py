@@ -11,7 +11,7 @@ from kb.generations.models import IndexInfo, ManifestEntry, SegmentRef
 from kb.search.embeddings import EmbeddingProvider
 from kb.search.segments import ChunkInput, Segment, SegmentItem, build_segment
 
-# More segments than this and the small ones are merged; more dead than live chunks and all are.
+# More segments than this and the smallest are merged; more dead than live chunks and all are.
 MAX_SEGMENTS = 8
 MAX_DEAD_RATIO = 1.0
 
@@ -88,8 +88,8 @@ def _compact(
     if dead > MAX_DEAD_RATIO * total_live:
         doomed = segments
     elif len(segments) > MAX_SEGMENTS:
-        largest = max(segments, key=lambda ref: live[ref.key])
-        doomed = [ref for ref in segments if ref is not largest]
+        # The smallest ones, enough of them to get back to the limit: big segments are rewritten rarely.
+        doomed = sorted(segments, key=lambda ref: live[ref.key])[: len(segments) - MAX_SEGMENTS + 1]
     else:
         return segments
     merged = merge_segments([(ref.key, Segment.from_bytes(blobs.get_bytes(ref.key))) for ref in doomed], entries)

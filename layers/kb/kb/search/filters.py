@@ -32,8 +32,8 @@ def _matches(value: Any, condition: MetadataCondition) -> bool:
     return True
 
 
-def item_filter(filters: SearchFilters | None, grace_days: int, now: datetime) -> Callable[[IndexedItem], bool] | None:
-    """A predicate over items, or None when every item passes (the fast path)."""
+def item_filter(filters: SearchFilters | None, grace_days: int, now: datetime) -> Callable[[IndexedItem], bool]:
+    """A predicate over items: the request's filters and the tombstones' grace window."""
     cutoff = now - timedelta(days=grace_days)
     tags = filters.tags if filters else None
     metadata = filters.metadata if filters else {}

@@ -1,7 +1,7 @@
 """A generation's search index in memory: the live chunks of its segments, BM25 postings with
 precomputed weights, and embeddings. Built once per generation (immutable) and cached."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ class LivePart:
     """A segment and which of its items the generation's manifest says are live."""
 
     segment: Segment
-    live: dict[str, tuple[str, str | None]]  # externalItemId -> (contentHash, missingSince)
+    live: Mapping[str, tuple[str, str | None]]  # externalItemId -> (contentHash, missingSince)
 
 
 class SearchIndex:

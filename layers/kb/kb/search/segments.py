@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kb.search.text import analyze_to_ids
+from kb.search.text import TermTable
 
 FORMAT_VERSION = 1
 
@@ -142,10 +142,7 @@ def build_segment(
     chunk_texts: list[str] = []
     chunk_item: list[int] = []
     chunk_position: list[int] = []
-    chunk_length: list[int] = []
-    term_ids: dict[str, int] = {}
-    vocabulary: list[str] = []
-    posting_terms: list[int] = []
+    indexed: list[str] = []
     for item, chunks in entries:
         items.append(item)
         for chunk in chunks:
@@ -153,23 +150,21 @@ def build_segment(
             chunk_texts.append(chunk.text)
             chunk_item.append(len(items) - 1)
             chunk_position.append(chunk.position)
-            ids = analyze_to_ids(indexed_text(item, chunk), term_ids, vocabulary)
-            chunk_length.append(len(ids))
-            posting_terms.extend(ids)
-    lengths = np.asarray(chunk_length, dtype=np.int64)
-    posting_chunk = np.repeat(np.arange(len(chunk_ids), dtype=np.int64), lengths)
+            indexed.append(indexed_text(item, chunk))
+    table = TermTable()
+    every_word, word_chunk = table.word_ids(indexed)
+    kept = every_word >= 0  # stop words out
+    # Term ids in the vocabulary's sorted order, so a segment is the same bytes for the same input.
+    order = np.argsort(np.asarray(table.vocabulary, dtype=object)) if table.vocabulary else np.zeros(0, np.int64)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    posting_terms, posting_chunk = rank[every_word[kept]], word_chunk[kept]
+    lengths = np.bincount(posting_chunk, minlength=len(chunk_ids))
     # One (term, chunk) pair per distinct occurrence, counted: the postings, sorted by term then chunk.
-    pairs, counts = np.unique(
-        np.asarray(posting_terms, dtype=np.int64) * max(len(chunk_ids), 1) + posting_chunk, return_counts=True
-    )
-    pair_terms, pair_chunks = np.divmod(pairs, max(len(chunk_ids), 1))
-    # Vocabulary in sorted order keeps segments deterministic for the same input.
-    order = np.argsort(np.asarray(vocabulary, dtype=object)) if vocabulary else np.zeros(0, dtype=np.int64)
-    rank = np.empty(len(vocabulary), dtype=np.int64)
-    rank[order] = np.arange(len(vocabulary))
-    pair_terms = rank[pair_terms]
-    resort = np.lexsort((pair_chunks, pair_terms))
-    offsets = np.concatenate(([0], np.cumsum(np.bincount(pair_terms, minlength=len(vocabulary))))).astype(np.int64)
+    width = max(len(chunk_ids), 1)
+    pairs, counts = np.unique(posting_terms * width + posting_chunk, return_counts=True)
+    pair_terms, pair_chunks = np.divmod(pairs, width)
+    offsets = np.concatenate(([0], np.cumsum(np.bincount(pair_terms, minlength=len(order))))).astype(np.int64)
     return Segment(
         items=items,
         chunk_ids=chunk_ids,
@@ -177,10 +172,10 @@ def build_segment(
         chunk_item=np.asarray(chunk_item, dtype=np.int32),
         chunk_position=np.asarray(chunk_position, dtype=np.int32),
         chunk_length=lengths.astype(np.int32),
-        vocabulary=[vocabulary[i] for i in order],
+        vocabulary=[table.vocabulary[i] for i in order],
         term_offsets=offsets,
-        posting_chunks=pair_chunks[resort].astype(np.int32),
-        posting_counts=counts[resort].astype(np.int32),
+        posting_chunks=pair_chunks.astype(np.int32),
+        posting_counts=counts.astype(np.int32),
         embeddings=embeddings,
         embedding_model=embedding_model,
     )

@@ -91,10 +91,9 @@ def rank(
     keyword: list[Hit] = []
     semantic: list[Hit] = []
     for source, index in opened:
-        mask = None
+        mask = None  # the fast path: no filters and no tombstones
         if filters is not None or index.tombstoned:
-            predicate = item_filter(filters, source.grace_days, clock(source))
-            mask = index.item_mask(predicate) if predicate else None
+            mask = index.item_mask(item_filter(filters, source.grace_days, clock(source)))
         if mode != "semantic":
             scores = index.keyword_scores(query)
             keyword += [Hit(index, c, s, keyword=s) for c, s in top(scores, depth, mask)]

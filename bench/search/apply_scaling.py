@@ -1,0 +1,158 @@
+"""Apply cost follows the change, not the source: a run + apply that changes 10 items of a
+20,000-item source against the same change on a 1,000-item source, in one local stack, over HTTP.
+
+    .venv/bin/python bench/search/apply_scaling.py [--sizes 1000 20000]   (via `make bench`)
+
+The stack runs as `make run` runs it, with EmbeddingProvider=none (embedding 20,000 items first
+would only lengthen the set-up: a change embeds only its own chunks either way). A run or apply
+that answers 202 is polled until it is done; the time is until the source serves the generation.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+CHANGED = 10
+REPEATS = 3
+POLL_SECONDS = 0.05
+WORDS = [
+    "refund",
+    "shipping",
+    "invoice",
+    "password",
+    "account",
+    "device",
+    "warranty",
+    "order",
+    "payment",
+    "delivery",
+    "support",
+    "plan",
+]
+
+
+def content(i: int, version: int) -> str:
+    topic = " ".join(WORDS[(i + k) % len(WORDS)] for k in range(6))
+    return f"Article {i} (version {version}) explains {topic}. " * 6
+
+
+class Client:
+    def __init__(self, url: str, key: str) -> None:
+        self.url, self.key = url, key
+        self.http = requests.Session()
+        self.headers = {"Authorization": f"Bearer {key}"}
+
+    def call(self, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
+        reply = self.http.request(
+            method, f"{self.url}{path}", json=body, headers=self.headers, timeout=60
+        )
+        assert reply.status_code == expect, reply.text
+        return reply.json()
+
+
+def push(client: Client, source_id: str, ids: range | list[int], version: int) -> None:
+    ids = list(ids)
+    for start in range(0, len(ids), 1000):
+        items = [
+            {"externalItemId": f"article-{i}", "title": f"Article {i}", "content": content(i, version)}
+            for i in ids[start : start + 1000]
+        ]
+        result = client.call("POST", f"/v1/sources/{source_id}/items/batch", {"items": items})
+        assert result["failed"] == 0, result
+
+
+def run_and_apply(client: Client, source_id: str) -> tuple[float, dict[str, Any]]:
+    """Run, then apply, waiting out 202s by polling (a big first apply outlasts the request)."""
+    start = time.perf_counter()
+    reply = client.http.post(f"{client.url}/v1/sources/{source_id}/runs", headers=client.headers, timeout=60)
+    assert reply.status_code in (201, 202), reply.text
+    run = reply.json()["run"]
+    while run["status"] != "succeeded":
+        assert run["status"] == "running", run
+        time.sleep(POLL_SECONDS)
+        run = client.call("GET", f"/v1/sources/{source_id}/runs/{run['id']}")["run"]
+    reply = client.http.post(
+        f"{client.url}/v1/sources/{source_id}/runs/{run['id']}/apply", headers=client.headers, timeout=60
+    )
+    assert reply.status_code in (200, 202), reply.text
+    generation_id = reply.json()["generationId"]
+    while client.call("GET", f"/v1/sources/{source_id}")["source"]["currentGenerationId"] != generation_id:
+        time.sleep(POLL_SECONDS)
+    return time.perf_counter() - start, run["counts"]
+
+
+def measure(client: Client, size: int) -> dict[str, Any]:
+    source_id = client.call("POST", "/v1/sources", {"name": f"{size} items"}, expect=201)["source"]["id"]
+    start = time.perf_counter()
+    push(client, source_id, range(size), 0)
+    pushed = time.perf_counter() - start
+    print(f"{size}: pushed in {pushed:.1f}s", file=sys.stderr)
+    first, counts = run_and_apply(client, source_id)
+    print(f"{size}: first run + apply {first:.1f}s", file=sys.stderr)
+    assert counts["created"] == size, counts
+    samples = []
+    for version in range(1, REPEATS + 1):
+        push(client, source_id, [(version * 7919 + k * 101) % size for k in range(CHANGED)], version)
+        seconds, counts = run_and_apply(client, source_id)
+        assert (counts["updated"], counts["unchanged"]) == (CHANGED, size - CHANGED), counts
+        samples.append(seconds)
+    return {"size": size, "push_s": pushed, "first_apply_s": first, "change_s": samples}
+
+
+def start_stack(state_dir: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+    parameters = ["EmbeddingProvider=none", "RateLimitPerMinute=100000"]
+    command = [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)]
+    for parameter in parameters:
+        command += ["--parameter", parameter]
+    log = (state_dir / "stack.log").open("w")
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+    deadline = time.monotonic() + 120
+    while not (state_dir / "stack.json").exists():
+        assert process.poll() is None and time.monotonic() < deadline, (state_dir / "stack.log").read_text()
+        time.sleep(0.2)
+    return process, json.loads((state_dir / "stack.json").read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as state:
+        process, info = start_stack(Path(state))
+        try:
+            admin = Client(info["api_url"], info["admin_key"])
+            writer = admin.call("POST", "/v1/admin/keys", {"name": "bench", "scope": "write"}, expect=201)["secret"]
+            rows = [measure(Client(info["api_url"], writer), size) for size in args.sizes]
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    base = statistics.median(rows[0]["change_s"])
+    lines = [
+        f"Run + apply of a {CHANGED}-item change, {REPEATS} times per source (median), after a first apply of "
+        "the whole source; ratio against the smallest source in the same run.",
+        "",
+        "| items in source | push s | first run + apply s | 10-item change: run + apply s (median; all) | vs smallest |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        median = statistics.median(row["change_s"])
+        samples = ", ".join(f"{s:.2f}" for s in row["change_s"])
+        lines.append(
+            f"| {row['size']:,} | {row['push_s']:.1f} | {row['first_apply_s']:.1f} | {median:.2f} ({samples}) "
+            f"| {median / base:.2f}x |"
+        )
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
