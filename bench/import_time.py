@@ -2,7 +2,7 @@
 (with the layer on the path, as /opt/python is in Lambda), five times each; medians are compared
 with baselines measured in the same run (boto3, Powertools' observability, fastapi + boto3).
 
-    .venv/bin/python bench/import_time.py > docs/benchmarks.md   (via `make bench`)
+    .venv/bin/python bench/import_time.py   (part of `make bench`, which writes docs/benchmarks.md)
 """
 
 import os
@@ -46,9 +46,8 @@ def main() -> None:
     base = {name: median_ms(statement, ROOT) for name, statement in baselines.items()}
     handlers = {d.name: median_ms("import app", d) for d in sorted((ROOT / "functions").iterdir())}
     reference = base["fastapi + boto3"]
-    print("# Benchmarks\n")
     print("## Handler import time (cold start, before the first event)\n")
-    print("Command: `.venv/bin/python bench/import_time.py > docs/benchmarks.md` (`make bench`).")
+    print("Command: `.venv/bin/python bench/import_time.py` (part of `make bench`).")
     print(f"Median of {REPEATS} fresh interpreters per row, on the shared 2-core machine; the ratio is against")
     print("`import fastapi, boto3` measured in the same run.\n")
     print("| import | median ms | ratio to fastapi+boto3 |\n|---|---:|---:|")

@@ -247,6 +247,11 @@ def main() -> None:
 def report(rows: dict[str, dict[str, Any]], documents: int, queries: int) -> str:
     tantivy_row_ = next(v for k, v in rows.items() if k.startswith("tantivy"))
     lines = [
+        "## Search on BEIR SciFact: quality, latency, index build (ours against bm25s and tantivy)",
+        "",
+        "Command: `.venv/bin/python bench/search/scifact.py` (part of `make bench`), dataset "
+        "`../shared/datasets/scifact` (read in place).",
+        "",
         f"SciFact test: {documents} documents, {queries} queries. Latency: every query {REPEATS}x, warm, "
         "top 10 with ids (ours: shaped as API results); build: median of "
         f"{REPEATS}. Ratios are against tantivy in this run.",

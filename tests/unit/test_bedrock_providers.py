@@ -1,0 +1,74 @@
+"""The Bedrock providers' requests, checked by botocore's Stubber against the real API models
+(there is no Bedrock offline, so this is as far as a test here reaches)."""
+
+import io
+import json
+
+import boto3
+import numpy as np
+import pytest
+from botocore.response import StreamingBody
+from botocore.stub import ANY, Stubber
+
+from kb.errors import AnswerFailed
+from kb.search.answers import BedrockAnswers, Passage, Turn
+from kb.search.embeddings import BedrockTitan
+
+
+def bedrock_runtime():
+    return boto3.client("bedrock-runtime", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+
+
+def test_titan_embeds_each_text_and_returns_unit_vectors():
+    client = bedrock_runtime()
+    with Stubber(client) as stub:
+        for vector in ([3.0, 4.0], [0.0, 2.0]):
+            body = json.dumps({"embedding": vector, "inputTextTokenCount": 2}).encode()
+            stub.add_response(
+                "invoke_model",
+                {"body": StreamingBody(io.BytesIO(body), len(body)), "contentType": "application/json"},
+                {"modelId": "amazon.titan-embed-text-v2:0", "body": ANY, "contentType": "application/json"},
+            )
+        vectors = BedrockTitan(client, "amazon.titan-embed-text-v2:0").embed(["refunds", "shipping"])
+    assert np.allclose(vectors, [[0.6, 0.8], [0.0, 1.0]])
+
+
+def test_converse_gets_the_numbered_passages_the_history_and_a_grounding_prompt():
+    client = bedrock_runtime()
+    with Stubber(client) as stub:
+        stub.add_response(
+            "converse",
+            {
+                "output": {"message": {"role": "assistant", "content": [{"text": "14 days [1]."}]}},
+                "stopReason": "end_turn",
+                "usage": {"inputTokens": 10, "outputTokens": 4, "totalTokens": 14},
+                "metrics": {"latencyMs": 5},
+            },
+            {
+                "modelId": "model-x",
+                "system": [{"text": ANY}],
+                "messages": [
+                    {"role": "user", "content": [{"text": "hi"}]},
+                    {"role": "assistant", "content": [{"text": "hello"}]},
+                    {
+                        "role": "user",
+                        "content": [{"text": "Passages:\n[1] Refunds\nRefunds take 14 days.\n\nQuestion: How long?"}],
+                    },
+                ],
+                "inferenceConfig": {"maxTokens": 800, "temperature": 0},
+            },
+        )
+        answer = BedrockAnswers(client, "model-x").answer(
+            "How long?",
+            [Passage(1, "Refunds", "Refunds take 14 days.")],
+            [Turn("user", "hi"), Turn("assistant", "hello")],
+        )
+    assert answer == "14 days [1]."
+
+
+def test_a_bedrock_failure_is_answer_failed():
+    client = bedrock_runtime()
+    with Stubber(client) as stub:
+        stub.add_client_error("converse", "AccessDeniedException", "no model access")
+        with pytest.raises(AnswerFailed, match="no model access"):
+            BedrockAnswers(client, "model-x").answer("q", [Passage(1, "", "text")], [])
