@@ -56,9 +56,7 @@ class Client:
         self.headers = {"Authorization": f"Bearer {key}"}
 
     def call(self, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
-        reply = self.http.request(
-            method, f"{self.url}{path}", json=body, headers=self.headers, timeout=60
-        )
+        reply = self.http.request(method, f"{self.url}{path}", json=body, headers=self.headers, timeout=60)
         assert reply.status_code == expect, reply.text
         return reply.json()
 

@@ -30,6 +30,7 @@ import Stemmer  # noqa: E402
 import tantivy  # noqa: E402
 
 from kb.generations.chunking import chunk_id, chunk_text  # noqa: E402
+from kb.search.build import embed_chunks  # noqa: E402
 from kb.search.embeddings import LocalMiniLM  # noqa: E402
 from kb.search.index import LivePart, SearchIndex  # noqa: E402
 from kb.search.segments import ChunkInput, SegmentItem, build_segment  # noqa: E402
@@ -140,7 +141,7 @@ def ours(
     )
     if embedder is not None:
         start = time.perf_counter()
-        segment.embeddings = embedder.embed(segment.chunk_texts)
+        segment.embeddings = embed_chunks(embedder, our_entries(corpus, size, overlap))
         segment.embedding_model = embedder.model_id
         row["embed_s"] = time.perf_counter() - start
         index = SearchIndex("src_bench", "gen_bench", [LivePart(segment, live)])

@@ -9,7 +9,7 @@ import numpy as np
 from kb.blobs import BlobStore, segment_key
 from kb.generations.models import IndexInfo, ManifestEntry, SegmentRef
 from kb.search.embeddings import EmbeddingProvider
-from kb.search.segments import ChunkInput, Segment, SegmentItem, build_segment
+from kb.search.segments import ChunkInput, Segment, SegmentItem, build_segment, indexed_text
 
 # More segments than this and the smallest are merged; more dead than live chunks and all are.
 MAX_SEGMENTS = 8
@@ -66,8 +66,12 @@ def _segment(changes: list[IndexedChange], embedder: EmbeddingProvider | None) -
     pairs = [(change.item, change.chunks) for change in changes]
     if embedder is None:
         return build_segment(pairs)
-    vectors = embedder.embed([chunk.text for change in changes for chunk in change.chunks])
-    return build_segment(pairs, vectors, embedder.model_id)
+    return build_segment(pairs, embed_chunks(embedder, pairs), embedder.model_id)
+
+
+def embed_chunks(embedder: EmbeddingProvider, pairs: list[tuple[SegmentItem, list[ChunkInput]]]) -> np.ndarray:
+    """One vector per chunk, of the text the keyword index sees too (the chunk with its item's title)."""
+    return embedder.embed([indexed_text(item, chunk) for item, chunks in pairs for chunk in chunks])
 
 
 def _live_chunks(segments: list[SegmentRef], entries: dict[str, ManifestEntry]) -> dict[str, int]:
