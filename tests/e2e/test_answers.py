@@ -1,6 +1,16 @@
 """Cited answers (/v1/query) and chats, end to end."""
 
+import json
+
+from local.deploy import client
 from tests.e2e.test_search import publish_help_center, search
+from tests.e2e.test_snapshots import manifest_items
+
+
+def chunk_ids(api, chunks_key):
+    """The chunk ids of an item's chunk document in S3."""
+    body = client("s3", api.info["moto_endpoint"]).get_object(Bucket=api.info["bucket_name"], Key=chunks_key)["Body"]
+    return [chunk["id"] for chunk in json.loads(body.read())["chunks"]]
 
 
 def test_an_answer_quotes_the_knowledge_base_and_cites_real_chunks(api, writer_key, source_id):
@@ -16,7 +26,12 @@ def test_an_answer_quotes_the_knowledge_base_and_cites_real_chunks(api, writer_k
     first = answer["sources"][0]
     assert (first["externalItemId"], first["title"], first["relevance"]) == ("refunds", "Refund policy", 1.0)
     assert all(0 < s["relevance"] <= 1 for s in answer["sources"])
-    # And every cited chunk is a chunk the search serves, with its text as the excerpt
+    # And every cited chunk is one of its item's chunks in the published generation (its chunk
+    # document in S3), and a chunk the search serves, with its text as the excerpt
+    generation = api.call("GET", f"/v1/sources/{source_id}", writer_key).json()["source"]["currentGenerationId"]
+    items = manifest_items(api, writer_key, source_id, generation, None)
+    for source in answer["sources"]:
+        assert source["chunkId"] in chunk_ids(api, items[source["externalItemId"]]["chunksKey"])
     served = {
         r["chunkId"]: r["text"]
         for r in search(api, writer_key, source_id, "refunds", mode="semantic", limit=50)["results"]
