@@ -10,14 +10,22 @@ moto answers a Query on a table by sorting every item of the table and keeping t
 (`Table.all_items`), so a query costs O(table) where AWS's costs O(result). With a 20,000-item
 source in the table, that turned a 10-item apply into seconds of sorting. The local stack hands
 base-table queries the partition only; what they return is unchanged (moto sorts and pages the
-candidates itself)."""
+candidates itself).
+
+moto's SQS recomputes a queue's approximate message counts, walking every message, each time it
+reads any queue attribute: on every SendMessage, and for every message a ReceiveMessage looks at
+(O(queue²) per receive). A 20,000-item apply announces 20,000 events and never finished. AWS
+documents these counts as approximate and eventually consistent; the local stack computes them in
+one pass and reuses them for up to a second."""
 
 import functools
 import threading
+import time
 from typing import Any
 
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.sqs.models import Queue
 
 _LOCK = threading.RLock()
 
@@ -56,3 +64,33 @@ def query_partitions_only() -> None:
 
     query._kb_partitioned = True  # type: ignore[attr-defined]
     Table.query = query  # type: ignore[method-assign]
+
+
+COUNTS_TTL_SECONDS = 1.0
+
+
+def _message_counts(queue: Any) -> tuple[int, int, int]:
+    """(visible, in flight, delayed), one pass over the queue, reused for COUNTS_TTL_SECONDS."""
+    cached = queue.__dict__.get("_kb_counts")
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < COUNTS_TTL_SECONDS:
+        return cached[1]
+    visible = in_flight = delayed = 0
+    for message in list(queue._messages):
+        if message.delayed:
+            delayed += 1
+        if not message.visible:
+            in_flight += 1
+        elif not message.delayed:
+            visible += 1
+    queue._kb_counts = (now, (visible, in_flight, delayed))
+    return visible, in_flight, delayed
+
+
+def approximate_queue_counts() -> None:
+    if getattr(Queue, "_kb_counts_patched", False):
+        return
+    Queue.approximate_number_of_messages = property(lambda queue: _message_counts(queue)[0])  # type: ignore[assignment,method-assign]
+    Queue.approximate_number_of_messages_not_visible = property(lambda queue: _message_counts(queue)[1])  # type: ignore[assignment,method-assign]
+    Queue.approximate_number_of_messages_delayed = property(lambda queue: _message_counts(queue)[2])  # type: ignore[assignment,method-assign]
+    Queue._kb_counts_patched = True  # type: ignore[attr-defined]

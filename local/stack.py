@@ -13,7 +13,7 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from local import seam
 from local.deploy import REGION, Deployment, client, deploy
-from local.emulator_fixes import query_partitions_only, serialize_dynamodb_requests
+from local.emulator_fixes import approximate_queue_counts, query_partitions_only, serialize_dynamodb_requests
 from local.gateway import Gateway
 from local.runtime import LambdaRuntime
 from local.sqs_poller import QueuePoller
@@ -67,6 +67,7 @@ class LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request access log
         serialize_dynamodb_requests()
         query_partitions_only()
+        approximate_queue_counts()
         self.moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()

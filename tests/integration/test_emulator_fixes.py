@@ -3,6 +3,7 @@
 from moto.dynamodb.models.table import Table as MotoTable
 
 from kb.storage import Table
+from local import emulator_fixes
 from local.deploy import client
 
 
@@ -28,3 +29,22 @@ def test_base_table_queries_are_answered_from_their_partition_with_the_same_resu
     assert pages == 3
     assert [item["n"] for item in backwards] == list(reversed(range(7)))
     assert table.query_prefix("FIX#c", "ITEM#")[0] == []
+
+
+def test_queue_counts_are_what_moto_would_count(stack, monkeypatch):
+    # Given a queue with two ready messages, one delayed and one received (in flight)
+    monkeypatch.setattr(emulator_fixes, "COUNTS_TTL_SECONDS", 0.0)  # no reuse: read them fresh
+    sqs = client("sqs", stack.info.moto_endpoint)
+    url = sqs.create_queue(QueueName="emulator-fix-counts")["QueueUrl"]
+    for body in ("a", "b", "c"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=60)
+    sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=60)
+    # Then the approximate counts say so
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    assert [int(attributes[name]) for name in names] == [2, 1, 1]

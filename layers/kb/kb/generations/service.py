@@ -4,6 +4,8 @@ with one conditional write; plus listing, rollback and retention."""
 from datetime import timedelta
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from kb.blobs import BlobStore, plan_key
 from kb.errors import (
     ApplyConflict,
@@ -29,7 +31,7 @@ from kb.generations.models import (
 from kb.generations.repository import GenerationRepository
 from kb.ids import iso_now, new_id, to_iso
 from kb.items.repository import ItemRepository
-from kb.observability import count
+from kb.observability import count, logger
 from kb.runs.models import RunPlan
 from kb.runs.repository import RunRepository
 from kb.runs.service import get_run
@@ -123,7 +125,13 @@ def publish_generation(
     )
     generations.publish(sources, source, generation)
     count("GenerationsPublished")
-    _announce(build, run.counts.to_json_dict(), blobs, events)
+    try:
+        _announce(build, run.counts.to_json_dict(), blobs, events)
+    except (BotoCoreError, ClientError):
+        # Published is published: the apply must not end as a build failure because an
+        # announcement could not be queued (SendMessage already retried). Logged and counted.
+        logger.exception("announcing a published generation failed", extra={"generation_id": generation.id})
+        count("AnnouncementsFailed")
     return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
 
 
