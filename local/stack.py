@@ -13,7 +13,12 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from local import seam
 from local.deploy import REGION, Deployment, client, deploy
-from local.emulator_fixes import approximate_queue_counts, query_partitions_only, serialize_dynamodb_requests
+from local.emulator_fixes import (
+    approximate_queue_counts,
+    query_partitions_only,
+    serialize_dynamodb_requests,
+    transactions_snapshot_their_items,
+)
 from local.gateway import Gateway
 from local.runtime import LambdaRuntime
 from local.sqs_poller import QueuePoller
@@ -68,6 +73,7 @@ class LocalStack:
         serialize_dynamodb_requests()
         query_partitions_only()
         approximate_queue_counts()
+        transactions_snapshot_their_items()
         self.moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()

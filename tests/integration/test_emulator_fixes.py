@@ -48,3 +48,31 @@ def test_queue_counts_are_what_moto_would_count(stack, monkeypatch):
     ]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
     assert [int(attributes[name]) for name in names] == [2, 1, 1]
+
+
+def test_a_cancelled_transaction_leaves_every_item_as_it_was(stack):
+    # Given an item, and a transaction that overwrites it, adds another, then fails a condition
+    ddb = client("dynamodb", stack.info.moto_endpoint)
+    table = Table(ddb, stack.info.table_name)
+    table.put({"pk": "TX#1", "sk": "A", "v": 1})
+    operations = [
+        {"Put": {"TableName": table.name, "Item": {"pk": {"S": "TX#1"}, "sk": {"S": "A"}, "v": {"N": "2"}}}},
+        {"Put": {"TableName": table.name, "Item": {"pk": {"S": "TX#1"}, "sk": {"S": "B"}, "v": {"N": "2"}}}},
+        {
+            "ConditionCheck": {
+                "TableName": table.name,
+                "Key": {"pk": {"S": "TX#1"}, "sk": {"S": "C"}},
+                "ConditionExpression": "attribute_exists(pk)",
+            }
+        },
+    ]
+    # When it is cancelled
+    try:
+        ddb.transact_write_items(TransactItems=operations)
+        raise AssertionError("the transaction should have been cancelled")
+    except ddb.exceptions.TransactionCanceledException:
+        pass
+    # Then nothing it wrote remains; and without the failing check it applies whole
+    assert (table.get("TX#1", "A") or {}).get("v") == 1 and table.get("TX#1", "B") is None
+    ddb.transact_write_items(TransactItems=operations[:2])
+    assert [(table.get("TX#1", sk) or {}).get("v") for sk in ("A", "B")] == [2, 2]
