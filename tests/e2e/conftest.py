@@ -143,9 +143,21 @@ def apply(api: Api, key: str, source_id: str, run_id: str) -> requests.Response:
     return api.call("POST", f"/v1/sources/{source_id}/runs/{run_id}/apply", key)
 
 
+APPLY_POLL_SECONDS = 120
+
+
 def run_and_apply(api: Api, key: str, source_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run and apply until published. An apply that outlasts ExecutionWaitSeconds answers 202
+    (a big item's embeddings on a busy machine); as a client would, poll the generation."""
     planned = run(api, key, source_id)
     applied = apply(api, key, source_id, planned["id"])
-    assert applied.status_code == 200, applied.text
+    assert applied.status_code in (200, 202), applied.text
     result: dict[str, Any] = applied.json()
+    if applied.status_code == 202:
+        path = f"/v1/sources/{source_id}/generations/{result['generationId']}"
+        deadline = time.monotonic() + APPLY_POLL_SECONDS
+        while api.call("GET", path, key).status_code != 200:
+            assert time.monotonic() < deadline, f"{result['generationId']} was not published"
+            time.sleep(0.5)
+        result = {**result, "status": "published"}
     return planned, result
