@@ -164,3 +164,39 @@ def test_segment_refs_are_stored_in_the_manifest_shape():
         chunk_overlap=100,
     )
     assert info.to_json_dict()["segments"] == [{"key": "k", "chunkCount": 2, "itemCount": 1}]
+
+
+def test_a_generation_built_before_indexes_existed_is_indexed_from_its_chunks_on_load():
+    from kb.blobs import manifest_key
+    from kb.generations.models import Chunk, ChunkDocument, Manifest, ManifestEntry
+    from kb.search.loader import load_index
+
+    # Given a manifest with no index, and the item's chunk document
+    blobs, _ = memory_blobs()
+    document = ChunkDocument(
+        external_item_id="a",
+        content_hash="h1",
+        title="Refunds",
+        url=None,
+        tags=[],
+        metadata={},
+        language=None,
+        chunks=[Chunk(id="chk_a", position=0, text="Refunds take 14 days.")],
+    )
+    blobs.put_json("chunks/a.json", document.to_json_dict())
+    entry = ManifestEntry(content_hash="h1", chunks_key="chunks/a.json", chunk_count=1, title="Refunds")
+    manifest = Manifest(
+        generation_id="g",
+        tenant_id="t",
+        source_id="s",
+        run_id="r",
+        base_generation_id=None,
+        staging_epoch=1,
+        created_at="2026-01-01T00:00:00Z",
+        items={"a": entry},
+    )
+    blobs.put_json(manifest_key("t", "s", "g"), manifest.to_json_dict())
+    # When it is loaded for search, then it serves its chunk by keyword
+    index = load_index(blobs, "t", "s", "g")
+    assert (index.chunk_ids, index.embeddings) == (["chk_a"], None)
+    assert index.keyword_scores("refund")[0] > 0

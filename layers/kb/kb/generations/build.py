@@ -20,9 +20,8 @@ from kb.items.models import StagedItem
 from kb.items.repository import ItemRepository
 from kb.runs.models import RunPlan
 from kb.runs.service import load_manifest
-from kb.search.build import IndexedChange, build_index
+from kb.search.build import IndexedChange, build_index, indexed_change
 from kb.search.embeddings import EmbeddingProvider
-from kb.search.segments import ChunkInput, SegmentItem
 from kb.sources.models import Chunking
 from kb.sources.repository import SourceRepository
 from kb.testhooks import TestHooks
@@ -61,11 +60,11 @@ def build_generation(
                 raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.")
             entry, document = _write_chunks(task, items.with_content(item), blobs, source.chunking)
             entries[item.external_item_id] = entry
-            indexed.append(_indexed(document))
+            indexed.append(indexed_change(document))
     prefix = source_prefix(task.tenant_id, task.source_id)
 
     def load_unindexed(item_id: str, entry: ManifestEntry) -> IndexedChange:
-        return _indexed(ChunkDocument.model_validate(blobs.get_json(entry.chunks_key)))
+        return indexed_change(ChunkDocument.model_validate(blobs.get_json(entry.chunks_key)))
 
     index = build_index(
         task.generation_id,
@@ -101,20 +100,6 @@ def build_generation(
         embedding_model=index.embedding_model,
     )
     return BuildResult(**task.model_dump(), manifest=summary)
-
-
-def _indexed(document: ChunkDocument) -> IndexedChange:
-    item = SegmentItem(
-        external_item_id=document.external_item_id,
-        content_hash=document.content_hash,
-        title=document.title,
-        url=document.url,
-        tags=document.tags,
-        metadata=document.metadata,
-        language=document.language,
-    )
-    chunks = [ChunkInput(chunk.id, chunk.position, chunk.text) for chunk in document.chunks]
-    return IndexedChange(document.external_item_id, item, chunks)
 
 
 def _write_chunks(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb.blobs import BlobStore, segment_key
-from kb.generations.models import IndexInfo, ManifestEntry, SegmentRef
+from kb.generations.models import ChunkDocument, IndexInfo, ManifestEntry, SegmentRef
 from kb.search.embeddings import EmbeddingProvider
 from kb.search.segments import ChunkInput, Segment, SegmentItem, build_segment, indexed_text
 
@@ -23,6 +23,21 @@ class IndexedChange:
     external_item_id: str
     item: SegmentItem
     chunks: list[ChunkInput]
+
+
+def indexed_change(document: ChunkDocument) -> IndexedChange:
+    """An item's chunk document, as the index builder takes it."""
+    item = SegmentItem(
+        external_item_id=document.external_item_id,
+        content_hash=document.content_hash,
+        title=document.title,
+        url=document.url,
+        tags=document.tags,
+        metadata=document.metadata,
+        language=document.language,
+    )
+    chunks = [ChunkInput(chunk.id, chunk.position, chunk.text) for chunk in document.chunks]
+    return IndexedChange(document.external_item_id, item, chunks)
 
 
 def build_index(

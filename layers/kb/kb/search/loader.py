@@ -2,8 +2,9 @@
 
 from kb.blobs import BlobStore, manifest_key
 from kb.generations.models import ChunkDocument, Manifest
+from kb.search.build import indexed_change
 from kb.search.index import LivePart, SearchIndex
-from kb.search.segments import ChunkInput, Segment, SegmentItem, build_segment
+from kb.search.segments import Segment, build_segment
 
 
 def load_index(blobs: BlobStore, tenant_id: str, source_id: str, generation_id: str) -> SearchIndex:
@@ -23,18 +24,9 @@ def load_index(blobs: BlobStore, tenant_id: str, source_id: str, generation_id: 
 
 def _from_chunk_documents(blobs: BlobStore, manifest: Manifest) -> LivePart:
     """A generation built before indexes existed: keyword-only, indexed on load from its chunks."""
-    entries = []
-    for entry in manifest.items.values():
-        document = ChunkDocument.model_validate(blobs.get_json(entry.chunks_key))
-        item = SegmentItem(
-            document.external_item_id,
-            document.content_hash,
-            document.title,
-            document.url,
-            document.tags,
-            document.metadata,
-            document.language,
-        )
-        entries.append((item, [ChunkInput(c.id, c.position, c.text) for c in document.chunks]))
+    changes = [
+        indexed_change(ChunkDocument.model_validate(blobs.get_json(e.chunks_key))) for e in manifest.items.values()
+    ]
+    entries = [(change.item, change.chunks) for change in changes]
     live = {item_id: (entry.content_hash, entry.missing_since) for item_id, entry in manifest.items.items()}
     return LivePart(build_segment(entries), live)
