@@ -115,7 +115,7 @@ def clock(_: Source) -> datetime:
 
 def documents(hits: list[Any]) -> list[str]:
     """Chunks folded to their documents, best chunk first."""
-    return list(dict.fromkeys(h.index.items[int(h.index.chunk_item[h.chunk])].item.external_item_id for h in hits))
+    return list(dict.fromkeys(hit.item.external_item_id for hit in hits))
 
 
 def ours(

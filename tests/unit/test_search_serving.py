@@ -139,3 +139,22 @@ def test_a_generation_larger_than_the_budget_is_still_served():
     cache = GenerationCache(max_bytes=1024)
     index = cache.get("big", lambda: cast(SearchIndex, FakeIndex(5)))
     assert cache.get("big", lambda: cast(SearchIndex, FakeIndex(0))) is index
+
+
+def test_a_small_hybrid_limit_is_the_head_of_the_full_fused_ranking():
+    # Given a query that BM25 ranks a > c > b and the embeddings c > b > a
+    embedder = CountingEmbedder()
+    docs = [item("a", "refund refund refund policy"), item("b", "money parcel shipping"), item("c", "refund money")]
+    segment = build_segment(docs, embedder.embed([chunks[0].text for _, chunks in docs]), embedder.model_id)
+    index = SearchIndex("src", "gen", [LivePart(segment, dict.fromkeys("abc", ("h1", None)))])
+
+    def first(mode, limit):
+        return [
+            hit.item.external_item_id
+            for hit in rank("policy money", mode, [(SOURCE, index)], embedder, None, lambda _: NOW, limit)
+        ]
+
+    assert (first("keyword", 3), first("semantic", 3)) == (["a", "c", "b"], ["c", "b", "a"])
+    # When only one result is asked for, then it is the fused winner (c: second and first), not a
+    # fusion of the two one-deep lists (where a and c tie and a would come first)
+    assert first("hybrid", 1) == first("hybrid", 3)[:1] == ["c"]

@@ -8,7 +8,7 @@ from kb.chats.repository import ChatGone, ChatRepository
 from kb.errors import NotFound
 from kb.ids import new_id, to_iso, utcnow
 from kb.search.answers import Turn
-from kb.search.models import Answer
+from kb.search.models import Answer, SearchFilters
 
 HISTORY_TURNS = 10  # what an answer provider sees of the conversation
 AnswerFn = Callable[[str, Chat, list[Turn]], Answer]
@@ -19,7 +19,7 @@ def start_chat(
     tenant_id: str,
     message: str,
     source_ids: list[str] | None,
-    filters: object,
+    filters: SearchFilters | None,
     retention_days: int,
     answer: AnswerFn,
 ) -> ChatTurnResult:

@@ -13,7 +13,6 @@ class GenerationCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[str, SearchIndex] = OrderedDict()
-        self.loads = 0
 
     def get(self, generation_id: str, load: Callable[[], SearchIndex]) -> SearchIndex:
         index = self._entries.get(generation_id)
@@ -21,7 +20,6 @@ class GenerationCache:
             self._entries.move_to_end(generation_id)
             return index
         index = load()
-        self.loads += 1
         self._entries[generation_id] = index
         # Least recently used out first; the one just loaded stays even if it alone is over budget.
         while len(self._entries) > 1 and self.size > self.max_bytes:

@@ -87,6 +87,7 @@ class SearchIndex:
             _concat(term_parts, np.int64), _concat(chunk_parts, np.int64), _concat(count_parts, np.int32), lengths
         )
         self.tombstoned = [i for i, entry in enumerate(self.items) if entry.missing_since]
+        self.nbytes = self._estimate_bytes()
 
     def _build_postings(
         self,
@@ -111,8 +112,7 @@ class SearchIndex:
     def chunk_count(self) -> int:
         return len(self.chunk_ids)
 
-    @property
-    def nbytes(self) -> int:
+    def _estimate_bytes(self) -> int:
         """Roughly what this index holds in memory (for the cache's budget)."""
         arrays = self.posting_chunks.nbytes + self.posting_weights.nbytes + self.term_offsets.nbytes
         arrays += 0 if self.embeddings is None else self.embeddings.nbytes

@@ -41,33 +41,23 @@ def answer_question(
     hits = [hit for hit in rank(question, mode, opened, embedder, filters, clock, max_sources) if is_relevant(hit)]
     if not hits:
         return Answer(answer=NOT_FOUND_ANSWER, mode=answers.mode, found=False, sources=[])
-    passages = [
-        Passage(
-            number, hit.index.items[int(hit.index.chunk_item[hit.chunk])].item.title, hit.index.chunk_texts[hit.chunk]
-        )
-        for number, hit in enumerate(hits, start=1)
-    ]
+    passages = [Passage(number, hit.item.title, hit.text) for number, hit in enumerate(hits, start=1)]
     text = answers.answer(question, passages, history or [])
     best = hits[0].score
     cited = [
         AnswerSource(
-            external_item_id=item.external_item_id,
-            title=item.title,
-            url=item.url,
+            external_item_id=hit.item.external_item_id,
+            title=hit.item.title,
+            url=hit.item.url,
             source_id=hit.index.source_id,
             chunk_id=hit.index.chunk_ids[hit.chunk],
-            excerpt=_excerpt(hit.index.chunk_texts[hit.chunk]),
+            excerpt=_excerpt(hit.text),
             relevance=round(hit.score / best, 3) if best > 0 else 0.0,
         )
         for hit in hits
-        for item in [hit.index.items[int(hit.index.chunk_item[hit.chunk])].item]
     ]
-    return Answer(
-        answer=text,
-        mode=answers.mode,
-        found=text != NOT_FOUND_ANSWER,
-        sources=cited if text != NOT_FOUND_ANSWER else [],
-    )
+    found = text != NOT_FOUND_ANSWER
+    return Answer(answer=text, mode=answers.mode, found=found, sources=cited if found else [])
 
 
 def _excerpt(text: str) -> str:

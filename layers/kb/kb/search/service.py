@@ -15,6 +15,7 @@ from kb.search.filters import item_filter
 from kb.search.index import SearchIndex, top
 from kb.search.loader import load_index
 from kb.search.models import ResultItem, SearchFilters, SearchMode, SearchRequest, SearchResponse, SearchResult
+from kb.search.segments import SegmentItem
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import get_source
@@ -30,6 +31,14 @@ class Hit:
     score: float
     keyword: float = 0.0  # the BM25 score, when the chunk matched a query term
     similarity: float | None = None  # the cosine, when embeddings were used
+
+    @property
+    def item(self) -> SegmentItem:
+        return self.index.items[int(self.index.chunk_item[self.chunk])].item
+
+    @property
+    def text(self) -> str:
+        return self.index.chunk_texts[self.chunk]
 
 
 def searchable_sources(sources: SourceRepository, tenant_id: str, source_ids: list[str] | None) -> list[Source]:
@@ -86,7 +95,9 @@ def rank(
     clock: Callable[[Source], datetime],
     depth: int,
 ) -> list[Hit]:
-    """The best `depth` chunks across the indexes, best first."""
+    """The best `depth` chunks across the indexes, best first. Hybrid fuses rankings FUSION_DEPTH
+    deep whatever `depth` is, so a small limit gets the head of the same fused ranking."""
+    candidates = max(depth, FUSION_DEPTH) if mode == "hybrid" else depth
     query_vector = embedder.embed([query])[0] if mode != "keyword" and embedder is not None else None
     keyword: list[Hit] = []
     semantic: list[Hit] = []
@@ -96,17 +107,19 @@ def rank(
             mask = index.item_mask(item_filter(filters, source.grace_days, clock(source)))
         if mode != "semantic":
             scores = index.keyword_scores(query)
-            keyword += [Hit(index, c, s, keyword=s) for c, s in top(scores, depth, mask)]
+            keyword += [Hit(index, c, s, keyword=s) for c, s in top(scores, candidates, mask)]
         if query_vector is not None:
             similarities = index.semantic_scores(query_vector)
-            semantic += [Hit(index, c, s, similarity=s) for c, s in top(similarities, depth, mask, positive_only=False)]
+            semantic += [
+                Hit(index, c, s, similarity=s) for c, s in top(similarities, candidates, mask, positive_only=False)
+            ]
     keyword.sort(key=lambda hit: -hit.score)
     semantic.sort(key=lambda hit: -hit.score)
     if mode == "keyword":
         return keyword[:depth]
     if mode == "semantic":
         return semantic[:depth]
-    return _fuse(keyword[:FUSION_DEPTH], semantic[:FUSION_DEPTH])[:depth]
+    return _fuse(keyword[:candidates], semantic[:candidates])[:depth]
 
 
 def _fuse(keyword: list[Hit], semantic: list[Hit]) -> list[Hit]:
@@ -130,11 +143,10 @@ def _fuse(keyword: list[Hit], semantic: list[Hit]) -> list[Hit]:
 
 
 def to_result(hit: Hit) -> SearchResult:
-    index, chunk = hit.index, hit.chunk
-    item = index.items[int(index.chunk_item[chunk])].item
+    index, chunk, item = hit.index, hit.chunk, hit.item
     return SearchResult(
         chunk_id=index.chunk_ids[chunk],
-        text=index.chunk_texts[chunk],
+        text=hit.text,
         position=int(index.chunk_position[chunk]),
         score=round(float(np.float32(hit.score)), 6),
         item=ResultItem(
