@@ -12,7 +12,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 FN ?=
 EVENT ?=
 
-.PHONY: help venv run test lint unit integration e2e invoke openapi bench clean
+.PHONY: help venv run test lint unit fast integration e2e invoke openapi bench clean
 
 help:
 	@echo "make run      start the local stack on http://127.0.0.1:3000/api"
@@ -67,14 +67,20 @@ lint: $(VENV)/.installed $(SAM_VENV)/.installed node_modules/.installed
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit
 
+# Repositories and domain services in-process against moto's in-memory AWS: seconds, no stack.
+fast: $(VENV)/.installed
+	$(PY) -m pytest tests/fast
+
 integration: $(VENV)/.installed
 	$(PY) -m pytest tests/integration
 
 e2e: $(VENV)/.installed
 	$(PY) -m pytest tests/e2e
 
+# The quick tiers first, so a data bug fails in seconds; then the tiers that start a stack.
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest tests/unit tests/fast
+	$(PY) -m pytest tests/integration tests/e2e
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) node_modules .local .mypy_cache .ruff_cache .pytest_cache

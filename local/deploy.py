@@ -105,7 +105,7 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
     resolver = _names(template, stack)
     deployment = Deployment(endpoint=endpoint, stack_name=stack, resolver=resolver)
     for logical_id, props in template.resources_of("AWS::DynamoDB::Table").items():
-        _create_table(client("dynamodb", endpoint), resolver.refs[logical_id], props)
+        create_table(client("dynamodb", endpoint), resolver.refs[logical_id], props)
     s3 = client("s3", endpoint)
     for logical_id in template.resources_of("AWS::S3::Bucket"):
         s3.create_bucket(Bucket=resolver.refs[logical_id])
@@ -160,7 +160,7 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
     return deployment
 
 
-def _create_table(dynamodb: Any, name: str, props: dict[str, Any]) -> None:
+def create_table(dynamodb: Any, name: str, props: dict[str, Any]) -> None:
     args: dict[str, Any] = {
         "TableName": name,
         "KeySchema": props["KeySchema"],

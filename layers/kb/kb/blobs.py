@@ -28,8 +28,15 @@ def segment_key(prefix: str, generation_id: str, number: int) -> str:
     return f"{prefix}segments/{generation_id}-{number}.npz"
 
 
-def content_key(tenant_id: str, source_id: str, content_digest: str) -> str:
-    return f"{source_prefix(tenant_id, source_id)}content/{content_digest}.txt"
+def content_key(tenant_id: str, source_id: str, external_item_id: str, write_id: str) -> str:
+    """One object per write of an item's offloaded content: no two records ever share one."""
+    item_digest = hashlib.sha256(external_item_id.encode()).hexdigest()[:32]
+    return f"{source_prefix(tenant_id, source_id)}content/{item_digest}/{write_id}.txt"
+
+
+def snapshot_content_key(tenant_id: str, source_id: str, snapshot_id: str, external_item_id: str) -> str:
+    item_digest = hashlib.sha256(external_item_id.encode()).hexdigest()[:32]
+    return f"{source_prefix(tenant_id, source_id)}snapshots/{snapshot_id}/{item_digest}.txt"
 
 
 class BlobStore:

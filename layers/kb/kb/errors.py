@@ -59,6 +59,12 @@ class SnapshotClosed(DomainError):
     code = "snapshot_closed"
 
 
+class MassDeletion(DomainError):
+    """A snapshot commit would tombstone more of the source than its threshold allows."""
+
+    code = "mass_deletion"
+
+
 class NotApplyEligible(DomainError):
     code = "not_apply_eligible"
 

@@ -67,8 +67,8 @@ def generation_repository(db: TableDep) -> GenerationRepository:
     return GenerationRepository(db)
 
 
-def snapshot_repository(db: TableDep) -> SnapshotRepository:
-    return SnapshotRepository(db)
+def snapshot_repository(db: TableDep, blobs: Annotated[BlobStore, Depends(blob_store)]) -> SnapshotRepository:
+    return SnapshotRepository(db, blobs)
 
 
 def rate_limiter(db: TableDep) -> RateLimiter:

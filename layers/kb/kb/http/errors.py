@@ -27,6 +27,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "source_inactive": 409,
     "snapshot_in_progress": 409,
     "snapshot_closed": 409,
+    "mass_deletion": 409,
     "not_apply_eligible": 409,
     "apply_conflict": 409,
     "stale_plan": 409,

@@ -1,24 +1,46 @@
 import hashlib
 import json
 import math
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from kb.models import ApiModel, RecordModel, RequestModel
 
 MetadataValue = str | int | float | bool
 ItemState = Literal["active", "missing", "deleted"]
 MAX_BATCH_OPERATIONS = 1000
+# Limits, checked before anything is written (docs/api.md lists them). Content has no limit of its
+# own beyond the request's (over 100 KiB it is kept in S3); everything else lives in one DynamoDB
+# record (400 KB), so the other fields together are bounded well below that.
+MAX_ID_CHARS = 256
+MAX_TITLE_CHARS = 1000
+MAX_URL_CHARS = 2048
+MAX_TAGS = 100
+MAX_TAG_CHARS = 256
+MAX_METADATA_KEYS = 100
+MAX_METADATA_KEY_CHARS = 128
+MAX_METADATA_STRING_CHARS = 4096
+MAX_FIELDS_BYTES = 64 * 1024  # title, url, tags, metadata and language together, as UTF-8 JSON
+# No control characters; "/" would make the item unreachable at /items/{externalItemId} behind
+# gateways that decode %2F, and "." and ".." are path segments, not names.
+EXTERNAL_ID_PATTERN = r"^[^\x00-\x1f\x7f/]+$"
+PATH_SEGMENTS = (".", "..")
+Tag = Annotated[str, Field(min_length=1, max_length=MAX_TAG_CHARS)]
 
 
 class ItemFields(RequestModel):
-    external_item_id: str = Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f]+$")
-    title: str = Field(default="", max_length=1000)
+    external_item_id: str = Field(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        pattern=EXTERNAL_ID_PATTERN,
+        json_schema_extra={"not": {"enum": list(PATH_SEGMENTS)}},
+    )
+    title: str = Field(default="", max_length=MAX_TITLE_CHARS)
     content: str = Field(min_length=1)
-    url: str | None = Field(default=None, max_length=2048)
-    tags: list[str] = Field(default_factory=list, max_length=100)
-    metadata: dict[str, MetadataValue] = Field(default_factory=dict, max_length=100)
+    url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS)
+    metadata: dict[str, MetadataValue] = Field(default_factory=dict, max_length=MAX_METADATA_KEYS)
     language: str | None = Field(default=None, max_length=35)
 
     @field_validator("metadata")
@@ -26,8 +48,10 @@ class ItemFields(RequestModel):
     def _storable_metadata(cls, metadata: dict[str, MetadataValue]) -> dict[str, MetadataValue]:
         """Flat values DynamoDB can hold exactly: named keys, finite numbers within its range."""
         for key, value in metadata.items():
-            if not 1 <= len(key) <= 128:
-                raise ValueError("keys must be 1 to 128 characters")
+            if not 1 <= len(key) <= MAX_METADATA_KEY_CHARS:
+                raise ValueError(f"keys must be 1 to {MAX_METADATA_KEY_CHARS} characters")
+            if isinstance(value, str) and len(value) > MAX_METADATA_STRING_CHARS:
+                raise ValueError(f"{key}: string values must be at most {MAX_METADATA_STRING_CHARS} characters")
             out_of_range = (
                 not math.isfinite(value) or not 1e-130 <= abs(value) < 1e126 if isinstance(value, float) else False
             )
@@ -44,8 +68,36 @@ class ItemFields(RequestModel):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _require_utf8(text: str) -> None:
+    try:
+        text.encode()
+    except UnicodeEncodeError as error:
+        raise ValueError("must be valid Unicode (no lone surrogates)") from error
+
+
 class UpsertItemRequest(ItemFields):
-    pass
+    """An item as written: every limit is checked here, before anything is stored."""
+
+    @field_validator("external_item_id")
+    @classmethod
+    def _encodable_id(cls, external_item_id: str) -> str:
+        if external_item_id in PATH_SEGMENTS:
+            raise ValueError('"." and ".." are path segments, not ids')
+        _require_utf8(external_item_id)
+        return external_item_id
+
+    @model_validator(mode="after")
+    def _fits_one_record(self) -> Self:
+        """Lone surrogates cannot be stored; the non-content fields must fit one record together."""
+        fields = self.model_dump(mode="json", include={"title", "url", "tags", "metadata", "language"})
+        encoded = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        _require_utf8(encoded)
+        _require_utf8(self.content)
+        if len(encoded.encode()) > MAX_FIELDS_BYTES:
+            raise ValueError(
+                f"title, url, tags, metadata and language together must be at most {MAX_FIELDS_BYTES // 1024} KiB"
+            )
+        return self
 
 
 class StagedItem(ItemFields, RecordModel):
@@ -54,13 +106,19 @@ class StagedItem(ItemFields, RecordModel):
 
     model_config = ConfigDict(extra="ignore")
 
+    # Stored records stay readable whatever rules applied when they were written.
+    external_item_id: str
+    tags: list[str] = Field(default_factory=list)
     source_id: str
     content_hash_value: str = Field(alias="contentHash")
     state: ItemState = "active"
     missing_since: str | None = None
     created_at: str
     updated_at: str
+    # Set when the content is kept in S3 (and `content` is then not loaded until asked for).
     content_ref: str | None = Field(default=None, exclude=True)
+    # Incremented by every write; each write is conditioned on the version it read.
+    version: int = Field(default=0, exclude=True)
 
 
 class ItemSummary(ApiModel):
@@ -98,7 +156,7 @@ class BatchItemResult(ApiModel):
     index: int
     external_item_id: str | None = None
     operation: Literal["upsert", "delete"]
-    outcome: Literal["created", "updated", "unchanged", "restored", "deleted", "not_found", "invalid"]
+    outcome: Literal["created", "updated", "unchanged", "restored", "deleted", "not_found", "invalid", "failed"]
     error: str | None = None
 
 

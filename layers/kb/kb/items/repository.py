@@ -4,12 +4,13 @@ closes an epoch before it reads the log, so every change is seen by the run that
 epoch or by a later one (single-item writes and consistent reads are linearizable; no
 transaction is needed, which keeps batch writes cheap)."""
 
-import hashlib
+import contextlib
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from kb.blobs import BlobStore, content_key
+from kb.ids import new_id
 from kb.items.models import StagedItem
 from kb.sources.models import Source
 from kb.storage import Table
@@ -23,8 +24,22 @@ class StagingConflict(Exception):
     """The item changed between our read and our write."""
 
 
+class ContentGone(Exception):
+    """The offloaded content of the record we read was replaced meanwhile: read the record again."""
+
+
 def change_key(source_id: str, epoch: int, external_item_id: str) -> dict[str, str]:
     return {"pk": f"SOURCE#{source_id}", "sk": f"CHG#{epoch:010d}#{external_item_id}"}
+
+
+def _changes_from(epoch: int) -> str:
+    return f"CHG#{epoch:010d}#"
+
+
+def _changes_through(epoch: int) -> str:
+    """Above every change key of `epoch`: "$" sorts right after "#", whatever the id holds
+    (a "\\uffff" bound would miss ids starting above U+FFFF, whose UTF-8 sorts higher)."""
+    return f"CHG#{epoch:010d}$"
 
 
 class ItemRepository:
@@ -51,58 +66,88 @@ class ItemRepository:
     def content_of(self, item: StagedItem) -> str:
         if item.content_ref is None:
             return item.content
-        return self.blobs.get_text(item.content_ref)
+        try:
+            return self.blobs.get_text(item.content_ref)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                raise ContentGone(item.external_item_id) from error
+            raise
 
     def with_content(self, item: StagedItem) -> StagedItem:
         return item if item.content_ref is None else item.model_copy(update={"content": self.content_of(item)})
 
-    def write(self, source: Source, item: StagedItem, previous_hash: str | None, previous_state: str | None) -> None:
-        """Stage `item` if it is still as we read it, and log the change in `source`'s epoch."""
+    def write(self, source: Source, item: StagedItem, previous: StagedItem | None) -> StagedItem:
+        """Stage `item` if the record is still the version we read (`previous`), log the change in
+        `source`'s epoch, and return the item as stored. Content over INLINE_CONTENT_LIMIT goes to
+        S3 under a key of its own write, so the content a replaced record pointed to belongs to no
+        other record and is deleted once the replacement has landed."""
+        version = previous.version + 1 if previous else 1
         record: dict[str, Any] = {
             "pk": f"SOURCE#{item.source_id}",
             "sk": f"ITEM#{item.external_item_id}",
             **item.to_json_dict(),
             "epoch": source.staging_epoch,
+            "version": version,
         }
-        encoded = item.content.encode()
-        if len(encoded) > INLINE_CONTENT_LIMIT:
-            key = content_key(source.tenant_id, source.id, hashlib.sha256(encoded).hexdigest())
-            self.blobs.put_text(key, item.content)
-            record |= {"content": "", "contentRef": key}
-        item_condition: dict[str, Any] = {"condition": "attribute_not_exists(pk)"}
-        if previous_hash is not None:
-            item_condition = {
-                "condition": "contentHash = :hash AND #state = :state",
-                "names": {"#state": "state"},
-                "values": {":hash": previous_hash, ":state": previous_state},
-            }
+        content_ref = item.content_ref
+        if item.state == "deleted":
+            content_ref = None  # a deleted item's content is never read again
+            record["content"] = _NOT_LOADED
+        elif content_ref is not None:
+            record["content"] = ""  # unchanged content, still where the record we read kept it
+        elif len(item.content.encode()) > INLINE_CONTENT_LIMIT:
+            content_ref = content_key(source.tenant_id, source.id, item.external_item_id, new_id("content"))
+            self.blobs.put_text(content_ref, item.content)
+            record["content"] = ""
+        if content_ref is not None:
+            record["contentRef"] = content_ref
+        condition: dict[str, Any] = {"condition": "attribute_not_exists(pk)"}
+        if previous is not None:
+            condition = {"condition": "version = :version", "values": {":version": previous.version}}
+            if previous.version == 0:  # written before records had versions
+                condition = {
+                    "condition": "attribute_not_exists(version) AND contentHash = :hash AND #state = :state",
+                    "names": {"#state": "state"},
+                    "values": {":hash": previous.content_hash_value, ":state": previous.state},
+                }
         try:
-            self.table.put(record, **item_condition)
+            self.table.put(record, **condition)
         except ClientError as error:
             if self.table.is_condition_failure(error):
+                # Our new content (if any) is referenced by nothing: no record names its key.
+                self._forget(content_ref if content_ref != item.content_ref else None)
                 raise StagingConflict() from error
             raise
+        if previous is not None and previous.content_ref not in (None, content_ref):
+            self._forget(previous.content_ref)
         self.log_change(source.id, source.staging_epoch, item.external_item_id)
+        return item.model_copy(update={"content_ref": content_ref, "version": version})
+
+    def _forget(self, content_ref: str | None) -> None:
+        """Best effort: content no record refers to any more (a leftover costs storage, not data)."""
+        if content_ref is not None:
+            with contextlib.suppress(BotoCoreError, ClientError):
+                self.blobs.delete([content_ref])
 
     def log_change(self, source_id: str, epoch: int, external_item_id: str) -> None:
         self.table.put(change_key(source_id, epoch, external_item_id))
 
     def page(self, source_id: str, limit: int, cursor: str | None) -> tuple[list[StagedItem], str | None]:
         records, next_cursor = self.table.query_prefix(f"SOURCE#{source_id}", "ITEM#", limit, cursor)
-        return [StagedItem.model_validate(r) for r in records], next_cursor
+        return [self._parse(r) for r in records], next_cursor
 
     def list_all(self, source_id: str) -> list[StagedItem]:
-        return [StagedItem.model_validate(r) for r in self.table.query_all(f"SOURCE#{source_id}", "ITEM#")]
+        return [self._parse(r) for r in self.table.query_all(f"SOURCE#{source_id}", "ITEM#")]
 
     def changed_between(self, source_id: str, after_epoch: int, up_to_epoch: int) -> set[str]:
         """The externalItemIds changed in epochs (after_epoch, up_to_epoch]."""
         if up_to_epoch <= after_epoch:
             return set()
         records = self.table.query_range(
-            f"SOURCE#{source_id}", f"CHG#{after_epoch + 1:010d}#", f"CHG#{up_to_epoch:010d}#\uffff"
+            f"SOURCE#{source_id}", _changes_from(after_epoch + 1), _changes_through(up_to_epoch)
         )
         return {r["sk"].split("#", 2)[2] for r in records}
 
     def changed_after(self, source_id: str, epoch: int) -> bool:
-        records = self.table.query_range(f"SOURCE#{source_id}", f"CHG#{epoch + 1:010d}#", "CHG#\uffff")
+        records = self.table.query_range(f"SOURCE#{source_id}", _changes_from(epoch + 1), "CHG$")
         return bool(records)

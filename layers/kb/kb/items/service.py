@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
 
 from pydantic import ValidationError
 
@@ -17,8 +18,8 @@ from kb.items.models import (
     StagedItem,
     UpsertItemRequest,
 )
-from kb.items.repository import ItemRepository, StagingConflict
-from kb.observability import count
+from kb.items.repository import ContentGone, ItemRepository, StagingConflict
+from kb.observability import count, logger
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import require_active
@@ -41,17 +42,12 @@ def stage(
         if item is None:
             return existing, outcome
         try:
-            items.write(
-                source,
-                item,
-                existing.content_hash_value if existing else None,
-                existing.state if existing else None,
-            )
+            stored = items.write(source, item, existing)
         except StagingConflict:
             continue
         _log_in_open_epoch(items, sources, source, external_item_id)
         count(f"Items{outcome.capitalize()}")
-        return item, outcome
+        return stored, outcome
     raise RuntimeError("the item kept changing under concurrent writers")
 
 
@@ -109,7 +105,8 @@ def upsert_item(
 ) -> ItemUpsertResult:
     item, outcome = stage(items, sources, source, request.external_item_id, upsert_decision(source, request))
     assert item is not None
-    return ItemUpsertResult(item=items.with_content(item), outcome=outcome)
+    # The request holds the content: no need to read back what was just offloaded.
+    return ItemUpsertResult(item=item.model_copy(update={"content": request.content}), outcome=outcome)
 
 
 def delete_item(items: ItemRepository, sources: SourceRepository, source: Source, external_item_id: str) -> None:
@@ -119,10 +116,15 @@ def delete_item(items: ItemRepository, sources: SourceRepository, source: Source
 
 
 def get_item(items: ItemRepository, source: Source, external_item_id: str) -> StagedItem:
-    item = items.get(source.id, external_item_id)
-    if item is None or item.state == "deleted":
-        raise NotFound(f"Item {external_item_id} was not found.")
-    return items.with_content(item)
+    for _ in range(_MAX_WRITE_ATTEMPTS):
+        item = items.get(source.id, external_item_id)
+        if item is None or item.state == "deleted":
+            raise NotFound(f"Item {external_item_id} was not found.")
+        try:
+            return items.with_content(item)
+        except ContentGone:
+            continue  # replaced between our two reads: the newer record names its own content
+    raise RuntimeError("the item kept changing under concurrent writers")
 
 
 def list_items(items: ItemRepository, source: Source, limit: int, cursor: str | None) -> ItemPage:
@@ -171,23 +173,46 @@ def apply_batch(items: ItemRepository, sources: SourceRepository, source: Source
             return BatchItemResult(
                 index=index, external_item_id=item_id, operation="upsert", outcome="invalid", error=request
             )
-        _, outcome = stage(items, sources, source, request.external_item_id, upsert_decision(source, request))
-        return BatchItemResult(
-            index=index, external_item_id=request.external_item_id, operation="upsert", outcome=outcome
+        return _guarded(
+            index,
+            request.external_item_id,
+            "upsert",
+            lambda: stage(items, sources, source, request.external_item_id, upsert_decision(source, request))[1],
         )
 
     def run_delete(offset: int) -> BatchItemResult:
         item_id = batch.deletes[offset]
-        _, outcome = stage(items, sources, source, item_id, delete_decision)
-        return BatchItemResult(
-            index=len(batch.items) + offset, external_item_id=item_id, operation="delete", outcome=outcome
+        return _guarded(
+            len(batch.items) + offset,
+            item_id,
+            "delete",
+            lambda: stage(items, sources, source, item_id, delete_decision)[1],
         )
 
     with ThreadPoolExecutor(_BATCH_WORKERS) as pool:
         results = list(pool.map(run_upsert, range(len(batch.items))))
         results += list(pool.map(run_delete, range(len(batch.deletes))))
-    failed = sum(1 for r in results if r.outcome in ("invalid", "not_found"))
+    failed = sum(1 for r in results if r.outcome in ("invalid", "not_found", "failed"))
     return BatchResult(results=results, succeeded=len(results) - failed, failed=failed)
+
+
+def _guarded(
+    index: int, external_item_id: str, operation: Literal["upsert", "delete"], run: Callable[[], str]
+) -> BatchItemResult:
+    """One operation of a batch: whatever fails stays this operation's result, not the batch's."""
+    try:
+        outcome = run()
+    except Exception:  # noqa: BLE001 - reported per operation; logged with its trace
+        logger.exception("batch operation failed", extra={"index": index, "operation": operation})
+        count("BatchOperationsFailed")
+        return BatchItemResult(
+            index=index,
+            external_item_id=external_item_id,
+            operation=operation,
+            outcome="failed",
+            error="internal_error: this operation failed and was not applied; retry it",
+        )
+    return BatchItemResult(index=index, external_item_id=external_item_id, operation=operation, outcome=outcome)
 
 
 def _utf8(text: str) -> bool:

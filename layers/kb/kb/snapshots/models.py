@@ -32,6 +32,12 @@ class SnapshotPageRequest(RequestModel):
     items: list[dict] = Field(min_length=1, max_length=MAX_BATCH_OPERATIONS)
 
 
+class CommitSnapshotRequest(RequestModel):
+    allow_mass_deletion: bool = Field(
+        default=False, description="Commit even if more than the source's massDeletionThreshold would go missing"
+    )
+
+
 class SnapshotPageResult(ApiModel):
     results: list[BatchItemResult]
     accepted: int

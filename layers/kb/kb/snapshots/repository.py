@@ -1,8 +1,16 @@
+from typing import Any
+
 from botocore.exceptions import ClientError
 
+from kb.blobs import BlobStore, snapshot_content_key, source_prefix
 from kb.items.models import UpsertItemRequest
+from kb.items.repository import INLINE_CONTENT_LIMIT
 from kb.snapshots.models import Snapshot
 from kb.storage import Table
+
+_REQUEST_FIELDS = set(UpsertItemRequest.model_fields) | {
+    f.alias for f in UpsertItemRequest.model_fields.values() if f.alias
+}
 
 
 class SnapshotStateConflict(Exception):
@@ -14,8 +22,12 @@ def snapshot_key(source_id: str, snapshot_id: str) -> dict[str, str]:
 
 
 class SnapshotRepository:
-    def __init__(self, table: Table) -> None:
+    """Snapshots and the items sent into them; content over INLINE_CONTENT_LIMIT goes to S3, as
+    for staged items, so an item that may be upserted may also be sent in a snapshot."""
+
+    def __init__(self, table: Table, blobs: BlobStore) -> None:
         self.table = table
+        self.blobs = blobs
 
     def create(self, snapshot: Snapshot) -> None:
         self.table.put({**snapshot_key(snapshot.source_id, snapshot.id), **snapshot.to_json_dict()})
@@ -40,15 +52,26 @@ class SnapshotRepository:
             raise
 
     def add_item(self, snapshot: Snapshot, item: UpsertItemRequest) -> None:
-        self.table.put({"pk": f"SNAP#{snapshot.id}", "sk": f"ITEM#{item.external_item_id}", **item.to_json_dict()})
+        record: dict[str, Any] = {"pk": f"SNAP#{snapshot.id}", "sk": f"ITEM#{item.external_item_id}"}
+        record |= item.to_json_dict()
+        if len(item.content.encode()) > INLINE_CONTENT_LIMIT:
+            key = snapshot_content_key(snapshot.tenant_id, snapshot.source_id, snapshot.id, item.external_item_id)
+            self.blobs.put_text(key, item.content)  # the same id sent twice: the later page wins, as inline
+            record |= {"content": "", "contentRef": key}
+        self.table.put(record)
 
-    def items(self, snapshot_id: str) -> list[UpsertItemRequest]:
-        records = self.table.query_all(f"SNAP#{snapshot_id}", "ITEM#")
-        fields = set(UpsertItemRequest.model_fields) | {
-            f.alias for f in UpsertItemRequest.model_fields.values() if f.alias
-        }
-        return [UpsertItemRequest.model_validate({k: v for k, v in r.items() if k in fields}) for r in records]
+    def item_records(self, snapshot_id: str) -> list[dict[str, Any]]:
+        """The snapshot's items as stored (content not loaded): see `request_of`."""
+        return self.table.query_all(f"SNAP#{snapshot_id}", "ITEM#")
 
-    def delete_items(self, snapshot_id: str) -> None:
-        for record in self.table.query_all(f"SNAP#{snapshot_id}", "ITEM#"):
+    def request_of(self, record: dict[str, Any]) -> UpsertItemRequest:
+        fields = {k: v for k, v in record.items() if k in _REQUEST_FIELDS}
+        if record.get("contentRef"):
+            fields["content"] = self.blobs.get_text(record["contentRef"])
+        return UpsertItemRequest.model_validate(fields)
+
+    def delete_items(self, snapshot: Snapshot) -> None:
+        for record in self.table.query_all(f"SNAP#{snapshot.id}", "ITEM#"):
             self.table.delete(record["pk"], record["sk"])
+        prefix = f"{source_prefix(snapshot.tenant_id, snapshot.source_id)}snapshots/{snapshot.id}/"
+        self.blobs.delete(self.blobs.list_keys(prefix))

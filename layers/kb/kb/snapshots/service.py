@@ -5,7 +5,7 @@ have incomplete discovery and cannot be applied."""
 import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
-from kb.errors import NotFound, SnapshotClosed, SnapshotInProgress
+from kb.errors import MassDeletion, NotFound, SnapshotClosed, SnapshotInProgress
 from kb.ids import iso_now, new_id
 from kb.items.models import BatchItemResult
 from kb.items.repository import ItemRepository
@@ -76,51 +76,75 @@ def add_page(
 
 
 def commit_snapshot(
-    snapshots: SnapshotRepository, sources: SourceRepository, items: ItemRepository, source: Source, snapshot_id: str
+    snapshots: SnapshotRepository,
+    sources: SourceRepository,
+    items: ItemRepository,
+    source: Source,
+    snapshot_id: str,
+    allow_mass_deletion: bool = False,
 ) -> Snapshot:
-    """Idempotent: a commit interrupted half-way (status committing) can simply be committed again."""
+    """Idempotent: a commit interrupted half-way (status committing) can simply be committed again,
+    or aborted. Refused (mass_deletion) when it would tombstone more of the source than its
+    threshold allows, unless `allow_mass_deletion`: the snapshot then stays as it was."""
     require_active(source)
     snapshot = get_snapshot(snapshots, source, snapshot_id)
     if snapshot.status == "committed":
         return snapshot
+    if snapshot.status not in ("open", "committing"):
+        raise SnapshotClosed(f"Snapshot {snapshot_id} is {snapshot.status}.")
+    records = snapshots.item_records(snapshot.id)
+    wanted_ids = {r["externalItemId"] for r in records}
+    active = [i.external_item_id for i in items.list_all(source.id) if i.state == "active"]
+    leaving = [item_id for item_id in active if item_id not in wanted_ids]
+    if not allow_mass_deletion and len(leaving) * 100 > source.mass_deletion_threshold * len(active):
+        raise MassDeletion(
+            f"Committing snapshot {snapshot_id} would tombstone {len(leaving)} of {len(active)} active items, "
+            f"more than the source's massDeletionThreshold of {source.mass_deletion_threshold}%. "
+            'Send {"allowMassDeletion": true} to commit anyway, add the missing items, or abort.'
+        )
     committing = snapshot.model_copy(update={"status": "committing"})
     try:
         snapshots.transition(snapshot, ("open", "committing"), committing)
     except SnapshotStateConflict as error:
-        raise SnapshotClosed(f"Snapshot {snapshot_id} is {snapshot.status}.") from error
-    wanted = snapshots.items(snapshot.id)
+        raise SnapshotClosed(f"Snapshot {snapshot_id} is no longer open.") from error
+
+    def upsert(record: dict) -> str:
+        request = snapshots.request_of(record)  # loaded one at a time: big content stays out of memory
+        return stage(items, sources, source, request.external_item_id, upsert_decision(source, request))[1]
+
     with ThreadPoolExecutor(_WORKERS) as pool:
-        outcomes = list(
-            pool.map(lambda r: stage(items, sources, source, r.external_item_id, upsert_decision(source, r))[1], wanted)
-        )
-        wanted_ids = {r.external_item_id for r in wanted}
-        leaving = [
-            i.external_item_id
-            for i in items.list_all(source.id)
-            if i.state == "active" and i.external_item_id not in wanted_ids
-        ]
+        outcomes = list(pool.map(upsert, records))
+        if get_snapshot(snapshots, source, snapshot_id).status != "committing":
+            raise SnapshotClosed(
+                f"Snapshot {snapshot_id} was aborted while it was committed; the items it upserted stay staged."
+            )
         outcomes += list(pool.map(lambda item_id: stage(items, sources, source, item_id, missing_decision)[1], leaving))
     counts = SnapshotCounts(**{name: outcomes.count(name) for name in SnapshotCounts.model_fields})
     committed = committing.model_copy(update={"status": "committed", "closed_at": iso_now(), "counts": counts})
-    snapshots.transition(committing, ("committing",), committed)
+    try:
+        snapshots.transition(committing, ("committing",), committed)
+    except SnapshotStateConflict as error:
+        raise SnapshotClosed(f"Snapshot {snapshot_id} was aborted while it was committed.") from error
     with contextlib.suppress(SourceConditionFailed):  # already closed by an earlier, interrupted commit
         sources.close_snapshot(source, snapshot.id)
-    snapshots.delete_items(snapshot.id)
+    snapshots.delete_items(snapshot)
     return committed
 
 
 def abort_snapshot(
     snapshots: SnapshotRepository, sources: SourceRepository, source: Source, snapshot_id: str
 ) -> Snapshot:
+    """An open snapshot, or one whose commit was interrupted (committing): what a commit already
+    upserted stays staged (each is a valid upsert); nothing more goes missing."""
     snapshot = get_snapshot(snapshots, source, snapshot_id)
     if snapshot.status == "aborted":
         return snapshot
     aborted = snapshot.model_copy(update={"status": "aborted", "closed_at": iso_now()})
     try:
-        snapshots.transition(snapshot, ("open",), aborted)
+        snapshots.transition(snapshot, ("open", "committing"), aborted)
     except SnapshotStateConflict as error:
         raise SnapshotClosed(f"Snapshot {snapshot_id} is {snapshot.status}; it cannot be aborted.") from error
     with contextlib.suppress(SourceConditionFailed):
         sources.close_snapshot(source, snapshot.id)
-    snapshots.delete_items(snapshot.id)
+    snapshots.delete_items(snapshot)
     return aborted

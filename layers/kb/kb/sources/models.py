@@ -4,6 +4,8 @@ from pydantic import Field, model_validator
 
 from kb.models import ApiModel, RecordModel, RequestModel
 
+DEFAULT_MASS_DELETION_THRESHOLD = 50
+
 
 class ApplyLease(ApiModel):
     owner: str
@@ -31,6 +33,9 @@ class Source(RecordModel):
     type: Literal["developer_api"] = "developer_api"
     grace_days: int
     chunking: Chunking = Field(default_factory=Chunking)
+    # A snapshot commit that would tombstone more than this percentage of the active items is
+    # refused (409 mass_deletion) unless the commit opts in; 100 turns the guard off.
+    mass_deletion_threshold: int = DEFAULT_MASS_DELETION_THRESHOLD
     status: Literal["active", "archived"] = "active"
     current_generation_id: str | None = None
     open_snapshot_id: str | None = None
@@ -42,20 +47,27 @@ class Source(RecordModel):
     apply_lease: ApplyLease | None = Field(default=None, exclude=True)
 
 
+_THRESHOLD_DESCRIPTION = "Percent of active items a snapshot commit may tombstone without opting in (100: no guard)"
+
+
 class CreateSourceRequest(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     grace_days: int = Field(default=7, ge=0, le=365)
     chunking: Chunking = Field(default_factory=Chunking)
+    mass_deletion_threshold: int = Field(
+        default=DEFAULT_MASS_DELETION_THRESHOLD, ge=0, le=100, description=_THRESHOLD_DESCRIPTION
+    )
 
 
 class UpdateSourceRequest(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     grace_days: int | None = Field(default=None, ge=0, le=365)
+    mass_deletion_threshold: int | None = Field(default=None, ge=0, le=100, description=_THRESHOLD_DESCRIPTION)
 
     @model_validator(mode="after")
     def _something_to_change(self) -> "UpdateSourceRequest":
-        if self.name is None and self.grace_days is None:
-            raise ValueError("give name and/or graceDays")
+        if self.name is None and self.grace_days is None and self.mass_deletion_threshold is None:
+            raise ValueError("give name, graceDays and/or massDeletionThreshold")
         return self
 
 
