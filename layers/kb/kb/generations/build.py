@@ -17,7 +17,7 @@ from kb.generations.models import (
 )
 from kb.ids import iso_now
 from kb.items.models import StagedItem
-from kb.items.repository import ItemRepository
+from kb.items.repository import ContentGone, ItemRepository
 from kb.runs.models import RunPlan
 from kb.runs.service import load_manifest
 from kb.search.build import IndexedChange, build_index, indexed_change
@@ -58,7 +58,11 @@ def build_generation(
             item = staged.get(change.external_item_id)
             if item is None or item.content_hash_value != change.content_hash:
                 raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.")
-            entry, document = _write_chunks(task, items.with_content(item), blobs, source.chunking)
+            try:
+                loaded = items.with_content(item)
+            except ContentGone as error:  # replaced after we read it: this plan is stale
+                raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.") from error
+            entry, document = _write_chunks(task, loaded, blobs, source.chunking)
             entries[item.external_item_id] = entry
             indexed.append(indexed_change(document))
     prefix = source_prefix(task.tenant_id, task.source_id)
