@@ -11,8 +11,8 @@ from kb.http.app import build_app, make_handler
 from kb.http.deps import MAX_BATCH_BYTES, ItemsDep, SourcesDep, json_body, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.items.batch import apply_batch
 from kb.items.models import MAX_BATCH_OPERATIONS, BatchRequest, BatchResult
-from kb.items.service import apply_batch
 from kb.sources.models import Source
 
 router = APIRouter()

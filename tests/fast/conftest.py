@@ -13,11 +13,13 @@ from moto import mock_aws
 from kb.blobs import BlobStore
 from kb.ids import iso_now, new_id
 from kb.items.repository import ItemRepository
+from kb.observability import metrics
 from kb.snapshots.repository import SnapshotRepository
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.storage import Table
 from local.deploy import create_table
+from local.emulator_fixes import query_partitions_only, serialize_dynamodb_requests, transactions_snapshot_their_items
 from local.template import read_template
 from tests.helpers import ROOT
 
@@ -35,8 +37,19 @@ class Store:
         return self.blobs.list_keys("")
 
 
+@pytest.fixture(autouse=True)
+def metrics_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in every deployed function (the template sets it): Powertools flushes every 100 values."""
+    monkeypatch.setattr(metrics.provider, "namespace", "KnowledgeBaseFast")
+
+
 @pytest.fixture
 def store() -> Iterator[Store]:
+    # The local stack's fixes of moto (thread-safe DynamoDB, O(items named) transactions), so
+    # concurrent writers behave here as they do there and in AWS.
+    serialize_dynamodb_requests()
+    transactions_snapshot_their_items()
+    query_partitions_only()
     template = read_template(ROOT)
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name=REGION)

@@ -6,9 +6,10 @@ import pytest
 
 from kb.errors import MassDeletion, SnapshotClosed
 from kb.ids import iso_now
+from kb.items.batch import apply_batch
 from kb.items.models import BatchRequest, StagedItem, UpsertItemRequest
 from kb.items.repository import StagingConflict
-from kb.items.service import apply_batch, get_item, list_items, upsert_item
+from kb.items.service import get_item, list_items, upsert_item
 from kb.snapshots.models import SnapshotPageRequest
 from kb.snapshots.service import abort_snapshot, add_page, begin_snapshot, commit_snapshot
 

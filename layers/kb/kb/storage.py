@@ -174,6 +174,14 @@ class Table:
             if not cursor:
                 return items
 
+    def put_many(self, items: list[dict[str, Any]]) -> None:
+        """Unconditional puts, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed."""
+        for start in range(0, len(items), 25):
+            request = {self.name: [{"PutRequest": {"Item": serialize(i)}} for i in items[start : start + 25]]}
+            while request:
+                reply = self.client.batch_write_item(RequestItems=request)
+                request = reply.get("UnprocessedItems") or {}
+
     def transact(self, operations: list[dict[str, Any]]) -> None:
         self.client.transact_write_items(TransactItems=operations)
 

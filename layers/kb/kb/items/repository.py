@@ -5,6 +5,7 @@ epoch or by a later one (single-item writes and consistent reads are linearizabl
 transaction is needed, which keeps batch writes cheap)."""
 
 import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -18,6 +19,17 @@ from kb.storage import Table
 # DynamoDB items stop at 400 KB; bigger content lives in S3 under its hash.
 INLINE_CONTENT_LIMIT = 100 * 1024
 _NOT_LOADED = "\u2026"
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A staging write, prepared: the item as it will be stored, the record and its condition."""
+
+    item: StagedItem
+    previous: StagedItem | None
+    record: dict[str, Any]
+    condition: dict[str, Any]
+    offloaded: bool  # this write put the content in S3 (forget it if the write does not land)
 
 
 class StagingConflict(Exception):
@@ -81,6 +93,43 @@ class ItemRepository:
         `source`'s epoch, and return the item as stored. Content over INLINE_CONTENT_LIMIT goes to
         S3 under a key of its own write, so the content a replaced record pointed to belongs to no
         other record and is deleted once the replacement has landed."""
+        pending = self.prepare(source, item, previous)
+        try:
+            self.table.put(pending.record, **pending.condition)
+        except ClientError as error:
+            if self.table.is_condition_failure(error):
+                self.abandon(pending)
+                raise StagingConflict() from error
+            raise
+        self.log_change(source.id, source.staging_epoch, item.external_item_id)
+        return self.landed(pending)
+
+    def write_group(self, source: Source, group: list["PendingWrite"]) -> None:
+        """Many prepared writes in one transaction, each record with its change-log entry (so at
+        most 50 per group: a transaction holds 100 actions). All land or none does: on any error
+        the new content is forgotten and the caller writes them one by one (`write`)."""
+        operations: list[dict[str, Any]] = []
+        for pending in group:
+            put: dict[str, Any] = {"Item": pending.record, "ConditionExpression": pending.condition["condition"]}
+            if "names" in pending.condition:
+                put["ExpressionAttributeNames"] = pending.condition["names"]
+            if "values" in pending.condition:
+                put["ExpressionAttributeValues"] = pending.condition["values"]
+            operations += [
+                {"Put": put},
+                {"Put": {"Item": change_key(source.id, source.staging_epoch, pending.item.external_item_id)}},
+            ]
+        try:
+            self.table.transact_items(operations)
+        except Exception:
+            for pending in group:
+                self.abandon(pending)
+            raise
+        for pending in group:
+            self.landed(pending)
+
+    def prepare(self, source: Source, item: StagedItem, previous: StagedItem | None) -> "PendingWrite":
+        """The record to write for `item` (its content offloaded if big) and its condition."""
         version = previous.version + 1 if previous else 1
         record: dict[str, Any] = {
             "pk": f"SOURCE#{item.source_id}",
@@ -110,18 +159,20 @@ class ItemRepository:
                     "names": {"#state": "state"},
                     "values": {":hash": previous.content_hash_value, ":state": previous.state},
                 }
-        try:
-            self.table.put(record, **condition)
-        except ClientError as error:
-            if self.table.is_condition_failure(error):
-                # Our new content (if any) is referenced by nothing: no record names its key.
-                self._forget(content_ref if content_ref != item.content_ref else None)
-                raise StagingConflict() from error
-            raise
-        if previous is not None and previous.content_ref not in (None, content_ref):
+        stored = item.model_copy(update={"content_ref": content_ref, "version": version})
+        return PendingWrite(stored, previous, record, condition, content_ref != item.content_ref)
+
+    def abandon(self, pending: "PendingWrite") -> None:
+        """A write that did not land: content it offloaded is referenced by no record."""
+        if pending.offloaded:
+            self._forget(pending.item.content_ref)
+
+    def landed(self, pending: "PendingWrite") -> StagedItem:
+        """A write that landed: the content the replaced record named is nobody's now."""
+        previous = pending.previous
+        if previous is not None and previous.content_ref not in (None, pending.item.content_ref):
             self._forget(previous.content_ref)
-        self.log_change(source.id, source.staging_epoch, item.external_item_id)
-        return item.model_copy(update={"content_ref": content_ref, "version": version})
+        return pending.item
 
     def _forget(self, content_ref: str | None) -> None:
         """Best effort: content no record refers to any more (a leftover costs storage, not data)."""
@@ -131,6 +182,9 @@ class ItemRepository:
 
     def log_change(self, source_id: str, epoch: int, external_item_id: str) -> None:
         self.table.put(change_key(source_id, epoch, external_item_id))
+
+    def log_changes(self, source_id: str, epoch: int, external_item_ids: list[str]) -> None:
+        self.table.put_many([change_key(source_id, epoch, item_id) for item_id in external_item_ids])
 
     def page(self, source_id: str, limit: int, cursor: str | None) -> tuple[list[StagedItem], str | None]:
         records, next_cursor = self.table.query_prefix(f"SOURCE#{source_id}", "ITEM#", limit, cursor)

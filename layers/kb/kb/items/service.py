@@ -1,17 +1,12 @@
 """Staging-set operations: upsert, delete, mark missing; one retry loop for all of them."""
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
 
 from pydantic import ValidationError
 
 from kb.errors import NotFound
 from kb.ids import iso_now
 from kb.items.models import (
-    BatchItemResult,
-    BatchRequest,
-    BatchResult,
     ItemPage,
     ItemSummary,
     ItemUpsertResult,
@@ -19,13 +14,12 @@ from kb.items.models import (
     UpsertItemRequest,
 )
 from kb.items.repository import ContentGone, ItemRepository, StagingConflict
-from kb.observability import count, logger
+from kb.observability import count
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import require_active
 
 _MAX_WRITE_ATTEMPTS = 10
-_BATCH_WORKERS = 8
 # decide(existing) -> (what to write or None, outcome)
 Decision = Callable[[StagedItem | None], tuple[StagedItem | None, str]]
 
@@ -45,13 +39,15 @@ def stage(
             stored = items.write(source, item, existing)
         except StagingConflict:
             continue
-        _log_in_open_epoch(items, sources, source, external_item_id)
+        log_in_open_epoch(items, sources, source, [external_item_id])
         count(f"Items{outcome.capitalize()}")
         return stored, outcome
     raise RuntimeError("the item kept changing under concurrent writers")
 
 
-def _log_in_open_epoch(items: ItemRepository, sources: SourceRepository, source: Source, external_item_id: str) -> None:
+def log_in_open_epoch(
+    items: ItemRepository, sources: SourceRepository, source: Source, external_item_ids: list[str]
+) -> None:
     """If a run closed the epoch we logged in before our log landed, it may have missed it: log
     again in the current epoch, until the epoch we logged in is still open after the write."""
     logged = source.staging_epoch
@@ -60,7 +56,7 @@ def _log_in_open_epoch(items: ItemRepository, sources: SourceRepository, source:
         if fresh is None or fresh.staging_epoch == logged:
             return
         logged = fresh.staging_epoch
-        items.log_change(source.id, logged, external_item_id)
+        items.log_changes(source.id, logged, external_item_ids)
 
 
 def upsert_decision(source: Source, request: UpsertItemRequest) -> Decision:
@@ -157,67 +153,3 @@ def validate_items(raw_items: list[dict]) -> list[UpsertItemRequest | str]:
             field = ".".join(str(p) for p in first["loc"]) or "item"
             parsed.append(f"{field}: {first['msg']}")
     return parsed
-
-
-def apply_batch(items: ItemRepository, sources: SourceRepository, source: Source, batch: BatchRequest) -> BatchResult:
-    """Every operation is its own conditional write: one invalid or failing item does not sink the
-    others, and each gets its own result (there is no all-or-nothing batch in the staging set)."""
-    require_active(source)
-    parsed = validate_items(batch.items)
-
-    def run_upsert(index: int) -> BatchItemResult:
-        request = parsed[index]
-        raw_id = batch.items[index].get("externalItemId")
-        if isinstance(request, str):
-            item_id = raw_id if isinstance(raw_id, str) and raw_id.isprintable() and _utf8(raw_id) else None
-            return BatchItemResult(
-                index=index, external_item_id=item_id, operation="upsert", outcome="invalid", error=request
-            )
-        return _guarded(
-            index,
-            request.external_item_id,
-            "upsert",
-            lambda: stage(items, sources, source, request.external_item_id, upsert_decision(source, request))[1],
-        )
-
-    def run_delete(offset: int) -> BatchItemResult:
-        item_id = batch.deletes[offset]
-        return _guarded(
-            len(batch.items) + offset,
-            item_id,
-            "delete",
-            lambda: stage(items, sources, source, item_id, delete_decision)[1],
-        )
-
-    with ThreadPoolExecutor(_BATCH_WORKERS) as pool:
-        results = list(pool.map(run_upsert, range(len(batch.items))))
-        results += list(pool.map(run_delete, range(len(batch.deletes))))
-    failed = sum(1 for r in results if r.outcome in ("invalid", "not_found", "failed"))
-    return BatchResult(results=results, succeeded=len(results) - failed, failed=failed)
-
-
-def _guarded(
-    index: int, external_item_id: str, operation: Literal["upsert", "delete"], run: Callable[[], str]
-) -> BatchItemResult:
-    """One operation of a batch: whatever fails stays this operation's result, not the batch's."""
-    try:
-        outcome = run()
-    except Exception:  # noqa: BLE001 - reported per operation; logged with its trace
-        logger.exception("batch operation failed", extra={"index": index, "operation": operation})
-        count("BatchOperationsFailed")
-        return BatchItemResult(
-            index=index,
-            external_item_id=external_item_id,
-            operation=operation,
-            outcome="failed",
-            error="internal_error: this operation failed and was not applied; retry it",
-        )
-    return BatchItemResult(index=index, external_item_id=external_item_id, operation=operation, outcome=outcome)
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True

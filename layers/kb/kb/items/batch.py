@@ -1,0 +1,146 @@
+"""Batches of up to 1000 upserts and deletes: one result per operation, as if each were written on
+its own, in a few dozen DynamoDB calls. The records are read with batch reads (for the content-hash
+check), then written in transactions of 50, each record conditioned on the version read and written
+with its change-log entry. A transaction that loses a race (or fails) is retried one operation at
+a time through `stage`, which re-reads and decides again; an id named twice in one batch is applied
+one operation at a time, in order."""
+
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+from kb.items.models import BatchItemResult, BatchRequest, BatchResult, StagedItem
+from kb.items.repository import ItemRepository, PendingWrite
+from kb.items.service import Decision, delete_decision, log_in_open_epoch, stage, upsert_decision, validate_items
+from kb.observability import count, logger
+from kb.sources.models import Source
+from kb.sources.repository import SourceRepository
+from kb.sources.service import require_active
+
+_WORKERS = 8
+_GROUP = 50  # a transaction holds 100 actions: a record and its change-log entry each
+_FAILED = "internal_error: this operation failed and was not applied; retry it"
+
+
+@dataclass(frozen=True)
+class _Operation:
+    index: int
+    external_item_id: str
+    operation: Literal["upsert", "delete"]
+    decide: Decision
+
+    def result(self, outcome: str, error: str | None = None) -> BatchItemResult:
+        return BatchItemResult.model_validate(
+            {
+                "index": self.index,
+                "externalItemId": self.external_item_id,
+                "operation": self.operation,
+                "outcome": outcome,
+                "error": error,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class _Decided:
+    operation: _Operation
+    item: StagedItem
+    previous: StagedItem | None
+    outcome: str
+
+
+def apply_batch(items: ItemRepository, sources: SourceRepository, source: Source, batch: BatchRequest) -> BatchResult:
+    require_active(source)
+    results: dict[int, BatchItemResult] = {}
+    operations: list[_Operation] = []
+    for index, request in enumerate(validate_items(batch.items)):
+        if isinstance(request, str):
+            raw_id = batch.items[index].get("externalItemId")
+            item_id = raw_id if isinstance(raw_id, str) and raw_id.isprintable() and _utf8(raw_id) else None
+            results[index] = BatchItemResult(
+                index=index, external_item_id=item_id, operation="upsert", outcome="invalid", error=request
+            )
+        else:
+            decide = upsert_decision(source, request)
+            operations.append(_Operation(index, request.external_item_id, "upsert", decide))
+    for offset, item_id in enumerate(batch.deletes):
+        operations.append(_Operation(len(batch.items) + offset, item_id, "delete", delete_decision))
+    named = Counter(op.external_item_id for op in operations)
+    once = [op for op in operations if named[op.external_item_id] == 1]
+    with ThreadPoolExecutor(_WORKERS) as pool:
+        written, retry = _write_in_groups(items, source, once, results, pool)
+        if written:
+            log_in_open_epoch(items, sources, source, [op.external_item_id for op in written])
+        for result in pool.map(lambda op: _one_by_one(items, sources, source, op), retry):
+            results[result.index] = result
+    for op in operations:
+        if named[op.external_item_id] > 1:
+            results[op.index] = _one_by_one(items, sources, source, op)
+    ordered = [results[index] for index in sorted(results)]
+    failed = sum(1 for r in ordered if r.outcome in ("invalid", "not_found", "failed"))
+    return BatchResult(results=ordered, succeeded=len(ordered) - failed, failed=failed)
+
+
+def _write_in_groups(
+    items: ItemRepository,
+    source: Source,
+    operations: list[_Operation],
+    results: dict[int, BatchItemResult],
+    pool: ThreadPoolExecutor,
+) -> tuple[list[_Operation], list[_Operation]]:
+    """Read, decide and write `operations` (no id twice) in transactions; record their results.
+    Returns the operations written, and those to retry one by one."""
+    existing = items.get_many(source.id, [op.external_item_id for op in operations]) if operations else {}
+    decided: list[_Decided] = []
+    for op in operations:
+        previous = existing.get(op.external_item_id)
+        item, outcome = op.decide(previous)
+        if item is None:
+            results[op.index] = op.result(outcome)
+        else:
+            decided.append(_Decided(op, item, previous, outcome))
+
+    def write(group: list[_Decided]) -> list[_Operation]:
+        pending: list[PendingWrite] = []
+        try:
+            for d in group:  # big content goes to S3 here
+                pending.append(items.prepare(source, d.item, d.previous))
+            items.write_group(source, pending)
+        except Exception:  # noqa: BLE001 - a lost race or a fault: each is retried on its own
+            logger.info("a batch group is retried one by one", exc_info=True)
+            for written in pending:
+                items.abandon(written)
+            return [d.operation for d in group]
+        for d in group:
+            results[d.operation.index] = d.operation.result(d.outcome)
+        return []
+
+    groups = [decided[start : start + _GROUP] for start in range(0, len(decided), _GROUP)]
+    retry = [op for failed in pool.map(write, groups) for op in failed]
+    written = [d for d in decided if d.operation not in retry]
+    for outcome, n in Counter(d.outcome for d in written).items():
+        count(f"Items{outcome.capitalize()}", n)
+    return [d.operation for d in written], retry
+
+
+def _one_by_one(items: ItemRepository, sources: SourceRepository, source: Source, op: _Operation) -> BatchItemResult:
+    """One operation through `stage`: whatever fails stays this operation's result, not the batch's."""
+    try:
+        _, outcome = stage(items, sources, source, op.external_item_id, op.decide)
+    except Exception:  # noqa: BLE001 - reported per operation; logged with its trace
+        logger.exception("batch operation failed", extra={"index": op.index, "operation": op.operation})
+        count("BatchOperationsFailed")
+        return op.result("failed", _FAILED)
+    return op.result(outcome)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+__all__ = ["apply_batch"]
