@@ -5,6 +5,8 @@ import threading
 from kb.items.batch import apply_batch
 from kb.items.models import BatchRequest, UpsertItemRequest
 from kb.items.service import get_item, upsert_item
+from kb.snapshots.models import SnapshotPageRequest
+from kb.snapshots.service import add_page, begin_snapshot, commit_snapshot
 
 
 def _calls(store) -> list[str]:
@@ -72,3 +74,27 @@ def test_a_writer_racing_the_batch_is_neither_lost_nor_overwritten_blindly(store
     assert [r.outcome for r in result.results] == ["updated"] * 10
     assert get_item(items, source, "doc-3").content == "Document 3, version 1."
     assert items.get(source.id, "doc-3").version == 3
+
+
+def test_a_snapshot_commit_stages_in_batches(store, items, sources, snapshots, source):
+    # Given a source of 1000 items and a snapshot that keeps 600 of them, changes 100 and adds 400
+    apply_batch(items, sources, source, BatchRequest(items=_items(1000)))
+    snapshot = begin_snapshot(snapshots, sources, sources.get(source.tenant_id, source.id))
+    kept = _items(500) + _items(100, version=1)[:100] + _items(400, prefix="new")
+    kept[500:600] = [{"externalItemId": f"doc-{500 + i}", "content": f"Changed {i}."} for i in range(100)]
+    for start in range(0, len(kept), 500):
+        add_page(snapshots, source, snapshot.id, SnapshotPageRequest(items=kept[start : start + 500]))
+    calls = _calls(store)
+    # When it is committed
+    committed = commit_snapshot(snapshots, sources, items, source, snapshot.id, allow_mass_deletion=True)
+    # Then every item is accounted for, in a bounded number of calls (not several per item)
+    assert committed.counts is not None
+    assert committed.counts.model_dump() == {
+        "created": 400,
+        "updated": 100,
+        "unchanged": 500,
+        "restored": 0,
+        "missing": 400,
+    }
+    writes = [c for c in calls if c in ("PutItem", "UpdateItem", "TransactWriteItems", "GetItem")]
+    assert len(writes) <= 60, {name: calls.count(name) for name in set(calls)}

@@ -182,6 +182,15 @@ class Table:
                 reply = self.client.batch_write_item(RequestItems=request)
                 request = reply.get("UnprocessedItems") or {}
 
+    def delete_many(self, keys: list[tuple[str, str]]) -> None:
+        """Unconditional deletes, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed."""
+        for start in range(0, len(keys), 25):
+            chunk = keys[start : start + 25]
+            request = {self.name: [{"DeleteRequest": {"Key": serialize({"pk": pk, "sk": sk})}} for pk, sk in chunk]}
+            while request:
+                reply = self.client.batch_write_item(RequestItems=request)
+                request = reply.get("UnprocessedItems") or {}
+
     def transact(self, operations: list[dict[str, Any]]) -> None:
         self.client.transact_write_items(TransactItems=operations)
 

@@ -30,14 +30,26 @@ class _Operation:
     operation: Literal["upsert", "delete"]
     decide: Decision
 
-    def result(self, outcome: str, error: str | None = None) -> BatchItemResult:
+    def result(self, outcome: str, error: str | None = None) -> "Staged":
+        return Staged(self, outcome, error)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What became of one operation: its outcome (created ... missing, not_found, failed)."""
+
+    operation: _Operation
+    outcome: str
+    error: str | None = None
+
+    def as_batch_result(self) -> BatchItemResult:
         return BatchItemResult.model_validate(
             {
-                "index": self.index,
-                "externalItemId": self.external_item_id,
-                "operation": self.operation,
-                "outcome": outcome,
-                "error": error,
+                "index": self.operation.index,
+                "externalItemId": self.operation.external_item_id,
+                "operation": self.operation.operation,
+                "outcome": self.outcome,
+                "error": self.error,
             }
         )
 
@@ -66,6 +78,27 @@ def apply_batch(items: ItemRepository, sources: SourceRepository, source: Source
             operations.append(_Operation(index, request.external_item_id, "upsert", decide))
     for offset, item_id in enumerate(batch.deletes):
         operations.append(_Operation(len(batch.items) + offset, item_id, "delete", delete_decision))
+    results |= {
+        i: staged.as_batch_result() for i, staged in _stage_operations(items, sources, source, operations).items()
+    }
+    ordered = [results[index] for index in sorted(results)]
+    failed = sum(1 for r in ordered if r.outcome in ("invalid", "not_found", "failed"))
+    return BatchResult(results=ordered, succeeded=len(ordered) - failed, failed=failed)
+
+
+def stage_many(
+    items: ItemRepository, sources: SourceRepository, source: Source, decisions: list[tuple[str, Decision]]
+) -> list[Staged]:
+    """(externalItemId, decision) pairs staged as a batch stages them: one result each, in order."""
+    operations = [_Operation(i, item_id, "upsert", decide) for i, (item_id, decide) in enumerate(decisions)]
+    results = _stage_operations(items, sources, source, operations)
+    return [results[i] for i in range(len(operations))]
+
+
+def _stage_operations(
+    items: ItemRepository, sources: SourceRepository, source: Source, operations: list[_Operation]
+) -> dict[int, Staged]:
+    results: dict[int, Staged] = {}
     named = Counter(op.external_item_id for op in operations)
     once = [op for op in operations if named[op.external_item_id] == 1]
     with ThreadPoolExecutor(_WORKERS) as pool:
@@ -73,20 +106,18 @@ def apply_batch(items: ItemRepository, sources: SourceRepository, source: Source
         if written:
             log_in_open_epoch(items, sources, source, [op.external_item_id for op in written])
         for result in pool.map(lambda op: _one_by_one(items, sources, source, op), retry):
-            results[result.index] = result
+            results[result.operation.index] = result
     for op in operations:
         if named[op.external_item_id] > 1:
             results[op.index] = _one_by_one(items, sources, source, op)
-    ordered = [results[index] for index in sorted(results)]
-    failed = sum(1 for r in ordered if r.outcome in ("invalid", "not_found", "failed"))
-    return BatchResult(results=ordered, succeeded=len(ordered) - failed, failed=failed)
+    return results
 
 
 def _write_in_groups(
     items: ItemRepository,
     source: Source,
     operations: list[_Operation],
-    results: dict[int, BatchItemResult],
+    results: dict[int, Staged],
     pool: ThreadPoolExecutor,
 ) -> tuple[list[_Operation], list[_Operation]]:
     """Read, decide and write `operations` (no id twice) in transactions; record their results.
@@ -124,7 +155,7 @@ def _write_in_groups(
     return [d.operation for d in written], retry
 
 
-def _one_by_one(items: ItemRepository, sources: SourceRepository, source: Source, op: _Operation) -> BatchItemResult:
+def _one_by_one(items: ItemRepository, sources: SourceRepository, source: Source, op: _Operation) -> Staged:
     """One operation through `stage`: whatever fails stays this operation's result, not the batch's."""
     try:
         _, outcome = stage(items, sources, source, op.external_item_id, op.decide)

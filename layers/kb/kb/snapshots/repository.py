@@ -1,3 +1,4 @@
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -51,14 +52,21 @@ class SnapshotRepository:
                 raise SnapshotStateConflict() from error
             raise
 
-    def add_item(self, snapshot: Snapshot, item: UpsertItemRequest) -> None:
+    def add_items(self, snapshot: Snapshot, items: list[UpsertItemRequest]) -> None:
+        """Unconditional batch writes: an id sent twice (in a page or across pages) is the last one sent."""
+        latest = {item.external_item_id: item for item in items}
+        with ThreadPoolExecutor(8) as pool:
+            records = list(pool.map(lambda item: self._record(snapshot, item), latest.values()))
+        self.table.put_many(records)
+
+    def _record(self, snapshot: Snapshot, item: UpsertItemRequest) -> dict[str, Any]:
         record: dict[str, Any] = {"pk": f"SNAP#{snapshot.id}", "sk": f"ITEM#{item.external_item_id}"}
         record |= item.to_json_dict()
         if len(item.content.encode()) > INLINE_CONTENT_LIMIT:
             key = snapshot_content_key(snapshot.tenant_id, snapshot.source_id, snapshot.id, item.external_item_id)
-            self.blobs.put_text(key, item.content)  # the same id sent twice: the later page wins, as inline
+            self.blobs.put_text(key, item.content)
             record |= {"content": "", "contentRef": key}
-        self.table.put(record)
+        return record
 
     def item_records(self, snapshot_id: str) -> list[dict[str, Any]]:
         """The snapshot's items as stored (content not loaded): see `request_of`."""
@@ -71,7 +79,7 @@ class SnapshotRepository:
         return UpsertItemRequest.model_validate(fields)
 
     def delete_items(self, snapshot: Snapshot) -> None:
-        for record in self.table.query_all(f"SNAP#{snapshot.id}", "ITEM#"):
-            self.table.delete(record["pk"], record["sk"])
+        records = self.table.query_all(f"SNAP#{snapshot.id}", "ITEM#")
+        self.table.delete_many([(record["pk"], record["sk"]) for record in records])
         prefix = f"{source_prefix(snapshot.tenant_id, snapshot.source_id)}snapshots/{snapshot.id}/"
         self.blobs.delete(self.blobs.list_keys(prefix))

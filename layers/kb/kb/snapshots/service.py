@@ -3,13 +3,15 @@ becomes exactly the snapshot; everything else goes missing) or aborts. While one
 have incomplete discovery and cannot be applied."""
 
 import contextlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from kb.errors import MassDeletion, NotFound, SnapshotClosed, SnapshotInProgress
 from kb.ids import iso_now, new_id
-from kb.items.models import BatchItemResult
+from kb.items.batch import stage_many
+from kb.items.models import BatchItemResult, UpsertItemRequest
 from kb.items.repository import ItemRepository
-from kb.items.service import missing_decision, stage, upsert_decision, validate_items
+from kb.items.service import Decision, missing_decision, upsert_decision, validate_items
 from kb.snapshots.models import Snapshot, SnapshotCounts, SnapshotPageRequest, SnapshotPageResult
 from kb.snapshots.repository import SnapshotRepository, SnapshotStateConflict
 from kb.sources.models import Source
@@ -17,6 +19,7 @@ from kb.sources.repository import SourceConditionFailed, SourceRepository
 from kb.sources.service import require_active
 
 _WORKERS = 8
+_COMMIT_SLICE = 1000
 
 
 def begin_snapshot(snapshots: SnapshotRepository, sources: SourceRepository, source: Source) -> Snapshot:
@@ -54,17 +57,15 @@ def add_page(
         raise SnapshotClosed(f"Snapshot {snapshot_id} is {snapshot.status}.")
     parsed = validate_items(page.items)
 
-    def add(index: int) -> BatchItemResult:
-        request = parsed[index]
-        if isinstance(request, str):
-            return BatchItemResult(index=index, operation="upsert", outcome="invalid", error=request)
-        snapshots.add_item(snapshot, request)
-        return BatchItemResult(
+    snapshots.add_items(snapshot, [request for request in parsed if not isinstance(request, str)])
+    results = [
+        BatchItemResult(index=index, operation="upsert", outcome="invalid", error=request)
+        if isinstance(request, str)
+        else BatchItemResult(
             index=index, external_item_id=request.external_item_id, operation="upsert", outcome="created"
         )
-
-    with ThreadPoolExecutor(_WORKERS) as pool:
-        results = list(pool.map(add, range(len(parsed))))
+        for index, request in enumerate(parsed)
+    ]
     # A commit or abort that raced this page may or may not include it: say so, don't guess.
     after = get_snapshot(snapshots, source, snapshot_id)
     if after.status != "open":
@@ -108,17 +109,18 @@ def commit_snapshot(
     except SnapshotStateConflict as error:
         raise SnapshotClosed(f"Snapshot {snapshot_id} is no longer open.") from error
 
-    def upsert(record: dict) -> str:
-        request = snapshots.request_of(record)  # loaded one at a time: big content stays out of memory
-        return stage(items, sources, source, request.external_item_id, upsert_decision(source, request))[1]
-
-    with ThreadPoolExecutor(_WORKERS) as pool:
-        outcomes = list(pool.map(upsert, records))
-        if get_snapshot(snapshots, source, snapshot_id).status != "committing":
-            raise SnapshotClosed(
-                f"Snapshot {snapshot_id} was aborted while it was committed; the items it upserted stay staged."
-            )
-        outcomes += list(pool.map(lambda item_id: stage(items, sources, source, item_id, missing_decision)[1], leaving))
+    outcomes: list[str] = []
+    for start in range(0, len(records), _COMMIT_SLICE):
+        # A slice at a time: big content is loaded from S3 only for the slice being staged.
+        requests = list(_load_all(snapshots.request_of, records[start : start + _COMMIT_SLICE]))
+        outcomes += _staged(
+            items, sources, source, [(r.external_item_id, upsert_decision(source, r)) for r in requests]
+        )
+    if get_snapshot(snapshots, source, snapshot_id).status != "committing":
+        raise SnapshotClosed(
+            f"Snapshot {snapshot_id} was aborted while it was committed; the items it upserted stay staged."
+        )
+    outcomes += _staged(items, sources, source, [(item_id, missing_decision) for item_id in leaving])
     counts = SnapshotCounts(**{name: outcomes.count(name) for name in SnapshotCounts.model_fields})
     committed = committing.model_copy(update={"status": "committed", "closed_at": iso_now(), "counts": counts})
     try:
@@ -129,6 +131,22 @@ def commit_snapshot(
         sources.close_snapshot(source, snapshot.id)
     snapshots.delete_items(snapshot)
     return committed
+
+
+def _staged(
+    items: ItemRepository, sources: SourceRepository, source: Source, decisions: list[tuple[str, Decision]]
+) -> list[str]:
+    """The outcomes of staging `decisions`; a failed one fails the commit (which may be retried)."""
+    results = stage_many(items, sources, source, decisions)
+    failed = [r.operation.external_item_id for r in results if r.outcome == "failed"]
+    if failed:
+        raise RuntimeError(f"staging {len(failed)} items of the snapshot failed, e.g. {failed[0]}")
+    return [r.outcome for r in results]
+
+
+def _load_all(function: Callable[[dict], UpsertItemRequest], records: list[dict]) -> list[UpsertItemRequest]:
+    with ThreadPoolExecutor(_WORKERS) as pool:
+        return list(pool.map(function, records))
 
 
 def abort_snapshot(
