@@ -78,6 +78,8 @@ def test_every_http_function_answers_its_sample_event(stack):
 
     found = invoke_http(stack, "SearchFunction", "search", **source)[1]
     assert [r["item"]["externalItemId"] for r in found["results"]] == ["faq-1"]
+    explained = invoke_http(stack, "ExplainSearchFunction", "explain_search", **source)[1]
+    assert (explained["verdict"], explained["rank"]) == ("returned", 1)
     answer = invoke_http(stack, "QueryFunction", "query", **source)[1]
     assert answer["found"] and answer["sources"][0]["externalItemId"] == "faq-1"
     status, body = invoke_http(stack, "CreateChatFunction", "create_chat", **source)

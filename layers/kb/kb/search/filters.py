@@ -32,6 +32,24 @@ def _matches(value: Any, condition: MetadataCondition) -> bool:
     return True
 
 
+def failed_conditions(filters: SearchFilters | None, entry: IndexedItem) -> list[str]:
+    """Which of the request's conditions `entry` fails, named as in the request ("tags.any",
+    "metadata.lang"): what "why not this item?" reports."""
+    if filters is None:
+        return []
+    failed: list[str] = []
+    have = set(entry.item.tags)
+    if filters.tags is not None:
+        if filters.tags.any_of is not None and not have.intersection(filters.tags.any_of):
+            failed.append("tags.any")
+        if filters.tags.all_of is not None and not have.issuperset(filters.tags.all_of):
+            failed.append("tags.all")
+    for key, condition in filters.metadata.items():
+        if not _matches(entry.item.metadata.get(key), condition):
+            failed.append(f"metadata.{key}")
+    return failed
+
+
 def item_filter(filters: SearchFilters | None, grace_days: int, now: datetime) -> Callable[[IndexedItem], bool]:
     """A predicate over items: the request's filters and the tombstones' grace window."""
     cutoff = now - timedelta(days=grace_days)

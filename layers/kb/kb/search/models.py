@@ -103,3 +103,50 @@ class Answer(ApiModel):
     mode: Literal["extractive", "generative"]
     found: bool = Field(description="False when nothing relevant was found (the answer then says so)")
     sources: list[AnswerSource]
+
+
+ExplainVerdict = Literal[
+    "returned",
+    "ranked_below_limit",
+    "no_match",
+    "filtered_out",
+    "tombstone_expired",
+    "not_published",
+    "deleted",
+    "not_found",
+    "source_archived",
+    "source_not_searched",
+]
+
+
+class ExplainRequest(RequestModel):
+    """The search to explain (as POST /v1/search takes it) and the item in question."""
+
+    query: str = Field(min_length=1, max_length=2000)
+    source_id: str = Field(min_length=1, max_length=64, description="The item's source")
+    external_item_id: str = Field(min_length=1, max_length=256)
+    mode: SearchMode | None = None
+    limit: int = Field(default=10, ge=1, le=100)
+    source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    filters: SearchFilters | None = None
+
+
+class ChunkScores(ApiModel):
+    chunk_id: str
+    position: int
+    keyword_score: float = Field(description="BM25; 0 when no query term is in the chunk")
+    keyword_rank: int | None = Field(description="Among every searched chunk that passes the filters")
+    similarity: float | None = Field(description="Cosine to the query, when the search used embeddings")
+
+
+class Explanation(ApiModel):
+    external_item_id: str
+    source_id: str
+    verdict: ExplainVerdict
+    reason: str
+    generation_id: str | None = None
+    mode: SearchMode | None = None
+    rank: int | None = Field(default=None, description="The best chunk's place in the results, when ranked")
+    limit: int
+    best_chunk: ChunkScores | None = None
+    failed_conditions: list[str] = Field(default_factory=list)
