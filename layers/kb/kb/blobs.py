@@ -34,9 +34,8 @@ def content_key(tenant_id: str, source_id: str, external_item_id: str, write_id:
     return f"{source_prefix(tenant_id, source_id)}content/{item_digest}/{write_id}.txt"
 
 
-def snapshot_content_key(tenant_id: str, source_id: str, snapshot_id: str, external_item_id: str) -> str:
-    item_digest = hashlib.sha256(external_item_id.encode()).hexdigest()[:32]
-    return f"{source_prefix(tenant_id, source_id)}snapshots/{snapshot_id}/{item_digest}.txt"
+def snapshot_content_key(tenant_id: str, source_id: str, snapshot_id: str, write_id: str) -> str:
+    return f"{source_prefix(tenant_id, source_id)}snapshots/{snapshot_id}/{write_id}.txt"
 
 
 class BlobStore:

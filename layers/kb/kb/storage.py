@@ -133,6 +133,26 @@ class Table:
         items = [deserialize(i) for i in reply.get("Items", [])]
         return items, encode_cursor(reply.get("LastEvaluatedKey"))
 
+    def query_attributes(self, pk: str, sk_prefix: str, attributes: list[str]) -> list[dict[str, Any]]:
+        """Every item whose sort key starts with `sk_prefix`, all pages, with only `attributes`
+        (so listing a big partition does not read its content)."""
+        names = {f"#a{i}": name for i, name in enumerate(attributes)}
+        args: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": serialize({":pk": pk, ":prefix": sk_prefix}),
+            "ProjectionExpression": ", ".join(names),
+            "ExpressionAttributeNames": names,
+            "ConsistentRead": True,
+        }
+        items: list[dict[str, Any]] = []
+        while True:
+            reply = self.client.query(**args)
+            items.extend(deserialize(i) for i in reply.get("Items", []))
+            if "LastEvaluatedKey" not in reply:
+                return items
+            args["ExclusiveStartKey"] = reply["LastEvaluatedKey"]
+
     def query_range(self, pk: str, sk_from: str, sk_to: str) -> list[dict[str, Any]]:
         """Every item with sk_from <= sk <= sk_to, all pages."""
         items: list[dict[str, Any]] = []
@@ -194,10 +214,14 @@ class Table:
     def transact(self, operations: list[dict[str, Any]]) -> None:
         self.client.transact_write_items(TransactItems=operations)
 
-    def transact_items(self, operations: list[dict[str, Any]]) -> None:
+    def transact_items(self, operations: list[dict[str, Any]], token: str | None = None) -> None:
         """A transaction of {"Put": {"Item": plain dict, ...}} / {"ConditionCheck"|"Update"|"Delete":
-        {"Key": plain dict, ...}} operations, with plain values, on this table."""
-        self.client.transact_write_items(TransactItems=[self._typed(op) for op in operations])
+        {"Key": plain dict, ...}} operations, with plain values, on this table. With a `token`,
+        DynamoDB applies a retried request once (its ClientRequestToken, valid for 10 minutes)."""
+        args: dict[str, Any] = {"TransactItems": [self._typed(op) for op in operations]}
+        if token:
+            args["ClientRequestToken"] = token
+        self.client.transact_write_items(**args)
 
     def _typed(self, operation: dict[str, Any]) -> dict[str, Any]:
         ((kind, body),) = operation.items()

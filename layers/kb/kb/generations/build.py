@@ -56,7 +56,7 @@ def build_generation(
             )
         else:
             item = staged.get(change.external_item_id)
-            if item is None or item.content_hash_value != change.content_hash:
+            if item is None or item.state != "active" or item.content_hash_value != change.content_hash:
                 raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.")
             try:
                 loaded = items.with_content(item)

@@ -1,25 +1,25 @@
 """Batches of up to 1000 upserts and deletes: one result per operation, as if each were written on
 its own, in a few dozen DynamoDB calls. The records are read with batch reads (for the content-hash
-check), then written in transactions of 50, each record conditioned on the version read and written
-with its change-log entry. A transaction that loses a race (or fails) is retried one operation at
+check), then written in transactions of 49, each record conditioned on the version read and written
+with its change-log entry, on the condition that the source's staging epoch is still open. A transaction that loses a race (or fails) is retried one operation at
 a time through `stage`, which re-reads and decides again; an id named twice in one batch is applied
 one operation at a time, in order."""
 
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
 from kb.items.models import BatchItemResult, BatchRequest, BatchResult, StagedItem
-from kb.items.repository import ItemRepository, PendingWrite
-from kb.items.service import Decision, delete_decision, log_in_open_epoch, stage, upsert_decision, validate_items
+from kb.items.repository import ItemRepository, PendingWrite, group_size
+from kb.items.service import Decision, delete_decision, stage, upsert_decision, validate_items
 from kb.observability import count, logger
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import require_active
 
 _WORKERS = 8
-_GROUP = 50  # a transaction holds 100 actions: a record and its change-log entry each
 _FAILED = "internal_error: this operation failed and was not applied; retry it"
 
 
@@ -78,38 +78,47 @@ def apply_batch(items: ItemRepository, sources: SourceRepository, source: Source
             operations.append(_Operation(index, request.external_item_id, "upsert", decide))
     for offset, item_id in enumerate(batch.deletes):
         operations.append(_Operation(len(batch.items) + offset, item_id, "delete", delete_decision))
-    results |= {
-        i: staged.as_batch_result() for i, staged in _stage_operations(items, sources, source, operations).items()
-    }
+    staged = _stage_operations(items, sources, source, operations, [], None)
+    results |= {index: result.as_batch_result() for index, result in staged.items()}
     ordered = [results[index] for index in sorted(results)]
     failed = sum(1 for r in ordered if r.outcome in ("invalid", "not_found", "failed"))
     return BatchResult(results=ordered, succeeded=len(ordered) - failed, failed=failed)
 
 
 def stage_many(
-    items: ItemRepository, sources: SourceRepository, source: Source, decisions: list[tuple[str, Decision]]
+    items: ItemRepository,
+    sources: SourceRepository,
+    source: Source,
+    decisions: list[tuple[str, Decision]],
+    checks: list[dict] | None = None,
+    before_each: Callable[[], None] | None = None,
 ) -> list[Staged]:
-    """(externalItemId, decision) pairs staged as a batch stages them: one result each, in order."""
+    """(externalItemId, decision) pairs staged as a batch stages them: one result each, in order.
+    Every transaction also carries `checks` (ConditionChecks); an operation retried on its own
+    runs `before_each` first (which may raise to stop)."""
     operations = [_Operation(i, item_id, "upsert", decide) for i, (item_id, decide) in enumerate(decisions)]
-    results = _stage_operations(items, sources, source, operations)
+    results = _stage_operations(items, sources, source, operations, checks or [], before_each)
     return [results[i] for i in range(len(operations))]
 
 
 def _stage_operations(
-    items: ItemRepository, sources: SourceRepository, source: Source, operations: list[_Operation]
+    items: ItemRepository,
+    sources: SourceRepository,
+    source: Source,
+    operations: list[_Operation],
+    checks: list[dict],
+    before_each: Callable[[], None] | None,
 ) -> dict[int, Staged]:
     results: dict[int, Staged] = {}
     named = Counter(op.external_item_id for op in operations)
     once = [op for op in operations if named[op.external_item_id] == 1]
     with ThreadPoolExecutor(_WORKERS) as pool:
-        written, retry = _write_in_groups(items, source, once, results, pool)
-        if written:
-            log_in_open_epoch(items, sources, source, [op.external_item_id for op in written])
-        for result in pool.map(lambda op: _one_by_one(items, sources, source, op), retry):
+        retry = _write_in_groups(items, source, once, results, pool, checks)
+        for result in pool.map(lambda op: _one_by_one(items, sources, source, op, before_each), retry):
             results[result.operation.index] = result
     for op in operations:
         if named[op.external_item_id] > 1:
-            results[op.index] = _one_by_one(items, sources, source, op)
+            results[op.index] = _one_by_one(items, sources, source, op, before_each)
     return results
 
 
@@ -119,9 +128,10 @@ def _write_in_groups(
     operations: list[_Operation],
     results: dict[int, Staged],
     pool: ThreadPoolExecutor,
-) -> tuple[list[_Operation], list[_Operation]]:
+    checks: list[dict],
+) -> list[_Operation]:
     """Read, decide and write `operations` (no id twice) in transactions; record their results.
-    Returns the operations written, and those to retry one by one."""
+    Returns the operations to retry one by one."""
     existing = items.get_many(source.id, [op.external_item_id for op in operations]) if operations else {}
     decided: list[_Decided] = []
     for op in operations:
@@ -137,7 +147,7 @@ def _write_in_groups(
         try:
             for d in group:  # big content goes to S3 here
                 pending.append(items.prepare(source, d.item, d.previous))
-            items.write_group(source, pending)
+            items.write_group(source, pending, checks)
         except Exception:  # noqa: BLE001 - a lost race or a fault: each is retried on its own
             logger.info("a batch group is retried one by one", exc_info=True)
             for written in pending:
@@ -147,16 +157,25 @@ def _write_in_groups(
             results[d.operation.index] = d.operation.result(d.outcome)
         return []
 
-    groups = [decided[start : start + _GROUP] for start in range(0, len(decided), _GROUP)]
+    size = group_size(len(checks))
+    groups = [decided[start : start + size] for start in range(0, len(decided), size)]
     retry = [op for failed in pool.map(write, groups) for op in failed]
     written = [d for d in decided if d.operation not in retry]
     for outcome, n in Counter(d.outcome for d in written).items():
         count(f"Items{outcome.capitalize()}", n)
-    return [d.operation for d in written], retry
+    return retry
 
 
-def _one_by_one(items: ItemRepository, sources: SourceRepository, source: Source, op: _Operation) -> Staged:
+def _one_by_one(
+    items: ItemRepository,
+    sources: SourceRepository,
+    source: Source,
+    op: _Operation,
+    before_each: Callable[[], None] | None = None,
+) -> Staged:
     """One operation through `stage`: whatever fails stays this operation's result, not the batch's."""
+    if before_each is not None:
+        before_each()
     try:
         _, outcome = stage(items, sources, source, op.external_item_id, op.decide)
     except Exception:  # noqa: BLE001 - reported per operation; logged with its trace

@@ -14,6 +14,7 @@ MAX_BATCH_OPERATIONS = 1000
 # own beyond the request's (over 100 KiB it is kept in S3); everything else lives in one DynamoDB
 # record (400 KB), so the other fields together are bounded well below that.
 MAX_ID_CHARS = 256
+MAX_ID_BYTES = 1000  # as UTF-8: the id is part of sort keys, which DynamoDB caps at 1,024 bytes
 MAX_TITLE_CHARS = 1000
 MAX_URL_CHARS = 2048
 MAX_TAGS = 100
@@ -68,6 +69,14 @@ class ItemFields(RequestModel):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def storable_id(external_item_id: str) -> bool:
+    """Whether an id can be part of a key at all (an id refused at write time was never stored)."""
+    try:
+        return len(external_item_id.encode()) <= MAX_ID_BYTES
+    except UnicodeEncodeError:
+        return False
+
+
 def _require_utf8(text: str) -> None:
     try:
         text.encode()
@@ -84,6 +93,8 @@ class UpsertItemRequest(ItemFields):
         if external_item_id in PATH_SEGMENTS:
             raise ValueError('"." and ".." are path segments, not ids')
         _require_utf8(external_item_id)
+        if len(external_item_id.encode()) > MAX_ID_BYTES:
+            raise ValueError(f"must be at most {MAX_ID_BYTES} bytes as UTF-8")
         return external_item_id
 
     @model_validator(mode="after")

@@ -5,6 +5,7 @@ epoch or by a later one (single-item writes and consistent reads are linearizabl
 transaction is needed, which keeps batch writes cheap)."""
 
 import contextlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,13 +13,22 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from kb.blobs import BlobStore, content_key
 from kb.ids import new_id
-from kb.items.models import StagedItem
+from kb.items.models import StagedItem, storable_id
 from kb.sources.models import Source
+from kb.sources.repository import source_key
 from kb.storage import Table
 
-# DynamoDB items stop at 400 KB; bigger content lives in S3 under its hash.
+# DynamoDB items stop at 400 KB; bigger content lives in S3, one object per write.
 INLINE_CONTENT_LIMIT = 100 * 1024
+
+
+def group_size(checks: int) -> int:
+    """Writes per transaction: 100 actions, less the epoch check and `checks`, two per write."""
+    return (100 - 1 - checks) // 2
+
+
 _NOT_LOADED = "\u2026"
+_OWN_CONTENT = re.compile(r"/content/[0-9a-f]{32}/[^/]+\.txt$")
 
 
 @dataclass(frozen=True)
@@ -67,11 +77,14 @@ class ItemRepository:
         return StagedItem.model_validate(record)
 
     def get(self, source_id: str, external_item_id: str) -> StagedItem | None:
+        if not storable_id(external_item_id):
+            return None  # no such key can exist (DynamoDB would refuse to look it up)
         record = self.table.get(f"SOURCE#{source_id}", f"ITEM#{external_item_id}")
         return self._parse(record) if record else None
 
     def get_many(self, source_id: str, external_item_ids: list[str]) -> dict[str, StagedItem]:
-        records = self.table.batch_get([(f"SOURCE#{source_id}", f"ITEM#{i}") for i in external_item_ids])
+        keys = [(f"SOURCE#{source_id}", f"ITEM#{i}") for i in external_item_ids if storable_id(i)]
+        records = self.table.batch_get(keys)
         items = (self._parse(r) for r in records)
         return {item.external_item_id: item for item in items}
 
@@ -97,18 +110,30 @@ class ItemRepository:
         try:
             self.table.put(pending.record, **pending.condition)
         except ClientError as error:
-            if self.table.is_condition_failure(error):
+            # A retried request whose first attempt landed fails its own condition: check.
+            if not self.table.is_condition_failure(error) or not self._stored(pending):
                 self.abandon(pending)
-                raise StagingConflict() from error
-            raise
+                if self.table.is_condition_failure(error):
+                    raise StagingConflict() from error
+                raise
         self.log_change(source.id, source.staging_epoch, item.external_item_id)
         return self.landed(pending)
 
-    def write_group(self, source: Source, group: list["PendingWrite"]) -> None:
-        """Many prepared writes in one transaction, each record with its change-log entry (so at
-        most 50 per group: a transaction holds 100 actions). All land or none does: on any error
-        the new content is forgotten and the caller writes them one by one (`write`)."""
-        operations: list[dict[str, Any]] = []
+    def write_group(self, source: Source, group: list["PendingWrite"], checks: list[dict[str, Any]]) -> None:
+        """Many prepared writes in one transaction, each record with its change-log entry, on the
+        condition that `source`'s staging epoch is still open (so no run can have read the log
+        before these entries landed; at most GROUP_SIZE writes: a transaction holds 100 actions).
+        All land or none does: on an error the new content is forgotten and the caller writes them
+        one by one (`write`). A request token makes a retried transaction apply once. `checks`
+        are further ConditionChecks the transaction carries (a group is then that much smaller)."""
+        epoch_open = {
+            "ConditionCheck": {
+                "Key": source_key(source.tenant_id, source.id),
+                "ConditionExpression": "stagingEpoch = :epoch",
+                "ExpressionAttributeValues": {":epoch": source.staging_epoch},
+            }
+        }
+        operations: list[dict[str, Any]] = [epoch_open, *checks]
         for pending in group:
             put: dict[str, Any] = {"Item": pending.record, "ConditionExpression": pending.condition["condition"]}
             if "names" in pending.condition:
@@ -120,13 +145,20 @@ class ItemRepository:
                 {"Put": {"Item": change_key(source.id, source.staging_epoch, pending.item.external_item_id)}},
             ]
         try:
-            self.table.transact_items(operations)
+            self.table.transact_items(operations, token=new_id("txn"))
         except Exception:
-            for pending in group:
-                self.abandon(pending)
-            raise
+            if not group or not self._stored(group[0]):  # all or nothing: one tells for all
+                for pending in group:
+                    self.abandon(pending)
+                raise
         for pending in group:
             self.landed(pending)
+
+    def _stored(self, pending: "PendingWrite") -> bool:
+        """Whether the record as stored is the one `pending` wrote."""
+        record = self.table.get(pending.record["pk"], pending.record["sk"])
+        fields = ("version", "updatedAt", "contentHash", "state", "contentRef")
+        return record is not None and all(record.get(f) == pending.record.get(f) for f in fields)
 
     def prepare(self, source: Source, item: StagedItem, previous: StagedItem | None) -> "PendingWrite":
         """The record to write for `item` (its content offloaded if big) and its condition."""
@@ -175,8 +207,9 @@ class ItemRepository:
         return pending.item
 
     def _forget(self, content_ref: str | None) -> None:
-        """Best effort: content no record refers to any more (a leftover costs storage, not data)."""
-        if content_ref is not None:
+        """Best effort: content no record refers to any more (a leftover costs storage, not data).
+        Only objects of one write each: content stored by hash, as before, may be shared."""
+        if content_ref is not None and _OWN_CONTENT.search(content_ref):
             with contextlib.suppress(BotoCoreError, ClientError):
                 self.blobs.delete([content_ref])
 
@@ -189,6 +222,11 @@ class ItemRepository:
     def page(self, source_id: str, limit: int, cursor: str | None) -> tuple[list[StagedItem], str | None]:
         records, next_cursor = self.table.query_prefix(f"SOURCE#{source_id}", "ITEM#", limit, cursor)
         return [self._parse(r) for r in records], next_cursor
+
+    def states(self, source_id: str) -> dict[str, str]:
+        """externalItemId -> state of every staged item, without reading any content."""
+        records = self.table.query_attributes(f"SOURCE#{source_id}", "ITEM#", ["externalItemId", "state"])
+        return {r["externalItemId"]: r.get("state", "active") for r in records}
 
     def list_all(self, source_id: str) -> list[StagedItem]:
         return [self._parse(r) for r in self.table.query_all(f"SOURCE#{source_id}", "ITEM#")]

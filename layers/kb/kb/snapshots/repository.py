@@ -4,8 +4,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from kb.blobs import BlobStore, snapshot_content_key, source_prefix
+from kb.ids import new_id
 from kb.items.models import UpsertItemRequest
-from kb.items.repository import INLINE_CONTENT_LIMIT
+from kb.items.repository import INLINE_CONTENT_LIMIT, ContentGone
 from kb.snapshots.models import Snapshot
 from kb.storage import Table
 
@@ -52,6 +53,17 @@ class SnapshotRepository:
                 raise SnapshotStateConflict() from error
             raise
 
+    def committing_check(self, snapshot: Snapshot) -> dict[str, Any]:
+        """A transaction's ConditionCheck: the snapshot is still being committed."""
+        return {
+            "ConditionCheck": {
+                "Key": snapshot_key(snapshot.source_id, snapshot.id),
+                "ConditionExpression": "#status = :committing",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":committing": "committing"},
+            }
+        }
+
     def add_items(self, snapshot: Snapshot, items: list[UpsertItemRequest]) -> None:
         """Unconditional batch writes: an id sent twice (in a page or across pages) is the last one sent."""
         latest = {item.external_item_id: item for item in items}
@@ -63,19 +75,33 @@ class SnapshotRepository:
         record: dict[str, Any] = {"pk": f"SNAP#{snapshot.id}", "sk": f"ITEM#{item.external_item_id}"}
         record |= item.to_json_dict()
         if len(item.content.encode()) > INLINE_CONTENT_LIMIT:
-            key = snapshot_content_key(snapshot.tenant_id, snapshot.source_id, snapshot.id, item.external_item_id)
+            # A key of its own per page sent: two pages racing with one id never mix their fields.
+            key = snapshot_content_key(snapshot.tenant_id, snapshot.source_id, snapshot.id, new_id("content"))
             self.blobs.put_text(key, item.content)
             record |= {"content": "", "contentRef": key}
         return record
 
-    def item_records(self, snapshot_id: str) -> list[dict[str, Any]]:
-        """The snapshot's items as stored (content not loaded): see `request_of`."""
-        return self.table.query_all(f"SNAP#{snapshot_id}", "ITEM#")
+    def item_ids(self, snapshot_id: str) -> list[str]:
+        """The ids sent into the snapshot, without reading their content."""
+        records = self.table.query_attributes(f"SNAP#{snapshot_id}", "ITEM#", ["externalItemId"])
+        return [r["externalItemId"] for r in records]
 
-    def request_of(self, record: dict[str, Any]) -> UpsertItemRequest:
+    def requests(self, snapshot_id: str, external_item_ids: list[str]) -> list[UpsertItemRequest]:
+        """The items sent as `external_item_ids`, content loaded (from S3 where it was offloaded).
+        Raises ContentGone when an object is gone (the snapshot was aborted meanwhile)."""
+        records = self.table.batch_get([(f"SNAP#{snapshot_id}", f"ITEM#{i}") for i in external_item_ids])
+        with ThreadPoolExecutor(8) as pool:
+            return list(pool.map(self._request_of, records))
+
+    def _request_of(self, record: dict[str, Any]) -> UpsertItemRequest:
         fields = {k: v for k, v in record.items() if k in _REQUEST_FIELDS}
         if record.get("contentRef"):
-            fields["content"] = self.blobs.get_text(record["contentRef"])
+            try:
+                fields["content"] = self.blobs.get_text(record["contentRef"])
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                    raise ContentGone(record["externalItemId"]) from error
+                raise
         return UpsertItemRequest.model_validate(fields)
 
     def delete_items(self, snapshot: Snapshot) -> None:

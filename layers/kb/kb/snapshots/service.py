@@ -3,14 +3,12 @@ becomes exactly the snapshot; everything else goes missing) or aborts. While one
 have incomplete discovery and cannot be applied."""
 
 import contextlib
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from kb.errors import MassDeletion, NotFound, SnapshotClosed, SnapshotInProgress
 from kb.ids import iso_now, new_id
 from kb.items.batch import stage_many
-from kb.items.models import BatchItemResult, UpsertItemRequest
-from kb.items.repository import ItemRepository
+from kb.items.models import BatchItemResult
+from kb.items.repository import ContentGone, ItemRepository
 from kb.items.service import Decision, missing_decision, upsert_decision, validate_items
 from kb.snapshots.models import Snapshot, SnapshotCounts, SnapshotPageRequest, SnapshotPageResult
 from kb.snapshots.repository import SnapshotRepository, SnapshotStateConflict
@@ -86,41 +84,46 @@ def commit_snapshot(
 ) -> Snapshot:
     """Idempotent: a commit interrupted half-way (status committing) can simply be committed again,
     or aborted. Refused (mass_deletion) when it would tombstone more of the source than its
-    threshold allows, unless `allow_mass_deletion`: the snapshot then stays as it was."""
+    threshold allows, unless `allow_mass_deletion`: the snapshot then stays as it was. The
+    snapshot is `committing` before its items are read, so a page either lands before (and is
+    committed) or is refused; an abort stops the commit at its next slice."""
     require_active(source)
     snapshot = get_snapshot(snapshots, source, snapshot_id)
     if snapshot.status == "committed":
         return snapshot
     if snapshot.status not in ("open", "committing"):
         raise SnapshotClosed(f"Snapshot {snapshot_id} is {snapshot.status}.")
-    records = snapshots.item_records(snapshot.id)
-    wanted_ids = {r["externalItemId"] for r in records}
-    active = [i.external_item_id for i in items.list_all(source.id) if i.state == "active"]
-    leaving = [item_id for item_id in active if item_id not in wanted_ids]
-    if not allow_mass_deletion and len(leaving) * 100 > source.mass_deletion_threshold * len(active):
-        raise MassDeletion(
-            f"Committing snapshot {snapshot_id} would tombstone {len(leaving)} of {len(active)} active items, "
-            f"more than the source's massDeletionThreshold of {source.mass_deletion_threshold}%. "
-            'Send {"allowMassDeletion": true} to commit anyway, add the missing items, or abort.'
-        )
     committing = snapshot.model_copy(update={"status": "committing"})
     try:
         snapshots.transition(snapshot, ("open", "committing"), committing)
     except SnapshotStateConflict as error:
         raise SnapshotClosed(f"Snapshot {snapshot_id} is no longer open.") from error
-
+    wanted = snapshots.item_ids(snapshot.id)
+    wanted_ids = set(wanted)
+    active = [item_id for item_id, state in items.states(source.id).items() if state == "active"]
+    leaving = [item_id for item_id in active if item_id not in wanted_ids]
+    if not allow_mass_deletion and len(leaving) * 100 > source.mass_deletion_threshold * len(active):
+        with contextlib.suppress(SnapshotStateConflict):  # reopened, unless aborted meanwhile
+            snapshots.transition(committing, ("committing",), snapshot)
+        raise MassDeletion(
+            f"Committing snapshot {snapshot_id} would tombstone {len(leaving)} of {len(active)} active items, "
+            f"more than the source's massDeletionThreshold of {source.mass_deletion_threshold}%. "
+            'Send {"allowMassDeletion": true} to commit anyway, add the missing items, or abort.'
+        )
     outcomes: list[str] = []
-    for start in range(0, len(records), _COMMIT_SLICE):
-        # A slice at a time: big content is loaded from S3 only for the slice being staged.
-        requests = list(_load_all(snapshots.request_of, records[start : start + _COMMIT_SLICE]))
-        outcomes += _staged(
-            items, sources, source, [(r.external_item_id, upsert_decision(source, r)) for r in requests]
-        )
-    if get_snapshot(snapshots, source, snapshot_id).status != "committing":
-        raise SnapshotClosed(
-            f"Snapshot {snapshot_id} was aborted while it was committed; the items it upserted stay staged."
-        )
-    outcomes += _staged(items, sources, source, [(item_id, missing_decision) for item_id in leaving])
+    for start in range(0, len(wanted), _COMMIT_SLICE):
+        _still_committing(snapshots, source, snapshot_id)
+        try:  # a slice at a time: big content is loaded only for the slice being staged
+            requests = snapshots.requests(snapshot.id, wanted[start : start + _COMMIT_SLICE])
+        except ContentGone:
+            _still_committing(snapshots, source, snapshot_id)
+            raise
+        decisions = [(r.external_item_id, upsert_decision(source, r)) for r in requests]
+        outcomes += _staged(items, sources, snapshots, source, snapshot, decisions)
+    for start in range(0, len(leaving), _COMMIT_SLICE):
+        _still_committing(snapshots, source, snapshot_id)
+        slice_ids = leaving[start : start + _COMMIT_SLICE]
+        outcomes += _staged(items, sources, snapshots, source, snapshot, [(i, missing_decision) for i in slice_ids])
     counts = SnapshotCounts(**{name: outcomes.count(name) for name in SnapshotCounts.model_fields})
     committed = committing.model_copy(update={"status": "committed", "closed_at": iso_now(), "counts": counts})
     try:
@@ -133,27 +136,43 @@ def commit_snapshot(
     return committed
 
 
+def _still_committing(snapshots: SnapshotRepository, source: Source, snapshot_id: str) -> None:
+    if get_snapshot(snapshots, source, snapshot_id).status != "committing":
+        raise SnapshotClosed(
+            f"Snapshot {snapshot_id} was aborted while it was committed; what it staged before stays staged."
+        )
+
+
 def _staged(
-    items: ItemRepository, sources: SourceRepository, source: Source, decisions: list[tuple[str, Decision]]
+    items: ItemRepository,
+    sources: SourceRepository,
+    snapshots: SnapshotRepository,
+    source: Source,
+    snapshot: Snapshot,
+    decisions: list[tuple[str, Decision]],
 ) -> list[str]:
-    """The outcomes of staging `decisions`; a failed one fails the commit (which may be retried)."""
-    results = stage_many(items, sources, source, decisions)
+    """The outcomes of staging `decisions`, every write on the condition that the snapshot is still
+    committing (an abort stops the commit); a failed one fails the commit (which may be retried)."""
+    results = stage_many(
+        items,
+        sources,
+        source,
+        decisions,
+        checks=[snapshots.committing_check(snapshot)],
+        before_each=lambda: _still_committing(snapshots, source, snapshot.id),
+    )
+    _still_committing(snapshots, source, snapshot.id)  # a cancelled transaction said nothing
     failed = [r.operation.external_item_id for r in results if r.outcome == "failed"]
     if failed:
         raise RuntimeError(f"staging {len(failed)} items of the snapshot failed, e.g. {failed[0]}")
     return [r.outcome for r in results]
 
 
-def _load_all(function: Callable[[dict], UpsertItemRequest], records: list[dict]) -> list[UpsertItemRequest]:
-    with ThreadPoolExecutor(_WORKERS) as pool:
-        return list(pool.map(function, records))
-
-
 def abort_snapshot(
     snapshots: SnapshotRepository, sources: SourceRepository, source: Source, snapshot_id: str
 ) -> Snapshot:
-    """An open snapshot, or one whose commit was interrupted (committing): what a commit already
-    upserted stays staged (each is a valid upsert); nothing more goes missing."""
+    """An open snapshot, or one being committed (or whose commit was interrupted): what the commit
+    already staged stays staged (each is a valid upsert); it stops at its next slice of 1,000."""
     snapshot = get_snapshot(snapshots, source, snapshot_id)
     if snapshot.status == "aborted":
         return snapshot
