@@ -7,7 +7,14 @@ from tests.e2e.test_search import HELP_CENTER, publish_help_center
 
 
 def explain(api, key, source_id, item_id, query, **options):
-    body = {"query": query, "sourceId": source_id, "externalItemId": item_id, "mode": "keyword", **options}
+    body = {
+        "query": query,
+        "sourceId": source_id,
+        "externalItemId": item_id,
+        "mode": "keyword",
+        "sourceIds": [source_id],
+    }
+    body |= options
     reply = api.call("POST", "/v1/search/explain", key, body)
     assert reply.status_code == 200, reply.text
     return reply.json()

@@ -19,7 +19,10 @@ _BODIES = {
     "/v1/query": {"query": "refunds"},
     "/v1/chats": {"message": "refunds"},
     "/v1/chats/{chatId}/messages": {"message": "refunds"},
+    "/v1/search/explain": {"query": "refunds", "sourceId": "{sourceId}", "externalItemId": "faq-1"},
 }
+# Operations whose body (not path) names one of A's resources.
+_NAMING_IN_BODY = {"/v1/search/explain"}
 
 
 def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_id, other_tenant_admin):
@@ -51,8 +54,10 @@ def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_
                 continue
             url = path.format(**ids)
             body: dict[str, str] | None = _BODIES.get(path, {}) if method in ("post", "patch") else None
+            if body is not None:
+                body = {name: value.format(**ids) for name, value in body.items()}
             reply = api.call(method.upper(), url, other_tenant_admin, body)
-            if "{" in path:
+            if "{" in path or path in _NAMING_IN_BODY:
                 # Then every operation on A's resources is 404 not_found
                 assert (reply.status_code, reply.json()["code"]) == (404, "not_found"), (method, path, reply.text)
             else:
