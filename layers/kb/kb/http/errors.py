@@ -28,6 +28,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "snapshot_in_progress": 409,
     "snapshot_closed": 409,
     "not_apply_eligible": 409,
+    "not_rollback_eligible": 409,
     "apply_conflict": 409,
     "stale_plan": 409,
     "stale_base": 409,

@@ -1,0 +1,43 @@
+"""The one place a process chooses its adapters to the outside world: the clock each source is
+judged by, the blob stores and the workflow client. A deployed function uses these defaults.
+Another runtime may install its own adapters before a handler is imported (the local stack's
+test mode does, to shift a source's clock and to stall or fail a build's storage)."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from kb.blobs import BlobStore
+from kb.ids import utcnow
+from kb.workflows import Workflows
+
+Clock = Callable[[], datetime]
+
+
+class Adapters:
+    def clock(self, source_id: str) -> Clock:
+        """Now, as the given source's grace windows and leases are judged."""
+        return utcnow
+
+    def blob_store(self, s3: Any, bucket: str) -> BlobStore:
+        return BlobStore(s3, bucket)
+
+    def build_blob_store(self, s3: Any, bucket: str, source_id: str) -> BlobStore:
+        """The storage a build of the given source reads its plan from and writes through."""
+        return self.blob_store(s3, bucket)
+
+    def workflows(self, sfn: Any) -> Workflows:
+        return Workflows(sfn)
+
+
+_installed = Adapters()
+
+
+def adapters() -> Adapters:
+    return _installed
+
+
+def install(replacement: Adapters) -> None:
+    """Replace the process's adapters (called by a runtime before any handler is imported)."""
+    global _installed
+    _installed = replacement
