@@ -1,5 +1,5 @@
-"""Test controls of the local stack (never deployed): per-source clock offsets, a build latch and
-storage faults, for end-to-end tests that must not wait on wall clocks or race a slow build.
+"""Test controls of the local stack (never deployed): per-source and per-key clocks, a build
+latch and storage faults, for end-to-end tests that must not wait on wall clocks or race a slow build.
 
 The controls live in a table of their own in the emulator (not in template.yaml). A worker
 process of a stack started with test controls installs `ControlledAdapters` as kb's adapters
@@ -12,7 +12,7 @@ from typing import Any
 
 from kb.blobs import BlobStore
 from kb.composition import Adapters, Clock, install
-from kb.ids import utcnow
+from kb.ids import parse_iso, to_iso, utcnow
 from kb.storage import Table
 
 # A held build gives up after this long, so a test that forgets to release cannot hang a worker.
@@ -20,7 +20,8 @@ HOLD_LIMIT_SECONDS = 120.0
 
 
 class Controls:
-    """One record per source: clockOffsetSeconds, holdBuilds, failBuildWritesAfter."""
+    """One record per source (clockOffsetSeconds, holdBuilds, failBuildWritesAfter) and per API
+    key (clockOffsetSeconds, clockPinnedAt)."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -28,8 +29,19 @@ class Controls:
     def of(self, source_id: str) -> dict[str, Any]:
         return self.table.get(f"SOURCE#{source_id}", "CONTROLS") or {}
 
+    def of_key(self, key_id: str) -> dict[str, Any]:
+        return self.table.get(f"KEY#{key_id}", "CONTROLS") or {}
+
     def _set(self, source_id: str, **fields: Any) -> None:
         self.table.put({"pk": f"SOURCE#{source_id}", "sk": "CONTROLS", **self.of(source_id), **fields})
+
+    def shift_key_clock(self, key_id: str, seconds: float) -> None:
+        """The key's clock (its expiry, its rate-limit windows) runs `seconds` ahead from now on."""
+        self.table.put({"pk": f"KEY#{key_id}", "sk": "CONTROLS", "clockOffsetSeconds": seconds})
+
+    def pin_key_clock(self, key_id: str, at: datetime) -> None:
+        """The key's clock stands still at `at`: all its requests fall in one rate-limit window."""
+        self.table.put({"pk": f"KEY#{key_id}", "sk": "CONTROLS", "clockPinnedAt": to_iso(at)})
 
     def shift_clock(self, source_id: str, seconds: float) -> None:
         """The source's clock runs `seconds` ahead (grace windows, leases) from now on."""
@@ -102,6 +114,15 @@ class ControlledAdapters(Adapters):
         def now() -> datetime:
             offset = float(self.controls.of(source_id).get("clockOffsetSeconds", 0))
             return utcnow() + timedelta(seconds=offset)
+
+        return now
+
+    def key_clock(self, key_id: str) -> Clock:
+        def now() -> datetime:
+            controls = self.controls.of_key(key_id)
+            if "clockPinnedAt" in controls:
+                return parse_iso(controls["clockPinnedAt"])
+            return utcnow() + timedelta(seconds=float(controls.get("clockOffsetSeconds", 0)))
 
         return now
 

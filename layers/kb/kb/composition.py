@@ -1,22 +1,24 @@
 """The one place a process chooses its adapters to the outside world: the clock each source is
-judged by, the blob stores and the workflow client. A deployed function uses these defaults.
+judged by (and each API key), the blob stores and the workflow client. A deployed function uses these defaults.
 Another runtime may install its own adapters before a handler is imported (the local stack's
-test mode does, to shift a source's clock and to stall or fail a build's storage)."""
+test mode does, to shift or pin clocks and to stall or fail a build's storage)."""
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from kb.blobs import BlobStore
-from kb.ids import utcnow
+from kb.ids import Clock, utcnow
 from kb.workflows import Workflows
 
-Clock = Callable[[], datetime]
+__all__ = ["Adapters", "Clock", "adapters", "install"]
 
 
 class Adapters:
     def clock(self, source_id: str) -> Clock:
         """Now, as the given source's grace windows and leases are judged."""
+        return utcnow
+
+    def key_clock(self, key_id: str) -> Clock:
+        """Now, as the given API key's expiry and rate-limit windows are judged."""
         return utcnow
 
     def blob_store(self, s3: Any, bucket: str) -> BlobStore:

@@ -123,10 +123,12 @@ def require_scope(scope: Scope) -> Callable[..., Principal]:
         settings: SettingsDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        principal = authenticate(keys, credentials.credentials if credentials else None)
+        key_clock = adapters().key_clock
+        principal = authenticate(keys, credentials.credentials if credentials else None, key_clock)
         limit = principal.rate_limit_per_minute or settings.rate_limit_per_minute
         try:
-            request.state.rate_limit = limiter.hit(principal.key_id, limit)
+            now = key_clock(principal.key_id)().timestamp()
+            request.state.rate_limit = limiter.hit(principal.key_id, limit, now)
         except RateLimitedWindow as limited:
             request.state.rate_limit = limited.window
             raise
