@@ -1,5 +1,6 @@
-"""Test controls of the local stack (never deployed): per-source and per-key clocks, a build
-latch and storage faults, for end-to-end tests that must not wait on wall clocks or race a slow build.
+"""Test controls of the local stack (never deployed): per-source and per-key clocks, a latch on
+a source's state-machine tasks and storage faults, for end-to-end tests that must not wait on
+wall clocks or race a slow build.
 
 The controls live in a table of their own in the emulator (not in template.yaml). A worker
 process of a stack started with test controls installs `ControlledAdapters` as kb's adapters
@@ -15,12 +16,12 @@ from kb.composition import Adapters, Clock, install
 from kb.ids import parse_iso, to_iso, utcnow
 from kb.storage import Table
 
-# A held build gives up after this long, so a test that forgets to release cannot hang a worker.
+# A held task gives up after this long, so a test that forgets to release cannot hang a worker.
 HOLD_LIMIT_SECONDS = 120.0
 
 
 class Controls:
-    """One record per source (clockOffsetSeconds, holdBuilds, failBuildWritesAfter) and per API
+    """One record per source (clockOffsetSeconds, holdTasks, failWritesAfter) and per API
     key (clockOffsetSeconds, clockPinnedAt)."""
 
     def __init__(self, table: Table) -> None:
@@ -47,21 +48,21 @@ class Controls:
         """The source's clock runs `seconds` ahead (grace windows, leases) from now on."""
         self._set(source_id, clockOffsetSeconds=seconds)
 
-    def hold_builds(self, source_id: str) -> None:
-        """Builds of the source wait before touching storage until `release_builds`."""
-        self._set(source_id, holdBuilds=True)
+    def hold_tasks(self, source_id: str) -> None:
+        """Runs and builds of the source wait before touching storage until `release_tasks`."""
+        self._set(source_id, holdTasks=True)
 
-    def release_builds(self, source_id: str) -> None:
-        self._set(source_id, holdBuilds=False)
+    def release_tasks(self, source_id: str) -> None:
+        self._set(source_id, holdTasks=False)
 
-    def fail_build_writes(self, source_id: str, after: int | None) -> None:
-        """Builds of the source fail to write to storage after `after` writes (None: they don't)."""
-        self._set(source_id, failBuildWritesAfter=after)
+    def fail_writes(self, source_id: str, after: int | None) -> None:
+        """Runs and builds of the source fail to write to storage after `after` writes (None: they don't)."""
+        self._set(source_id, failWritesAfter=after)
 
 
 class ControlledBlobStore(BlobStore):
-    """A build's storage as the source's controls shape it: held until released, then failing
-    after N writes if so set."""
+    """A run's or build's storage as the source's controls shape it: held until released, then
+    failing after N writes if so set."""
 
     def __init__(self, inner: BlobStore, controls: Controls, source_id: str) -> None:
         super().__init__(inner.s3, inner.bucket)
@@ -75,11 +76,11 @@ class ControlledBlobStore(BlobStore):
             return
         self.started = True
         deadline = time.monotonic() + HOLD_LIMIT_SECONDS
-        while (current := self.controls.of(self.source_id)).get("holdBuilds"):
+        while (current := self.controls.of(self.source_id)).get("holdTasks"):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the held build of {self.source_id} was never released")
+                raise TimeoutError(f"the held task of {self.source_id} was never released")
             time.sleep(0.05)
-        self.remaining_writes = current.get("failBuildWritesAfter")
+        self.remaining_writes = current.get("failWritesAfter")
 
     def _count_write(self, key: str) -> None:
         self._start()
@@ -126,7 +127,7 @@ class ControlledAdapters(Adapters):
 
         return now
 
-    def build_blob_store(self, s3: Any, bucket: str, source_id: str) -> BlobStore:
+    def task_blob_store(self, s3: Any, bucket: str, source_id: str) -> BlobStore:
         return ControlledBlobStore(self.blob_store(s3, bucket), self.controls, source_id)
 
 

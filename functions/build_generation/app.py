@@ -18,7 +18,7 @@ def build(event: dict[str, Any]) -> dict[str, Any]:
         settings.embedding_model_id,
         get_bedrock() if settings.embedding_provider == "bedrock" else None,
     )
-    result = build_generation(task, ctx.sources, ctx.items, ctx.build_blobs(task.source_id), ctx.generations, embedder)
+    result = build_generation(task, ctx.sources, ctx.items, ctx.task_blobs(task.source_id), ctx.generations, embedder)
     return result.to_json_dict()
 
 

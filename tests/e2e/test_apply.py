@@ -68,13 +68,13 @@ def test_a_second_apply_while_one_holds_the_lease_is_apply_in_progress(api, writ
     # Given two runs on the same base, and an apply whose build is held
     push(api, writer_key, source_id, "a", "One.")
     first_run, second_run = run(api, writer_key, source_id), run(api, writer_key, source_id)
-    controls.hold_builds(source_id)
+    controls.hold_tasks(source_id)
     with ThreadPoolExecutor(1) as pool:
         first = pool.submit(apply, api, writer_key, source_id, first_run["id"])
         wait_for_lease(api, table, source_id)
         # When the second run is applied while the first holds the lease
         second = apply(api, writer_key, source_id, second_run["id"])
-        controls.release_builds(source_id)
+        controls.release_tasks(source_id)
         first_outcome = outcome(api, writer_key, source_id, first.result())
     # Then the second is apply_in_progress and the first publishes
     assert (second.status_code, second.json()["code"]) == (409, "apply_in_progress")
@@ -85,7 +85,7 @@ def test_an_apply_whose_lease_expires_under_it_loses_with_lease_lost(api, writer
     # Given two runs on the same base, and an apply whose build is held while it holds the lease
     push(api, writer_key, source_id, "a", "One.")
     first_run, second_run = run(api, writer_key, source_id), run(api, writer_key, source_id)
-    controls.hold_builds(source_id)
+    controls.hold_tasks(source_id)
     with ThreadPoolExecutor(2) as pool:
         first = pool.submit(apply, api, writer_key, source_id, first_run["id"])
         first_owner = wait_for_lease(api, table, source_id)["owner"]
@@ -93,7 +93,7 @@ def test_an_apply_whose_lease_expires_under_it_loses_with_lease_lost(api, writer
         controls.shift_clock(source_id, 2 * LEASE_SECONDS)
         second = pool.submit(apply, api, writer_key, source_id, second_run["id"])
         wait_for_lease(api, table, source_id, other_than=first_owner)
-        controls.release_builds(source_id)
+        controls.release_tasks(source_id)
         first_outcome = outcome(api, writer_key, source_id, first.result())
         second_outcome = outcome(api, writer_key, source_id, second.result())
     # Then the first loses with lease_lost (recorded on its generation) and the second publishes
@@ -112,11 +112,11 @@ def test_a_storage_fault_mid_build_is_build_failed_and_the_previous_generation_k
     push(api, writer_key, source_id, "b", "Two.")
     push(api, writer_key, source_id, "c", "Three.")
     planned = run(api, writer_key, source_id)
-    controls.fail_build_writes(source_id, after=1)
+    controls.fail_writes(source_id, after=1)
     failed = apply(api, writer_key, source_id, planned["id"])
     # Then the apply is build_failed and the old generation still serves
     assert (failed.status_code, failed.json()["code"]) == (502, "build_failed")
     assert current_generation(api, writer_key, source_id) == published["generationId"]
     # And the lease was released: once storage recovers, the same run applies
-    controls.fail_build_writes(source_id, after=None)
+    controls.fail_writes(source_id, after=None)
     assert apply(api, writer_key, source_id, planned["id"]).status_code == 200

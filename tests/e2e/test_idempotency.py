@@ -30,7 +30,7 @@ def test_a_key_still_running_is_idempotency_in_progress(api, writer_key, source_
     # Given an apply under an Idempotency-Key whose build is held
     push(api, writer_key, source_id, "a", "One.")
     planned = run(api, writer_key, source_id)
-    controls.hold_builds(source_id)
+    controls.hold_tasks(source_id)
     key = str(uuid.uuid4())
     path = f"/v1/sources/{source_id}/runs/{planned['id']}/apply"
     with ThreadPoolExecutor(1) as pool:
@@ -38,7 +38,7 @@ def test_a_key_still_running_is_idempotency_in_progress(api, writer_key, source_
         wait_for_lease(api, table, source_id)
         # When the same apply is sent again while the first is running
         second = api.call("POST", path, writer_key, headers={"Idempotency-Key": key})
-        controls.release_builds(source_id)
+        controls.release_tasks(source_id)
         first_reply = first.result()
     # Then the second is told it is in progress and the first applies
     assert (second.status_code, second.json()["code"]) == (409, "idempotency_in_progress")

@@ -146,9 +146,9 @@ def test_a_failed_build_and_a_rollback_are_announced(api, writer_key, source_id,
     _, first = run_and_apply(api, writer_key, source_id)
     push(api, writer_key, source_id, "b", "Two.")
     planned = run(api, writer_key, source_id)
-    controls.fail_build_writes(source_id, after=0)
+    controls.fail_writes(source_id, after=0)
     assert apply(api, writer_key, source_id, planned["id"]).status_code == 502
-    controls.fail_build_writes(source_id, after=None)
+    controls.fail_writes(source_id, after=None)
     _, second = run_and_apply(api, writer_key, source_id)
     api.call("POST", f"/v1/sources/{source_id}/generations/{first['generationId']}/rollback", writer_key)
     events = [Verifier(secret).verify(r.body, r.headers) for r in receiver.wait_for(path, 4)]

@@ -1,7 +1,7 @@
 """The one place a process chooses its adapters to the outside world: the clock each source is
 judged by (and each API key), the blob stores and the workflow client. A deployed function uses these defaults.
 Another runtime may install its own adapters before a handler is imported (the local stack's
-test mode does, to shift or pin clocks and to stall or fail a build's storage)."""
+test mode does, to shift or pin clocks and to stall or fail a task's storage)."""
 
 from typing import Any
 
@@ -24,8 +24,8 @@ class Adapters:
     def blob_store(self, s3: Any, bucket: str) -> BlobStore:
         return BlobStore(s3, bucket)
 
-    def build_blob_store(self, s3: Any, bucket: str, source_id: str) -> BlobStore:
-        """The storage a build of the given source reads its plan from and writes through."""
+    def task_blob_store(self, s3: Any, bucket: str, source_id: str) -> BlobStore:
+        """The storage a state-machine task (a run, a build) of the given source works through."""
         return self.blob_store(s3, bucket)
 
     def workflows(self, sfn: Any) -> Workflows:

@@ -30,8 +30,8 @@ class TaskContext:
     def clock(self, source_id: str) -> Clock:
         return adapters().clock(source_id)
 
-    def build_blobs(self, source_id: str) -> BlobStore:
-        return adapters().build_blob_store(self.clients.s3, self.settings.bucket_name, source_id)
+    def task_blobs(self, source_id: str) -> BlobStore:
+        return adapters().task_blob_store(self.clients.s3, self.settings.bucket_name, source_id)
 
 
 def task_context() -> TaskContext:
