@@ -16,10 +16,18 @@ def main() -> None:
     parser.add_argument(
         "--parameter", action="append", default=[], metavar="NAME=VALUE", help="template parameter override"
     )
+    parser.add_argument(
+        "--test-controls",
+        action="store_true",
+        help="let end-to-end tests shift a source's clock, hold its builds and fail their storage",
+    )
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.parameter)
     stack = LocalStack(
-        gateway_port=args.port, admin_key=os.environ.get("LOCAL_ADMIN_KEY") or None, parameter_overrides=overrides
+        gateway_port=args.port,
+        admin_key=os.environ.get("LOCAL_ADMIN_KEY") or None,
+        parameter_overrides=overrides,
+        test_controls=args.test_controls,
     )
     info = stack.start()
     args.state_dir.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,11 @@ from local.workers import FunctionPool, WorkerSpec, error_payload
 
 
 class LambdaRuntime:
-    def __init__(self, template: Template, endpoint: str, region: str) -> None:
+    def __init__(
+        self, template: Template, endpoint: str, region: str, setup: tuple[str, tuple[str, ...]] | None = None
+    ) -> None:
         self.template = template
+        self.setup = setup
         self.endpoint = endpoint
         self.region = region
         self.functions_by_name: dict[str, FunctionSpec] = {}
@@ -66,6 +69,7 @@ class LambdaRuntime:
             environment=environment,
             timeout_seconds=float(spec.timeout),
             memory_size=spec.memory_size,
+            setup=self.setup,
         )
 
     def worker_count(self, function_name: str) -> int:

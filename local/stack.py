@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # What the local stack changes from the template's defaults: webhooks may reach loopback, embeddings
 # come from the ONNX model shipped in a package, answers are extractive (no Bedrock offline).
 LOCAL_PARAMETERS = {"AllowInsecureWebhooks": "true", "EmbeddingProvider": "local", "AnswerProvider": "extractive"}
+# The test controls' own table (local/controls.py); not a resource of template.yaml.
+CONTROLS_TABLE = "kb-local-controls"
 
 
 @dataclass
@@ -41,6 +43,7 @@ class StackInfo:
     events_queue_url: str
     dead_letter_queue_url: str
     function_names: dict[str, str]
+    controls_table: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)
@@ -54,8 +57,10 @@ class LocalStack:
         gateway_port: int | None = 3000,
         admin_key: str | None = None,
         parameter_overrides: dict[str, str] | None = None,
+        test_controls: bool = False,
     ) -> None:
         self.root = root
+        self.test_controls = test_controls
         self.host = host
         self.gateway_port = gateway_port
         self.admin_key = admin_key
@@ -83,7 +88,11 @@ class LocalStack:
         requests.post(
             f"{endpoint}/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}, timeout=10
         ).raise_for_status()
-        self.runtime = LambdaRuntime(self.template, endpoint, REGION)
+        setup = None
+        if self.test_controls:
+            _create_controls_table(client("dynamodb", endpoint))
+            setup = ("local.controls:install_controls", (CONTROLS_TABLE,))
+        self.runtime = LambdaRuntime(self.template, endpoint, REGION, setup)
         seam.install(self.runtime.dispatch)
         self.deployment = deploy(self.template, endpoint)
         self.runtime.functions_by_name = self.deployment.functions_by_name
@@ -106,6 +115,7 @@ class LocalStack:
             events_queue_url=self.deployment.physical("EventsQueue"),
             dead_letter_queue_url=self.deployment.physical("WebhookDeadLetterQueue"),
             function_names=dict(self.deployment.function_names),
+            controls_table=CONTROLS_TABLE if self.test_controls else None,
         )
         return self.info
 
@@ -141,3 +151,15 @@ class LocalStack:
         seam.uninstall()
         if self.moto:
             self.moto.stop()
+
+
+def _create_controls_table(dynamodb: Any) -> None:
+    dynamodb.create_table(
+        TableName=CONTROLS_TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )

@@ -28,6 +28,9 @@ class WorkerSpec:
     environment: dict[str, str]
     timeout_seconds: float
     memory_size: int
+    # "module:function" and its arguments, called before the handler is imported (the local
+    # stack's test controls install their adapters this way); None in a plain local stack.
+    setup: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass
@@ -66,6 +69,9 @@ def _serve(conn: Connection, spec: WorkerSpec) -> None:
     module_name, attribute = spec.handler.rsplit(".", 1)
     init_error: str | None = None
     try:
+        if spec.setup is not None:
+            setup_module, setup_function = spec.setup[0].split(":")
+            getattr(importlib.import_module(setup_module), setup_function)(*spec.setup[1])
         function = getattr(importlib.import_module(module_name), attribute)
     except Exception as error:  # noqa: BLE001 - reported to the caller as Lambda does
         init_error = error_payload(error, "Runtime.ImportModuleError")

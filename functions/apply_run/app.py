@@ -1,5 +1,6 @@
 """POST /api/v1/sources/{sourceId}/runs/{runId}/apply: build and publish a generation (write
-scope). 200 when published, 202 while the build is still going."""
+scope). 200 when published (or unchanged), 202 while the build is still going, with a Location
+to poll."""
 
 from typing import Annotated
 
@@ -8,12 +9,21 @@ from fastapi.responses import JSONResponse
 
 from kb.generations.models import ApplyResult
 from kb.generations.service import apply_run as apply
+from kb.http.accepted import locate_accepted
 from kb.http.app import build_app, make_handler
-from kb.http.deps import ClientsDep, ItemsDep, RunsDep, SettingsDep, SourcesDep, hooks_for_source, source_for
+from kb.http.deps import (
+    GenerationsDep,
+    ItemsDep,
+    RunsDep,
+    SettingsDep,
+    SourceClockDep,
+    SourcesDep,
+    WorkflowsDep,
+    source_for,
+)
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
 from kb.sources.models import Source
-from kb.testhooks import TestHooks
 
 router = APIRouter()
 
@@ -22,7 +32,11 @@ router = APIRouter()
     "/v1/sources/{sourceId}/runs/{runId}/apply",
     response_model=ApplyResult,
     responses={
-        202: {"model": ApplyResult, "description": "Still building: poll the generation"},
+        202: {
+            "model": ApplyResult,
+            "description": "Still building: poll the generation named by the Location header",
+            "headers": {"Location": {"description": "The generation to poll", "schema": {"type": "string"}}},
+        },
         **error_responses(
             mutation=True,
             s409="source_inactive, not_apply_eligible, apply_conflict, stale_plan, stale_base, apply_in_progress, lease_lost",
@@ -34,12 +48,13 @@ router = APIRouter()
 def apply_run(
     run_id: Annotated[str, Path(alias="runId")],
     source: Annotated[Source, Depends(source_for("write"))],
-    hooks: Annotated[TestHooks, Depends(hooks_for_source)],
+    clock: SourceClockDep,
     runs: RunsDep,
     sources: SourcesDep,
     items: ItemsDep,
+    generations: GenerationsDep,
     settings: SettingsDep,
-    clients: ClientsDep,
+    workflows: WorkflowsDep,
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
     def operation() -> tuple[int, ApplyResult]:
@@ -47,17 +62,19 @@ def apply_run(
             runs,
             sources,
             items,
-            clients.sfn,
+            generations,
+            workflows,
             settings.apply_state_machine_arn,
             source,
             run_id,
             settings.execution_wait_seconds,
-            hooks.apply_lease_seconds or settings.apply_lease_seconds,
-            hooks,
+            settings.apply_lease_seconds,
+            clock,
         )
-        return (200 if result.status == "published" else 202), result
+        return (202 if result.status == "applying" else 200), result
 
-    return idempotency.run(source.tenant_id, operation)
+    response = idempotency.run(source.tenant_id, operation)
+    return locate_accepted(response, lambda body: f"/v1/sources/{source.id}/generations/{body['generationId']}")
 
 
 app = build_app(router)

@@ -8,24 +8,18 @@ from kb.generations.models import ApplyTask
 from kb.http.app import make_task_handler
 from kb.search.embeddings import embedding_provider
 from kb.tasks import task_context
-from kb.testhooks import FaultyBlobStore
 
 
 def build(event: dict[str, Any]) -> dict[str, Any]:
     ctx, task = task_context(), ApplyTask.model_validate(event)
-    hooks = ctx.hooks(task.source_id)
-    blobs = (
-        ctx.blobs
-        if hooks.fail_build_after_writes is None
-        else FaultyBlobStore(ctx.blobs, hooks.fail_build_after_writes)
-    )
     settings = ctx.settings
     embedder = embedding_provider(
         settings.embedding_provider,
         settings.embedding_model_id,
         get_bedrock() if settings.embedding_provider == "bedrock" else None,
     )
-    return build_generation(task, ctx.sources, ctx.items, blobs, embedder, hooks).to_json_dict()
+    result = build_generation(task, ctx.sources, ctx.items, ctx.task_blobs(task.source_id), ctx.generations, embedder)
+    return result.to_json_dict()
 
 
 handler = make_task_handler(build)

@@ -10,7 +10,9 @@ from kb.tasks import task_context
 
 def compute(event: dict[str, Any]) -> dict[str, Any]:
     ctx, task = task_context(), RunTask.model_validate(event)
-    run = compute_run(task, ctx.sources, ctx.items, ctx.runs, ctx.blobs, ctx.hooks(task.source_id), ctx.events)
+    run = compute_run(
+        task, ctx.sources, ctx.items, ctx.runs, ctx.task_blobs(task.source_id), ctx.clock(task.source_id), ctx.events
+    )
     return run.to_json_dict()
 
 

@@ -9,11 +9,10 @@ from fastapi.responses import JSONResponse
 from kb.generations.models import RollbackResult
 from kb.generations.service import rollback
 from kb.http.app import build_app, make_handler
-from kb.http.deps import EventsDep, GenerationsDep, SourcesDep, hooks_for_source, source_for
+from kb.http.deps import EventsDep, GenerationsDep, SourceClockDep, SourcesDep, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
 from kb.sources.models import Source
-from kb.testhooks import TestHooks
 
 router = APIRouter()
 
@@ -21,20 +20,22 @@ router = APIRouter()
 @router.post(
     "/v1/sources/{sourceId}/generations/{generationId}/rollback",
     response_model=RollbackResult,
-    responses=error_responses(mutation=True, s409="source_inactive, apply_in_progress, stale_base"),
+    responses=error_responses(
+        mutation=True, s409="source_inactive, apply_in_progress, stale_base, not_rollback_eligible"
+    ),
     tags=["generations"],
 )
 def rollback_generation(
     generation_id: Annotated[str, Path(alias="generationId")],
     source: Annotated[Source, Depends(source_for("write"))],
-    hooks: Annotated[TestHooks, Depends(hooks_for_source)],
+    clock: SourceClockDep,
     generations: GenerationsDep,
     sources: SourcesDep,
     events: EventsDep,
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
     return idempotency.run(
-        source.tenant_id, lambda: (200, rollback(generations, sources, source, generation_id, hooks, events))
+        source.tenant_id, lambda: (200, rollback(generations, sources, source, generation_id, clock, events))
     )
 
 

@@ -16,7 +16,7 @@ import requests
 from kb.keys.repository import KeyRepository
 from kb.keys.service import bootstrap_tenant
 from kb.storage import Table
-from kb.testhooks import TestHooks
+from local.controls import Controls
 from local.deploy import client
 from tests.helpers import ROOT
 
@@ -53,10 +53,10 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             "0",
             "--state-dir",
             str(state_dir),
-            # Test hooks: per-source clock offsets and injected faults. A high default rate limit keeps
-            # the suite's own traffic from tripping it; the rate-limit tests set small limits per key.
-            "--parameter",
-            "EnableTestHooks=true",
+            # Per-source clock offsets, build latches and storage faults (local/controls.py).
+            "--test-controls",
+            # A high default rate limit keeps the suite's own traffic from tripping it; the
+            # rate-limit tests set small limits per key.
             "--parameter",
             "RateLimitPerMinute=100000",
             "--parameter",
@@ -121,10 +121,10 @@ def other_tenant_admin(table: Table) -> str:
     return bootstrap_tenant(KeyRepository(table), "other tenant").secret
 
 
-def set_hooks(table: Table, source_id: str, **hooks: Any) -> None:
-    """Per-source test hooks (the stack runs with EnableTestHooks=true): clock offset, faults."""
-    record = TestHooks(**hooks).to_json_dict()
-    table.put({"pk": f"SOURCE#{source_id}", "sk": "TESTHOOKS", **record})
+@pytest.fixture(scope="session")
+def controls(api: Api) -> Controls:
+    """The local stack's test controls: shift a source's clock, hold its builds, fail their storage."""
+    return Controls(Table(client("dynamodb", api.info["moto_endpoint"]), api.info["controls_table"]))
 
 
 def push(api: Api, key: str, source_id: str, item_id: str, content: str, **fields: Any) -> requests.Response:
@@ -133,8 +133,11 @@ def push(api: Api, key: str, source_id: str, item_id: str, content: str, **field
 
 
 def run(api: Api, key: str, source_id: str) -> dict[str, Any]:
+    """A finished run: 201, or a 202 whose Location is polled until the run finishes."""
     reply = api.call("POST", f"/v1/sources/{source_id}/runs", key)
-    assert reply.status_code == 201, reply.text
+    assert reply.status_code in (201, 202), reply.text
+    if reply.status_code == 202:
+        return poll(api, key, reply.headers["Location"].removeprefix("/api"), "run")
     result: dict[str, Any] = reply.json()["run"]
     return result
 
@@ -143,21 +146,31 @@ def apply(api: Api, key: str, source_id: str, run_id: str) -> requests.Response:
     return api.call("POST", f"/v1/sources/{source_id}/runs/{run_id}/apply", key)
 
 
-APPLY_POLL_SECONDS = 120
+POLL_SECONDS = 120
+
+
+def poll(api: Api, key: str, path: str, envelope: str) -> dict[str, Any]:
+    """GET `path` until the work it names has finished (succeeded or failed), as a client would."""
+    deadline = time.monotonic() + POLL_SECONDS
+    while True:
+        reply = api.call("GET", path, key)
+        assert reply.status_code == 200, reply.text
+        work: dict[str, Any] = reply.json()[envelope]
+        if work["status"] in ("succeeded", "failed"):
+            return work
+        assert time.monotonic() < deadline, f"{path} is still {work['status']}"
+        time.sleep(0.2)
 
 
 def run_and_apply(api: Api, key: str, source_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run and apply until published. An apply that outlasts ExecutionWaitSeconds answers 202
-    (a big item's embeddings on a busy machine); as a client would, poll the generation."""
+    (a big item's embeddings on a busy machine); as a client would, poll its Location."""
     planned = run(api, key, source_id)
     applied = apply(api, key, source_id, planned["id"])
     assert applied.status_code in (200, 202), applied.text
     result: dict[str, Any] = applied.json()
     if applied.status_code == 202:
-        path = f"/v1/sources/{source_id}/generations/{result['generationId']}"
-        deadline = time.monotonic() + APPLY_POLL_SECONDS
-        while api.call("GET", path, key).status_code != 200:
-            assert time.monotonic() < deadline, f"{result['generationId']} was not published"
-            time.sleep(0.5)
+        generation = poll(api, key, applied.headers["Location"].removeprefix("/api"), "generation")
+        assert generation["status"] == "succeeded", generation
         result = {**result, "status": "published"}
     return planned, result

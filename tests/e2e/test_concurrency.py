@@ -2,6 +2,8 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
+from tests.e2e.conftest import run
+
 
 def test_concurrent_first_pushes_of_one_item_create_it_exactly_once(api, writer_key, source_id):
     # When eight clients push the same new externalItemId at once, each with its own content
@@ -23,7 +25,7 @@ def test_concurrent_first_pushes_of_one_item_create_it_exactly_once(api, writer_
 def test_of_concurrent_applies_from_one_base_exactly_one_publishes(api, writer_key, source_id):
     # Given three runs planned against the same (empty) base
     api.call("POST", f"/v1/sources/{source_id}/items", writer_key, {"externalItemId": "a", "content": "Alpha."})
-    run_ids = [api.call("POST", f"/v1/sources/{source_id}/runs", writer_key).json()["run"]["id"] for _ in range(3)]
+    run_ids = [run(api, writer_key, source_id)["id"] for _ in range(3)]
     # When all three are applied at once
     with ThreadPoolExecutor(3) as pool:
         replies = list(

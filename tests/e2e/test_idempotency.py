@@ -3,7 +3,8 @@
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.e2e.conftest import push, run, set_hooks
+from tests.e2e.conftest import push, run
+from tests.e2e.test_apply import wait_for_lease
 
 
 def test_the_same_key_and_payload_replays_the_first_status_and_body(api, writer_key):
@@ -25,25 +26,27 @@ def test_the_same_key_with_another_payload_is_idempotency_conflict(api, writer_k
     assert (other.status_code, other.json()["code"]) == (409, "idempotency_conflict")
 
 
-def test_a_key_still_running_is_idempotency_in_progress(api, writer_key, source_id, table):
-    # Given an apply that takes a few seconds (its build is slowed by a test hook)
+def test_a_key_still_running_is_idempotency_in_progress(api, writer_key, source_id, table, controls):
+    # Given an apply under an Idempotency-Key whose build is held
     push(api, writer_key, source_id, "a", "One.")
     planned = run(api, writer_key, source_id)
-    set_hooks(table, source_id, build_delay_seconds=4)
+    controls.hold_tasks(source_id)
     key = str(uuid.uuid4())
-    # When the same apply is sent twice at once
     path = f"/v1/sources/{source_id}/runs/{planned['id']}/apply"
-    with ThreadPoolExecutor(2) as pool:
-        replies = list(
-            pool.map(lambda _: api.call("POST", path, writer_key, headers={"Idempotency-Key": key}), range(2))
-        )
-    # Then one applies and the other is told it is in progress
-    assert sorted(r.status_code for r in replies) == [200, 409], [r.text for r in replies]
-    assert next(r for r in replies if r.status_code == 409).json()["code"] == "idempotency_in_progress"
-    # And afterwards the same key replays the publish
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(api.call, "POST", path, writer_key, headers={"Idempotency-Key": key})
+        wait_for_lease(api, table, source_id)
+        # When the same apply is sent again while the first is running
+        second = api.call("POST", path, writer_key, headers={"Idempotency-Key": key})
+        controls.release_tasks(source_id)
+        first_reply = first.result()
+    # Then the second is told it is in progress and the first applies
+    assert (second.status_code, second.json()["code"]) == (409, "idempotency_in_progress")
+    assert first_reply.status_code in (200, 202), first_reply.text
+    # And afterwards the same key replays the first reply
     again = api.call("POST", path, writer_key, headers={"Idempotency-Key": key})
     assert again.headers["Idempotent-Replayed"] == "true"
-    assert again.json()["generationId"] == next(r for r in replies if r.status_code == 200).json()["generationId"]
+    assert (again.status_code, again.json()) == (first_reply.status_code, first_reply.json())
 
 
 def test_keys_are_per_tenant(api, writer_key, other_tenant_admin):

@@ -1,6 +1,5 @@
 """API keys over HTTP: listing, rotation with overlap, revocation, expiry, scopes."""
 
-import time
 from datetime import UTC, datetime, timedelta
 
 
@@ -30,10 +29,14 @@ def test_a_rotated_key_accepts_both_secrets_during_the_overlap(api):
     assert api.call("GET", "/v1/sources", new_secret).status_code == 200
 
 
-def test_after_the_overlap_the_old_secret_is_key_expired(api):
+def test_after_the_overlap_the_old_secret_is_key_expired(api, controls):
+    # Given a key rotated with a minute of overlap
     old = create_key(api, scope="read")
-    rotated = api.call("POST", f"/v1/admin/keys/{old['key']['id']}/rotate", api.admin_key, {"overlapSeconds": 1})
-    time.sleep(1.2)
+    rotated = api.call("POST", f"/v1/admin/keys/{old['key']['id']}/rotate", api.admin_key, {"overlapSeconds": 60})
+    assert api.call("GET", "/v1/sources", old["secret"]).status_code == 200
+    # When the key's clock passes the overlap
+    controls.shift_key_clock(old["key"]["id"], 61)
+    # Then the old secret is key_expired and the new one works
     expired = api.call("GET", "/v1/sources", old["secret"])
     assert (expired.status_code, expired.json()["code"]) == (401, "key_expired")
     assert api.call("GET", "/v1/sources", rotated.json()["secret"]).status_code == 200
@@ -55,10 +58,13 @@ def test_a_revoked_key_is_key_revoked(api):
     assert (reply.status_code, reply.json()["code"]) == (401, "key_revoked")
 
 
-def test_a_key_past_its_expires_at_is_key_expired(api):
-    key = create_key(api, scope="read", expiresAt=(datetime.now(UTC) + timedelta(seconds=4)).isoformat())
+def test_a_key_past_its_expires_at_is_key_expired(api, controls):
+    # Given a key that expires in an hour
+    key = create_key(api, scope="read", expiresAt=(datetime.now(UTC) + timedelta(hours=1)).isoformat())
     assert api.call("GET", "/v1/sources", key["secret"]).status_code == 200
-    time.sleep(4.2)
+    # When the key's clock passes its expiresAt
+    controls.shift_key_clock(key["key"]["id"], 2 * 3600)
+    # Then it is key_expired
     reply = api.call("GET", "/v1/sources", key["secret"])
     assert (reply.status_code, reply.json()["code"]) == (401, "key_expired")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import push, run_and_apply, set_hooks
+from tests.e2e.conftest import push, run_and_apply
 
 DAY = 24 * 3600
 
@@ -172,16 +172,16 @@ def commit_snapshot(api, key, source_id, items):
     assert api.call("POST", f"/v1/sources/{source_id}/snapshots/{snap}/commit", key).status_code == 200
 
 
-def test_a_tombstone_serves_inside_its_grace_window_and_not_after(api, writer_key, source_id, help_center, table):
+def test_a_tombstone_serves_inside_its_grace_window_and_not_after(api, writer_key, source_id, help_center, controls):
     # Given a snapshot without the warranty page, applied (7 days of grace)
     commit_snapshot(api, writer_key, source_id, {k: v for k, v in HELP_CENTER.items() if k != "warranty"})
     _, applied = run_and_apply(api, writer_key, source_id)
     assert applied["counts"]["tombstoned"] == 1
     # When six days pass, the tombstone still serves
-    set_hooks(table, source_id, clock_offset_seconds=6 * DAY)
+    controls.shift_clock(source_id, 6 * DAY)
     assert ids(search(api, writer_key, source_id, "warranty", mode="keyword")) == ["warranty"]
     # Then after eight days it does not, even before a run purges it
-    set_hooks(table, source_id, clock_offset_seconds=8 * DAY)
+    controls.shift_clock(source_id, 8 * DAY)
     assert search(api, writer_key, source_id, "warranty", mode="keyword")["results"] == []
     _, purged = run_and_apply(api, writer_key, source_id)
     assert purged["counts"]["purged"] == 1

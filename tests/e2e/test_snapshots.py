@@ -3,7 +3,7 @@
 import json
 
 from local.deploy import client
-from tests.e2e.conftest import apply, push, run, run_and_apply, set_hooks
+from tests.e2e.conftest import apply, push, run, run_and_apply
 
 DAY = 24 * 3600
 
@@ -66,7 +66,7 @@ def test_a_committed_snapshot_becomes_the_staging_set_and_missing_items_become_t
     assert {i["externalItemId"]: i["state"] for i in listed} == {"a": "active", "b": "missing", "c": "active"}
 
 
-def test_a_tombstone_is_purged_by_the_first_run_after_the_grace_window(api, writer_key, source_id, table):
+def test_a_tombstone_is_purged_by_the_first_run_after_the_grace_window(api, writer_key, source_id, table, controls):
     # Given an applied tombstone in a source with 7 days of grace
     push(api, writer_key, source_id, "a", "Content of a.")
     push(api, writer_key, source_id, "b", "Content of b.")
@@ -74,9 +74,9 @@ def test_a_tombstone_is_purged_by_the_first_run_after_the_grace_window(api, writ
     snapshot(api, writer_key, source_id, "a")
     run_and_apply(api, writer_key, source_id)
     # When six days pass, it still serves; after eight, the next run purges it
-    set_hooks(table, source_id, clock_offset_seconds=6 * DAY)
+    controls.shift_clock(source_id, 6 * DAY)
     assert run(api, writer_key, source_id)["counts"]["purged"] == 0
-    set_hooks(table, source_id, clock_offset_seconds=8 * DAY)
+    controls.shift_clock(source_id, 8 * DAY)
     planned, applied = run_and_apply(api, writer_key, source_id)
     assert planned["counts"]["purged"] == 1
     assert set(manifest_items(api, writer_key, source_id, applied["generationId"], table)) == {"a"}

@@ -11,7 +11,7 @@ import pytest
 from standardwebhooks import Webhook as Verifier
 
 from local.deploy import client
-from tests.e2e.conftest import apply, push, run, run_and_apply, set_hooks
+from tests.e2e.conftest import apply, push, run, run_and_apply
 from tests.e2e.receiver import Receiver, start_receiver, wait_until
 
 
@@ -140,15 +140,15 @@ def test_unknown_event_types_and_unsafe_urls_are_refused(api):
     assert [(r.status_code, r.json()["code"]) for r in (unknown, metadata, private)] == [(400, "validation_error")] * 3
 
 
-def test_a_failed_build_and_a_rollback_are_announced(api, writer_key, source_id, receiver, table):
+def test_a_failed_build_and_a_rollback_are_announced(api, writer_key, source_id, receiver, controls):
     path, _, secret = subscribe(api, receiver, "ok", ["generation.*"])
     push(api, writer_key, source_id, "a", "One.")
     _, first = run_and_apply(api, writer_key, source_id)
     push(api, writer_key, source_id, "b", "Two.")
     planned = run(api, writer_key, source_id)
-    set_hooks(table, source_id, fail_build_after_writes=0)
+    controls.fail_writes(source_id, after=0)
     assert apply(api, writer_key, source_id, planned["id"]).status_code == 502
-    set_hooks(table, source_id)
+    controls.fail_writes(source_id, after=None)
     _, second = run_and_apply(api, writer_key, source_id)
     api.call("POST", f"/v1/sources/{source_id}/generations/{first['generationId']}/rollback", writer_key)
     events = [Verifier(secret).verify(r.body, r.headers) for r in receiver.wait_for(path, 4)]

@@ -4,10 +4,12 @@ order of the lifecycle (each sample's placeholders filled from the steps before 
 import json
 from pathlib import Path
 
-from kb.generations.models import ApplyTask
+from kb.generations.models import ApplyTask, Generation
+from kb.generations.repository import GenerationRepository
 from kb.ids import iso_now
-from kb.runs.models import Run
+from kb.runs.models import Run, RunCounts
 from kb.runs.repository import RunRepository
+from kb.sources.repository import SourceRepository
 from kb.storage import Table
 from local.deploy import client
 from tests.helpers import ROOT, sample_event
@@ -118,13 +120,21 @@ def test_the_state_machine_tasks_answer_their_sample_events(stack):
     RunRepository(table).create(run)
     values = {"TENANT_ID": stack.info.tenant_id, "SOURCE_ID": source_id, "RUN_ID": run.id, "GENERATION_ID": "gen_tasks"}
     task = ApplyTask(tenant_id=stack.info.tenant_id, source_id=source_id, run_id=run.id, generation_id="gen_tasks")
-    # The apply endpoint takes the source's lease before the state machine runs; do the same
-    from kb.sources.repository import SourceRepository
-
+    # The apply endpoint takes the source's lease and records the queued generation before the
+    # state machine runs; do the same
     sources = SourceRepository(table)
     source = sources.get(stack.info.tenant_id, source_id)
     assert source is not None
-    sources.acquire_lease(source, task.generation_id, "2999-01-01T00:00:00.000Z", iso_now())
+    queued = Generation(
+        id=task.generation_id,
+        source_id=source_id,
+        tenant_id=stack.info.tenant_id,
+        run_id=run.id,
+        status="queued",
+        counts=RunCounts(),
+        created_at=iso_now(),
+    )
+    GenerationRepository(table).begin(sources, source, queued, "2999-01-01T00:00:00.000Z", iso_now())
 
     # When each task runs on its sample
     computed = invoke_task(stack, "ComputeRunFunction", "compute_run", **values)

@@ -16,7 +16,7 @@ from tests.unit.test_keys import InMemoryKeys
 
 
 class UnlimitedLimiter:
-    def hit(self, key_id: str, limit: int) -> RateLimitWindow:
+    def hit(self, key_id: str, limit: int, now: float | None = None) -> RateLimitWindow:
         return RateLimitWindow(limit=limit, remaining=limit - 1, reset_epoch=0, reset_seconds=60)
 
 

@@ -4,11 +4,11 @@ from typing import Any
 
 from kb.blobs import manifest_key
 from kb.generations.models import Manifest, ManifestEntry
+from kb.ids import utcnow
 from kb.items.models import StagedItem
-from kb.runs.models import Run, RunTask
+from kb.runs.models import Progress, Run, RunTask
 from kb.runs.service import compute_run
 from kb.sources.models import Source
-from kb.testhooks import NO_HOOKS
 from kb.webhooks.events import EventPublisher
 
 SOURCE = Source(
@@ -59,6 +59,9 @@ class Runs:
     def get(self, source_id: str, run_id: str) -> Run:
         return Run(id=run_id, source_id=source_id, tenant_id="ten_1", status="running", created_at="t")
 
+    def start(self, run: Run, progress: Progress) -> Run:
+        return run.model_copy(update={"status": "running", "progress": progress})
+
     def complete(self, run: Run, counts: Any, base: str | None, epoch: int, complete: bool) -> Run:
         return run.model_copy(update={"status": "succeeded", "counts": counts, "staging_epoch": epoch})
 
@@ -98,7 +101,7 @@ def test_a_rolling_run_reads_only_the_items_changed_since_the_base_generation():
         items,  # type: ignore[arg-type]
         Runs(),  # type: ignore[arg-type]
         blobs,  # type: ignore[arg-type]
-        NO_HOOKS,
+        utcnow,
         EventPublisher(None, ""),
     )
     # Then it read the change log for epochs 5..9 and that one item, and found one update

@@ -69,6 +69,10 @@ class NotApplyEligible(DomainError):
     code = "not_apply_eligible"
 
 
+class NotRollbackEligible(DomainError):
+    code = "not_rollback_eligible"
+
+
 class StalePlan(DomainError):
     code = "stale_plan"
 

@@ -2,7 +2,11 @@
 
 import secrets
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+
+# Now, as something is judged: injected wherever expiry, grace or leases are decided.
+Clock = Callable[[], datetime]
 
 
 def new_id(prefix: str) -> str:

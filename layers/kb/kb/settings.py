@@ -40,8 +40,6 @@ class Settings(BaseSettings):
     webhook_retry_jitter: float = Field(default=0.1, ge=0, le=0.5, validation_alias="WEBHOOK_RETRY_JITTER")
     # Lets webhooks reach http:// and loopback receivers; only the local stack sets it.
     webhook_allow_insecure: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_INSECURE")
-    # Per-source test hooks (clock offset, injected faults); never enabled in a deployed stack.
-    test_hooks_enabled: bool = Field(default=False, validation_alias="KB_TEST_HOOKS")
 
     def retry_schedule(self) -> tuple[float, ...]:
         return tuple(float(part) for part in self.webhook_retry_schedule.split(",") if part.strip())

@@ -1,8 +1,6 @@
 """Build an immutable generation from a run's plan: chunk documents and an index segment for what
 changed, a manifest that reuses everything that did not."""
 
-import time
-
 from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, source_prefix
 from kb.errors import NotFound, StalePlan
 from kb.generations.chunking import chunk_id, chunk_text
@@ -15,16 +13,19 @@ from kb.generations.models import (
     ManifestEntry,
     ManifestSummary,
 )
+from kb.generations.repository import GenerationRepository
 from kb.ids import iso_now
 from kb.items.models import StagedItem
 from kb.items.repository import ContentGone, ItemRepository
-from kb.runs.models import RunPlan
+from kb.runs.models import Progress, RunPlan
 from kb.runs.service import load_manifest
 from kb.search.build import IndexedChange, build_index, indexed_change
 from kb.search.embeddings import EmbeddingProvider
 from kb.sources.models import Chunking
 from kb.sources.repository import SourceRepository
-from kb.testhooks import TestHooks
+
+# A progress write every so many items: a client sees movement without a write per item.
+PROGRESS_EVERY_ITEMS = 50
 
 
 def build_generation(
@@ -32,11 +33,9 @@ def build_generation(
     sources: SourceRepository,
     items: ItemRepository,
     blobs: BlobStore,
+    generations: GenerationRepository,
     embedder: EmbeddingProvider | None,
-    hooks: TestHooks,
 ) -> BuildResult:
-    if hooks.build_delay_seconds:
-        time.sleep(hooks.build_delay_seconds)
     source = sources.get(task.tenant_id, task.source_id)
     if source is None:
         raise NotFound(f"Source {task.source_id} is gone.")
@@ -44,6 +43,8 @@ def build_generation(
     base = load_manifest(blobs, task.tenant_id, task.source_id, plan.base_generation_id)
     entries: dict[str, ManifestEntry] = dict(base.items) if base else {}
     changed = [c.external_item_id for c in plan.changes if c.change in ("created", "updated")]
+    progress = Progress(items_total=len(changed))
+    generations.start(task.source_id, task.generation_id, progress)
     staged = items.get_many(task.source_id, changed)
     indexed: list[IndexedChange] = []
     for change in plan.changes:
@@ -65,6 +66,15 @@ def build_generation(
             entry, document = _write_chunks(task, loaded, blobs, source.chunking)
             entries[item.external_item_id] = entry
             indexed.append(indexed_change(document))
+            progress = progress.model_copy(
+                update={
+                    "items_done": progress.items_done + 1,
+                    "chunks_total": progress.chunks_total + entry.chunk_count,
+                }
+            )
+            if progress.items_done % PROGRESS_EVERY_ITEMS == 0:
+                generations.report(task.source_id, task.generation_id, progress)
+    generations.report(task.source_id, task.generation_id, progress)
     prefix = source_prefix(task.tenant_id, task.source_id)
 
     def load_unindexed(item_id: str, entry: ManifestEntry) -> IndexedChange:
@@ -81,6 +91,9 @@ def build_generation(
         source.chunking.size,
         source.chunking.overlap,
         load_unindexed,
+    )
+    generations.report(
+        task.source_id, task.generation_id, progress.model_copy(update={"chunks_done": progress.chunks_total})
     )
     manifest = Manifest(
         generation_id=task.generation_id,

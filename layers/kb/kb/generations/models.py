@@ -1,7 +1,7 @@
 from typing import Literal
 
 from kb.models import ApiModel, RecordModel
-from kb.runs.models import RunCounts
+from kb.runs.models import Progress, RunCounts, WorkStatus
 
 
 class ManifestEntry(ApiModel):
@@ -66,14 +66,22 @@ class ManifestSummary(ApiModel):
 
 
 class Generation(RecordModel):
+    """An apply's generation, recorded from the moment the apply is accepted: queued, running
+    (with progress) while it builds, succeeded once published, failed with the error code."""
+
     id: str
     source_id: str
     tenant_id: str
     run_id: str
     base_generation_id: str | None = None
+    status: WorkStatus = "succeeded"
     counts: RunCounts
-    manifest: ManifestSummary
+    progress: Progress | None = None
+    manifest: ManifestSummary | None = None
     created_at: str
+    completed_at: str | None = None
+    error: str | None = None
+    error_code: str | None = None
 
 
 class GenerationView(Generation):
@@ -109,7 +117,10 @@ class BuildResult(ApplyTask):
 
 
 class ApplyResult(ApiModel):
-    status: Literal["published", "applying"]
+    """published: this apply's generation serves; applying: still building, poll the generation;
+    unchanged: the run changed nothing, so no generation was built and the current one answers."""
+
+    status: Literal["published", "applying", "unchanged"]
     generation_id: str
     counts: RunCounts
 

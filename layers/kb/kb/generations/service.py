@@ -7,13 +7,16 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kb.blobs import BlobStore, plan_key
+from kb.composition import Clock
 from kb.errors import (
     ApplyConflict,
     ApplyInProgress,
     BuildFailed,
+    DomainError,
     LeaseLost,
     NotApplyEligible,
     NotFound,
+    NotRollbackEligible,
     StaleBase,
     StalePlan,
 )
@@ -38,12 +41,11 @@ from kb.runs.service import get_run
 from kb.sources.models import Source
 from kb.sources.repository import SourceConditionFailed, SourceRepository
 from kb.sources.service import require_active
-from kb.testhooks import TestHooks
 from kb.webhooks.events import EventPublisher, new_event
-from kb.workflows import start_execution, wait_for_execution
+from kb.workflows import Workflows
 
 # Error names the apply state machine ends with (its Fail states), mapped to domain errors.
-_FAILURES: dict[str, type[Exception]] = {
+_FAILURES: dict[str, type[DomainError]] = {
     "StaleBase": StaleBase,
     "StalePlan": StalePlan,
     "LeaseLost": LeaseLost,
@@ -55,13 +57,14 @@ def apply_run(
     runs: RunRepository,
     sources: SourceRepository,
     items: ItemRepository,
-    sfn: Any,
+    generations: GenerationRepository,
+    workflows: Workflows,
     state_machine_arn: str,
     source: Source,
     run_id: str,
     wait_seconds: float,
     lease_seconds: int,
-    hooks: TestHooks,
+    clock: Clock,
 ) -> ApplyResult:
     run = get_run(runs, source, run_id)
     require_active(source)
@@ -73,23 +76,44 @@ def apply_run(
         raise StaleBase("Another generation was published since this run was planned; start a new run.")
     if items.changed_after(source.id, run.staging_epoch):
         raise StalePlan("The staging set changed after this run; start a new run.")
-    generation_id, now = new_id("gen"), hooks.now()
+    if run.base_generation_id is not None and run.counts.changes() == 0:
+        # Nothing to build: a new generation would only push real rollback targets out of retention.
+        generations.apply_unchanged(sources, source, run, run.base_generation_id)
+        return ApplyResult(status="unchanged", generation_id=run.base_generation_id, counts=run.counts)
+    now = clock()
+    generation = Generation(
+        id=new_id("gen"),
+        source_id=source.id,
+        tenant_id=source.tenant_id,
+        run_id=run.id,
+        base_generation_id=run.base_generation_id,
+        status="queued",
+        counts=run.counts,
+        created_at=iso_now(),
+    )
     try:
-        sources.acquire_lease(source, generation_id, to_iso(now + timedelta(seconds=lease_seconds)), to_iso(now))
+        generations.begin(sources, source, generation, to_iso(now + timedelta(seconds=lease_seconds)), to_iso(now))
     except SourceConditionFailed as error:
         require_active(sources.get(source.tenant_id, source.id) or source)
         raise ApplyInProgress(f"Another apply of source {source.id} is in progress; retry shortly.") from error
-    task = ApplyTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id, generation_id=generation_id)
-    execution_arn = start_execution(sfn, state_machine_arn, generation_id, task.to_json_dict())
-    description = wait_for_execution(sfn, execution_arn, wait_seconds)
+    task = ApplyTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id, generation_id=generation.id)
+    try:
+        execution_arn = workflows.start(state_machine_arn, generation.id, task.to_json_dict())
+    except (BotoCoreError, ClientError):
+        generations.fail(source.id, generation.id, BuildFailed.code, "The build could not be started.")
+        sources.release_lease(source, generation.id)
+        raise
+    description = workflows.wait(execution_arn, wait_seconds)
     if description is None:
-        return ApplyResult(status="applying", generation_id=generation_id, counts=run.counts)
+        return ApplyResult(status="applying", generation_id=generation.id, counts=run.counts)
     if description["status"] != "SUCCEEDED":
         error_class = _FAILURES.get(description.get("error", ""), BuildFailed)
-        raise error_class(
-            description.get("cause") or "The knowledge build failed; the previous generation keeps serving."
-        )
-    return ApplyResult(status="published", generation_id=generation_id, counts=run.counts)
+        message = description.get("cause") or "The knowledge build failed; the previous generation keeps serving."
+        # The state machine records its own failures; this covers one that ended without
+        # reaching its recorder (timed out, aborted). Recording twice changes nothing.
+        generations.fail(source.id, generation.id, error_class.code, message)
+        raise error_class(message)
+    return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
 
 
 _CONTENT_EVENTS = {
@@ -111,19 +135,10 @@ def publish_generation(
 ) -> ApplyResult:
     source = sources.get(build.tenant_id, build.source_id)
     run = runs.get(build.source_id, build.run_id)
-    if source is None or run is None:
-        raise NotFound(f"Source {build.source_id} or run {build.run_id} is gone.")
-    generation = Generation(
-        id=build.generation_id,
-        source_id=build.source_id,
-        tenant_id=build.tenant_id,
-        run_id=build.run_id,
-        base_generation_id=run.base_generation_id,
-        counts=run.counts,
-        manifest=build.manifest,
-        created_at=iso_now(),
-    )
-    generations.publish(sources, source, generation)
+    generation = generations.get(build.source_id, build.generation_id)
+    if source is None or run is None or generation is None:
+        raise NotFound(f"Source {build.source_id}, run {build.run_id} or generation {build.generation_id} is gone.")
+    generations.publish(sources, source, generation, build.manifest)
     count("GenerationsPublished")
     try:
         _announce(build, run.counts.to_json_dict(), blobs, events)
@@ -169,15 +184,19 @@ def retain_generations(
     if source is None:
         return []
     every, _ = generations.page(source.id, None, None)
-    retained = [g for i, g in enumerate(every) if i < keep or g.id == source.current_generation_id]
-    doomed = [g for g in every if g not in retained]
+    published = [g for g in every if g.status == "succeeded"]
+    failed = [g for g in every if g.status == "failed"]
+    # Failed builds never count against the published ones kept for rollback; the newest `keep`
+    # of them stay to be looked at. Queued and running ones are never touched.
+    retained = [g for i, g in enumerate(published) if i < keep or g.id == source.current_generation_id]
+    doomed = [g for g in published if g not in retained] + failed[keep:]
     if not doomed:
         return []
     # Only what a doomed manifest refers to and no retained one does: an apply building meanwhile
     # writes documents no manifest refers to yet, and those must survive.
     referenced = _stored_keys(blobs, retained)
     orphaned = _stored_keys(blobs, doomed) - referenced
-    blobs.delete(sorted(orphaned) + [g.manifest.key for g in doomed])
+    blobs.delete(sorted(orphaned) + [g.manifest.key for g in doomed if g.manifest is not None])
     for generation in doomed:
         generations.delete(generation)
     return [g.id for g in doomed]
@@ -186,6 +205,8 @@ def retain_generations(
 def _stored_keys(blobs: BlobStore, generations: list[Generation]) -> set[str]:
     keys: set[str] = set()
     for generation in generations:
+        if generation.manifest is None:  # a failed build: no manifest refers to what it wrote
+            continue
         manifest = Manifest.model_validate(blobs.get_json(generation.manifest.key))
         keys.update(entry.chunks_key for entry in manifest.items.values())
         keys.update(segment.key for segment in (manifest.index.segments if manifest.index else []))
@@ -215,7 +236,7 @@ def rollback(
     sources: SourceRepository,
     source: Source,
     generation_id: str,
-    hooks: TestHooks,
+    clock: Clock,
     events: EventPublisher,
 ) -> RollbackResult:
     """Republish a retained generation atomically (one conditional write of the pointer)."""
@@ -224,8 +245,10 @@ def rollback(
     previous = source.current_generation_id
     if target.current:
         return RollbackResult(status="published", generation_id=target.id, previous_generation_id=previous)
+    if target.status != "succeeded":
+        raise NotRollbackEligible(f"Generation {target.id} is {target.status}: only a published one can serve again.")
     try:
-        sources.rollback(source, target.id, to_iso(hooks.now()))
+        sources.rollback(source, target.id, to_iso(clock()))
     except SourceConditionFailed as error:
         fresh = require_active(sources.get(source.tenant_id, source.id) or source)
         if fresh.current_generation_id != previous:

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kb.aws import AwsClients, get_clients
 from kb.blobs import BlobStore
+from kb.composition import Clock, adapters
 from kb.errors import PayloadTooLarge, UnsupportedMediaType
 from kb.generations.repository import GenerationRepository
 from kb.items.repository import ItemRepository
@@ -23,10 +24,10 @@ from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import get_source
 from kb.storage import Table
-from kb.testhooks import TestHooks, load_hooks
 from kb.webhooks.events import EventPublisher
 from kb.webhooks.repository import WebhookRepository
 from kb.webhooks.secrets import SecretStore
+from kb.workflows import Workflows
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClientsDep = Annotated[AwsClients, Depends(get_clients)]
@@ -44,7 +45,16 @@ TableDep = Annotated[Table, Depends(table)]
 
 
 def blob_store(settings: SettingsDep, clients: ClientsDep) -> BlobStore:
-    return BlobStore(clients.s3, settings.bucket_name)
+    return adapters().blob_store(clients.s3, settings.bucket_name)
+
+
+def workflows(clients: ClientsDep) -> Workflows:
+    return adapters().workflows(clients.sfn)
+
+
+def source_clock(source_id: Annotated[str, Path(alias="sourceId")]) -> Clock:
+    """Now, as the path's source is judged (grace windows, leases)."""
+    return adapters().clock(source_id)
 
 
 def key_repository(db: TableDep) -> KeyRepository:
@@ -96,6 +106,8 @@ RunsDep = Annotated[RunRepository, Depends(run_repository)]
 GenerationsDep = Annotated[GenerationRepository, Depends(generation_repository)]
 SnapshotsDep = Annotated[SnapshotRepository, Depends(snapshot_repository)]
 BlobsDep = Annotated[BlobStore, Depends(blob_store)]
+WorkflowsDep = Annotated[Workflows, Depends(workflows)]
+SourceClockDep = Annotated[Clock, Depends(source_clock)]
 
 # auto_error=False: a missing or malformed header is our `unauthorized`, in our error shape.
 _bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey", description="sk_live_<keyId>_<secret>")
@@ -111,10 +123,12 @@ def require_scope(scope: Scope) -> Callable[..., Principal]:
         settings: SettingsDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        principal = authenticate(keys, credentials.credentials if credentials else None)
+        key_clock = adapters().key_clock
+        principal = authenticate(keys, credentials.credentials if credentials else None, key_clock)
         limit = principal.rate_limit_per_minute or settings.rate_limit_per_minute
         try:
-            request.state.rate_limit = limiter.hit(principal.key_id, limit)
+            now = key_clock(principal.key_id)().timestamp()
+            request.state.rate_limit = limiter.hit(principal.key_id, limit, now)
         except RateLimitedWindow as limited:
             request.state.rate_limit = limited.window
             raise
@@ -134,12 +148,6 @@ def source_for(scope: Scope) -> Callable[..., Source]:
         return get_source(sources, principal.tenant_id, source_id)
 
     return dependency
-
-
-def hooks_for_source(
-    source_id: Annotated[str, Path(alias="sourceId")], db: TableDep, settings: SettingsDep
-) -> TestHooks:
-    return load_hooks(db, settings.test_hooks_enabled, source_id)
 
 
 def json_body(max_bytes: int) -> Callable[..., Awaitable[None]]:

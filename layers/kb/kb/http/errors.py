@@ -29,6 +29,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "snapshot_closed": 409,
     "mass_deletion": 409,
     "not_apply_eligible": 409,
+    "not_rollback_eligible": 409,
     "apply_conflict": 409,
     "stale_plan": 409,
     "stale_base": 409,

@@ -11,6 +11,7 @@ from kb.aws import get_bedrock
 from kb.chats.models import Chat
 from kb.chats.repository import ChatRepository
 from kb.chats.service import AnswerFn
+from kb.composition import adapters
 from kb.http.deps import BlobsDep, SettingsDep, SourcesDep, TableDep
 from kb.search.answers import AnswerProvider, Turn, answer_provider
 from kb.search.cache import GenerationCache, process_cache
@@ -18,7 +19,6 @@ from kb.search.embeddings import EmbeddingProvider, embedding_provider
 from kb.search.models import Answer
 from kb.search.query import answer_question
 from kb.sources.models import Source
-from kb.testhooks import load_hooks
 
 Clock = Callable[[Source], datetime]
 CHAT_SOURCES = 5  # passages behind each chat answer
@@ -38,9 +38,9 @@ def answers(settings: SettingsDep) -> AnswerProvider:
     return answer_provider(settings.answer_provider, settings.answer_model_id, bedrock)
 
 
-def source_clock(db: TableDep, settings: SettingsDep) -> Clock:
-    """Now, as each source sees it (the test hooks may shift a source's clock)."""
-    return lambda source: load_hooks(db, settings.test_hooks_enabled, source.id).now()
+def source_clock() -> Clock:
+    """Now, as each source's grace window is judged (the process's adapters decide)."""
+    return lambda source: adapters().clock(source.id)()
 
 
 def chat_repository(db: TableDep) -> ChatRepository:

@@ -5,10 +5,11 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from kb.errors import InsufficientScope, InvalidKey, KeyExpired, KeyRevoked, NotFound, Unauthorized
-from kb.ids import iso_now, new_id, parse_iso, to_iso, utcnow
+from kb.ids import Clock, iso_now, new_id, parse_iso, to_iso, utcnow
 from kb.keys.models import (
     SCOPE_RANK,
     ApiKey,
@@ -124,9 +125,12 @@ def revoke_key(repo: KeyRepository, tenant_id: str, key_id: str) -> ApiKey:
     raise RuntimeError("the key kept changing under concurrent updates")
 
 
-def authenticate(repo: KeyRepository, bearer_token: str | None) -> Principal:
+def authenticate(
+    repo: KeyRepository, bearer_token: str | None, key_clock: Callable[[str], Clock] = lambda _key_id: utcnow
+) -> Principal:
     """`bearer_token` is None when the Authorization header is missing or not 'Bearer <token>'.
-    A key's state (revoked, expired) is told only to a caller who proved the secret."""
+    A key's state (revoked, expired) is told only to a caller who proved the secret; expiry is
+    judged by `key_clock(keyId)`."""
     if not bearer_token:
         raise Unauthorized("Missing or malformed Authorization header; expected 'Bearer <key>'.")
     parsed = parse_key(bearer_token)
@@ -136,7 +140,7 @@ def authenticate(repo: KeyRepository, bearer_token: str | None) -> Principal:
     stored = repo.get(key_id)
     if stored is None:
         raise InvalidKey("The API key is not valid.")
-    digest, now = hash_secret(secret), utcnow()
+    digest, now = hash_secret(secret), key_clock(key_id)()
     if not hmac.compare_digest(stored.secret_hash, digest):
         previous = stored.previous_secret_hash
         if previous is None or not hmac.compare_digest(previous, digest):

@@ -5,6 +5,9 @@ from pydantic import Field
 from kb.models import ApiModel, RecordModel
 
 ChangeKind = Literal["created", "updated", "deleted", "tombstoned", "purged", "restored"]
+# The status of long work a client polls (runs and applies alike): queued until its state machine
+# picks it up, running with progress, then succeeded or failed (with an error code).
+WorkStatus = Literal["queued", "running", "succeeded", "failed"]
 
 
 class RunCounts(ApiModel):
@@ -16,18 +19,33 @@ class RunCounts(ApiModel):
     purged: int = 0
     restored: int = 0
 
+    def changes(self) -> int:
+        """How many items the run changes (everything but the unchanged ones)."""
+        return self.created + self.updated + self.deleted + self.tombstoned + self.purged + self.restored
+
+
+class Progress(ApiModel):
+    """Counted progress of running work: items (and, for a build, chunks) done of the total."""
+
+    items_done: int = 0
+    items_total: int = 0
+    chunks_done: int = 0
+    chunks_total: int = 0
+
 
 class Run(RecordModel):
     id: str
     source_id: str
     tenant_id: str
-    status: Literal["running", "succeeded", "failed"]
+    status: WorkStatus
     discovery_complete: bool = True
     base_generation_id: str | None = None
     counts: RunCounts = RunCounts()
+    progress: Progress | None = None
     created_at: str
     completed_at: str | None = None
     error: str | None = None
+    error_code: str | None = None
     applied_generation_id: str | None = None
     # The staging epoch this run closed: it saw every change up to and including it.
     staging_epoch: int | None = Field(default=None, exclude=True)

@@ -1,38 +1,46 @@
 """Runs: start one (an execution of the run state machine) and compute its plan (its task)."""
 
 import base64
-from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from kb.blobs import BlobStore, manifest_key, plan_key
+from kb.composition import Clock
 from kb.errors import NotFound
 from kb.generations.models import Manifest
 from kb.ids import iso_now, new_id
 from kb.items.repository import ItemRepository
 from kb.runs.diff import AppliedState, StagedState, diff_changes
-from kb.runs.models import ChangePage, Run, RunPage, RunPlan, RunTask
+from kb.runs.models import ChangePage, Progress, Run, RunPage, RunPlan, RunTask
 from kb.runs.repository import RunRepository
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import require_active
-from kb.testhooks import TestHooks
 from kb.webhooks.events import EventPublisher, new_event
-from kb.workflows import start_execution, wait_for_execution
+from kb.workflows import Workflows
 
 
 def start_run(
-    runs: RunRepository, sfn: Any, state_machine_arn: str, source: Source, wait_seconds: float
+    runs: RunRepository, workflows: Workflows, state_machine_arn: str, source: Source, wait_seconds: float
 ) -> tuple[Run, bool]:
-    """Start a run and wait for it, bounded. Returns the run and whether it has finished."""
+    """Start a run and wait for it, bounded. Returns the run and whether it has finished; an
+    unfinished run is queued or running, and its record is what a client polls."""
     require_active(source)
-    run = Run(id=new_id("run"), source_id=source.id, tenant_id=source.tenant_id, status="running", created_at=iso_now())
+    run = Run(id=new_id("run"), source_id=source.id, tenant_id=source.tenant_id, status="queued", created_at=iso_now())
     runs.create(run)
     task = RunTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id)
-    execution_arn = start_execution(sfn, state_machine_arn, run.id, task.to_json_dict())
-    description = wait_for_execution(sfn, execution_arn, wait_seconds)
+    try:
+        execution_arn = workflows.start(state_machine_arn, run.id, task.to_json_dict())
+    except (BotoCoreError, ClientError):
+        runs.fail(source.id, run.id, "The run could not be started.")
+        raise
+    description = workflows.wait(execution_arn, wait_seconds)
     if description is None:
-        return run, False
+        return get_run(runs, source, run.id), False
     if description["status"] != "SUCCEEDED":
-        runs.fail(source.id, run.id, description.get("error") or description["status"])
+        # The state machine records its own failures; this covers an execution that ended
+        # without reaching its recorder (timed out, aborted). Recording twice changes nothing.
+        runs.fail(source.id, run.id, description.get("cause") or description["status"])
     return get_run(runs, source, run.id), True
 
 
@@ -86,7 +94,7 @@ def compute_run(
     items: ItemRepository,
     runs: RunRepository,
     blobs: BlobStore,
-    hooks: TestHooks,
+    clock: Clock,
     events: EventPublisher,
 ) -> Run:
     """The run state machine's task. It closes the source's staging epoch, then reads only the
@@ -100,6 +108,7 @@ def compute_run(
     base = load_manifest(blobs, task.tenant_id, task.source_id, closed.current_generation_id)
     base_epoch = base.staging_epoch if base else 0
     changed_ids = items.changed_between(task.source_id, base_epoch, epoch)
+    run = runs.start(run, Progress(items_total=len(changed_ids)))
     staged = {
         item_id: StagedState(item.state, item.content_hash_value, item.missing_since)
         for item_id, item in items.get_many(task.source_id, sorted(changed_ids)).items()
@@ -108,7 +117,7 @@ def compute_run(
         item_id: AppliedState(entry.content_hash, entry.missing_since)
         for item_id, entry in (base.items if base else {}).items()
     }
-    changes, counts = diff_changes(staged, applied, hooks.now(), closed.grace_days)
+    changes, counts = diff_changes(staged, applied, clock(), closed.grace_days)
     plan = RunPlan(
         run_id=run.id,
         base_generation_id=closed.current_generation_id,

@@ -90,6 +90,34 @@ class SourceRepository:
             values={":active": "active", ":lease": {"owner": owner, "expiresAt": expires_at}, ":now": now},
         )
 
+    def lease_operation(self, source: Source, owner: str, expires_at: str, now: str) -> dict:
+        """acquire_lease as one operation of a transaction."""
+        return {
+            "Update": {
+                "Key": source_key(source.tenant_id, source.id),
+                "UpdateExpression": "SET applyLease = :lease",
+                "ConditionExpression": (
+                    "#status = :active AND (attribute_not_exists(applyLease) OR applyLease.expiresAt < :now)"
+                ),
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {
+                    ":active": "active",
+                    ":lease": {"owner": owner, "expiresAt": expires_at},
+                    ":now": now,
+                },
+            }
+        }
+
+    def unchanged_operation(self, source: Source, generation_id: str) -> dict:
+        """A transaction's check that the source still serves the given generation."""
+        return {
+            "ConditionCheck": {
+                "Key": source_key(source.tenant_id, source.id),
+                "ConditionExpression": "currentGenerationId = :current",
+                "ExpressionAttributeValues": {":current": generation_id},
+            }
+        }
+
     def release_lease(self, source: Source, owner: str) -> None:
         with contextlib.suppress(SourceConditionFailed):  # not ours any more: nothing to release
             self._update(
