@@ -8,12 +8,20 @@ import pytest
 from botocore.exceptions import ClientError
 
 from kb.blobs import source_prefix
-from kb.errors import SnapshotClosed
+from kb.errors import SnapshotClosed, StalePlan
+from kb.generations.build import build_generation
+from kb.generations.models import ApplyTask
+from kb.generations.repository import GenerationRepository
+from kb.ids import iso_now, utcnow
 from kb.items.batch import apply_batch
 from kb.items.models import BatchRequest, UpsertItemRequest
 from kb.items.service import delete_item, get_item, missing_decision, stage, upsert_item
+from kb.runs.models import Run, RunTask
+from kb.runs.repository import RunRepository
+from kb.runs.service import compute_run
 from kb.snapshots.models import SnapshotPageRequest
 from kb.snapshots.service import abort_snapshot, add_page, begin_snapshot, commit_snapshot
+from kb.webhooks.events import EventPublisher
 
 BIG = "z" * (150 * 1024)
 
@@ -225,3 +233,29 @@ def test_a_tombstone_keeps_content_through_a_lost_reply(items, sources, source, 
     stage(items, sources, source, "big", missing_decision)
     monkeypatch.undo()
     assert get_item(items, source, "big").content == BIG
+
+
+def test_a_build_refuses_an_item_deleted_after_its_run(store, items, sources, source):
+    # Given a run that plans to create "doc"
+    upsert_item(items, sources, source, UpsertItemRequest(external_item_id="doc", content="the real content"))
+    runs = RunRepository(store.table)
+    run = Run(id="run_1", source_id=source.id, tenant_id=source.tenant_id, status="queued", created_at=iso_now())
+    runs.create(run)
+    task = RunTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id)
+    compute_run(task, sources, items, runs, store.blobs, utcnow, EventPublisher(None, ""))
+    # When "doc" is deleted before the build reads it
+    delete_item(items, sources, sources.get(source.tenant_id, source.id), "doc")
+    apply = ApplyTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id, generation_id="gen_1")
+    # Then the build refuses the stale plan instead of publishing the deleted item's placeholder
+    with pytest.raises(StalePlan):
+        build_generation(apply, sources, items, store.blobs, _Unrecorded(store.table), None)
+
+
+class _Unrecorded(GenerationRepository):
+    """The build's progress reports, dropped: no apply recorded this generation."""
+
+    def start(self, *_: object) -> None:
+        pass
+
+    def report(self, *_: object) -> None:
+        pass
