@@ -131,6 +131,7 @@ class LocalStack:
         assert self.deployment is not None
         table = Table(client("dynamodb", endpoint), self.deployment.physical("KbTable"))
         created = bootstrap_tenant(KeyRepository(table), "local", self.admin_key)
+        assert created.secret is not None  # a fresh key always carries its secret
         return created.key.tenant_id, created.secret
 
     def invoke(self, logical_id: str, event: dict[str, Any]) -> tuple[dict[str, Any], bool]:

@@ -20,7 +20,7 @@ router = APIRouter()
     "/v1/admin/keys",
     status_code=201,
     response_model=CreatedKey,
-    responses=error_responses(mutation=True),
+    responses=error_responses(mutation=True, s409="plan_limit_exceeded"),
     dependencies=[Depends(json_body(MAX_ITEM_BYTES))],
     tags=["keys"],
 )

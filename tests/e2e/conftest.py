@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from requests.adapters import HTTPAdapter
 
 from kb.keys.repository import KeyRepository
 from kb.keys.service import bootstrap_tenant
@@ -25,6 +26,17 @@ STARTUP_SECONDS = 120
 FIXED_ADMIN_KEY = "sk_live_00e2e00000000000_" + "e2eAdminSecret-0123456789abcdefghijklmnop"
 
 
+class _FromAddress(HTTPAdapter):
+    """Connects from a given local address: any of 127.0.0.0/8 reaches the loopback gateway."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs, source_address=(self.address, 0))
+
+
 @dataclass
 class Api:
     url: str
@@ -32,12 +44,24 @@ class Api:
     info: dict[str, Any]
 
     def call(
-        self, method: str, path: str, key: str | None = None, json_body: Any = None, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        key: str | None = None,
+        json_body: Any = None,
+        source_address: str | None = None,
+        **kwargs: Any,
     ) -> requests.Response:
+        """`source_address`: call from another loopback address, so requests that fail
+        authentication on purpose count against that address and not the suite's 127.0.0.1."""
         headers = dict(kwargs.pop("headers", {}))
         if key is not None:
             headers["Authorization"] = f"Bearer {key}"
-        return requests.request(method, f"{self.url}{path}", json=json_body, headers=headers, timeout=60, **kwargs)
+        if source_address is None:
+            return requests.request(method, f"{self.url}{path}", json=json_body, headers=headers, timeout=60, **kwargs)
+        with requests.Session() as session:
+            session.mount("http://", _FromAddress(source_address))
+            return session.request(method, f"{self.url}{path}", json=json_body, headers=headers, timeout=60, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +142,9 @@ def table(api: Api) -> Table:
 @pytest.fixture
 def other_tenant_admin(table: Table) -> str:
     """The admin key of a second tenant, bootstrapped straight in the table."""
-    return bootstrap_tenant(KeyRepository(table), "other tenant").secret
+    secret = bootstrap_tenant(KeyRepository(table), "other tenant").secret
+    assert secret is not None
+    return secret
 
 
 @pytest.fixture(scope="session")

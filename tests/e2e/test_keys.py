@@ -69,6 +69,13 @@ def test_a_key_past_its_expires_at_is_key_expired(api, controls):
     assert (reply.status_code, reply.json()["code"]) == (401, "key_expired")
 
 
+def test_a_key_cannot_be_created_already_expired(api):
+    past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+    reply = api.call("POST", "/v1/admin/keys", api.admin_key, {"name": "k", "scope": "read", "expiresAt": past})
+    assert (reply.status_code, reply.json()["code"]) == (400, "validation_error")
+    assert reply.json()["error"].startswith("expiresAt:")
+
+
 def test_a_read_key_cannot_write_and_a_write_key_cannot_administer(api, writer_key):
     reader = create_key(api, scope="read")["secret"]
     writes = api.call("POST", "/v1/sources", reader, {"name": "x"})

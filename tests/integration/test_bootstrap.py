@@ -30,6 +30,8 @@ def test_the_bootstrap_command_creates_a_tenant_and_an_admin_key_that_authentica
             "Acme",
             "--region",
             "us-east-1",
+            "--max-keys",
+            "7",
         ],
         capture_output=True,
         text=True,
@@ -43,3 +45,7 @@ def test_the_bootstrap_command_creates_a_tenant_and_an_admin_key_that_authentica
     table = Table(client("dynamodb", stack.info.moto_endpoint), stack.info.table_name)
     principal = authenticate(KeyRepository(table), key)
     assert (principal.tenant_id, principal.scope) == (tenant, "admin")
+    # And the tenant has the plan asked for, its admin key counted
+    created = KeyRepository(table).get_tenant(tenant)
+    assert created is not None
+    assert (created.plan.max_keys, created.plan.max_rate_limit_per_minute, created.key_count) == (7, 10_000, 1)

@@ -20,6 +20,14 @@ class UnlimitedLimiter:
         return RateLimitWindow(limit=limit, remaining=limit - 1, reset_epoch=0, reset_seconds=60)
 
 
+class NoFailedAuthentications:
+    def check(self, address: str | None, key_id: str | None) -> None:
+        pass
+
+    def record_failure(self, address: str | None, key_id: str | None) -> None:
+        pass
+
+
 class BrokenSources:
     def create(self, source: Any) -> None:
         raise RuntimeError("disk on fire")
@@ -32,6 +40,7 @@ def create_source_function():
     writer = issue_key(keys, "ten_1", CreateKeyRequest(name="ci", scope="write"))  # type: ignore[arg-type]
     module.app.dependency_overrides[deps.key_repository] = lambda: keys
     module.app.dependency_overrides[deps.rate_limiter] = UnlimitedLimiter
+    module.app.dependency_overrides[deps.failed_auth_limiter] = NoFailedAuthentications
     module.app.dependency_overrides[get_settings] = lambda: Settings.model_validate(
         {"TABLE_NAME": "t", "BUCKET_NAME": "b"}
     )

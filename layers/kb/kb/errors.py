@@ -101,6 +101,12 @@ class GenerationUnavailable(DomainError):
     code = "generation_unavailable"
 
 
+class PlanLimitExceeded(DomainError):
+    """More keys, or a higher rate limit, than the tenant's plan allows."""
+
+    code = "plan_limit_exceeded"
+
+
 class IdempotencyConflict(DomainError):
     code = "idempotency_conflict"
 

@@ -45,7 +45,7 @@ def make_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, Any]
     asgi = Mangum(app, lifespan="off", api_gateway_base_path=BASE_PATH)
 
     @metrics.log_metrics
-    @tracer.capture_lambda_handler
+    @tracer.capture_lambda_handler(capture_response=False)  # responses carry one-time secrets
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return asgi(event, context)
@@ -59,7 +59,7 @@ def make_task_handler(
     """The same observability for a state machine's task function (no HTTP)."""
 
     @metrics.log_metrics
-    @tracer.capture_lambda_handler
+    @tracer.capture_lambda_handler(capture_response=False)  # task results may carry customer content
     @logger.inject_lambda_context
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return task(event)

@@ -10,13 +10,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from kb.aws import AwsClients, get_clients
 from kb.blobs import BlobStore
 from kb.composition import Clock, adapters
-from kb.errors import PayloadTooLarge, UnsupportedMediaType
+from kb.errors import InvalidKey, KeyExpired, KeyRevoked, PayloadTooLarge, UnsupportedMediaType
 from kb.generations.repository import GenerationRepository
 from kb.items.repository import ItemRepository
 from kb.keys.models import Principal, Scope
 from kb.keys.repository import KeyRepository
-from kb.keys.service import authenticate, authorize
-from kb.ratelimit import RateLimitedWindow, RateLimiter
+from kb.keys.service import authenticate, authorize, key_id_of
+from kb.ratelimit import FailedAuthLimiter, RateLimitedWindow, RateLimiter
 from kb.runs.repository import RunRepository
 from kb.settings import Settings, get_settings
 from kb.snapshots.repository import SnapshotRepository
@@ -85,6 +85,10 @@ def rate_limiter(db: TableDep) -> RateLimiter:
     return RateLimiter(db)
 
 
+def failed_auth_limiter(db: TableDep) -> FailedAuthLimiter:
+    return FailedAuthLimiter(db)
+
+
 def webhook_repository(db: TableDep) -> WebhookRepository:
     return WebhookRepository(db)
 
@@ -114,17 +118,28 @@ _bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey", description="sk_liv
 
 
 def require_scope(scope: Scope) -> Callable[..., Principal]:
-    """Authenticate, count the request against the key's rate limit, then check the scope."""
+    """Authenticate (refused while the source address or the key id has too many recent failed
+    authentications; a failure counts against both), count the request against the key's rate
+    limit, then check the scope."""
 
     def dependency(
         request: Request,
         keys: Annotated[KeyRepository, Depends(key_repository)],
         limiter: Annotated[RateLimiter, Depends(rate_limiter)],
+        failures: Annotated[FailedAuthLimiter, Depends(failed_auth_limiter)],
         settings: SettingsDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         key_clock = adapters().key_clock
-        principal = authenticate(keys, credentials.credentials if credentials else None, key_clock)
+        token = credentials.credentials if credentials else None
+        address, key_id = (request.client.host if request.client else None), key_id_of(token)
+        if token:
+            failures.check(address, key_id)
+        try:
+            principal = authenticate(keys, token, key_clock)
+        except (InvalidKey, KeyExpired, KeyRevoked):
+            failures.record_failure(address, key_id)
+            raise
         limit = principal.rate_limit_per_minute or settings.rate_limit_per_minute
         try:
             now = key_clock(principal.key_id)().timestamp()

@@ -8,9 +8,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kb.errors import DomainError
+from kb.errors import DomainError, RateLimited
 from kb.observability import logger
-from kb.ratelimit import RateLimitedWindow
 
 STATUS_BY_CODE: dict[str, int] = {
     "validation_error": 400,
@@ -35,6 +34,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "stale_base": 409,
     "lease_lost": 409,
     "apply_in_progress": 409,
+    "plan_limit_exceeded": 409,
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "rate_limited": 429,
@@ -78,8 +78,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, error: DomainError) -> JSONResponse:
         return error_response(error.code, error.message)
 
-    @app.exception_handler(RateLimitedWindow)
-    async def _rate_limited(request: Request, error: RateLimitedWindow) -> JSONResponse:
+    @app.exception_handler(RateLimited)
+    async def _rate_limited(request: Request, error: RateLimited) -> JSONResponse:
         response = error_response(error.code, error.message)
         response.headers["Retry-After"] = str(error.retry_after_seconds)
         return response

@@ -1,6 +1,10 @@
 """Idempotency-Key on mutating endpoints, with Powertools' idempotency utility (DynamoDB
 persistence). The key is scoped to the tenant and the function; the payload it guards is the
-method, path and body, so reusing a key for something else is idempotency_conflict."""
+method, path and body, so reusing a key for something else is idempotency_conflict.
+
+A secret is shown once: a response model lists its one-time fields in `shown_once`; they are
+blanked (null) in the stored copy, so the table never holds a secret and a replay answers the same
+status and body with those fields null (and Idempotent-Replayed: true)."""
 
 import json
 from collections.abc import Callable
@@ -46,6 +50,7 @@ class Idempotency:
             status, model = operation()
             return JSONResponse(model.model_dump(mode="json", by_alias=True), status_code=status)
         replayed = False
+        fresh: dict[str, Any] | None = None
 
         def mark_replay(response: Any, _record: Any) -> Any:
             nonlocal replayed
@@ -67,8 +72,11 @@ class Idempotency:
 
         @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)
         def execute(request: dict[str, Any]) -> dict[str, Any]:
+            nonlocal fresh
             status, model = operation()
-            return {"status": status, "body": model.model_dump(mode="json", by_alias=True)}
+            body = model.model_dump(mode="json", by_alias=True)
+            fresh = {"status": status, "body": body}
+            return {"status": status, "body": _without_one_time_fields(model, body)}  # what is stored
 
         try:
             result = execute(request={"tenant": tenant_id, "key": self.key, "payload": self.payload})
@@ -76,10 +84,18 @@ class Idempotency:
             raise IdempotencyConflict("This Idempotency-Key was used with a different request.") from error
         except IdempotencyAlreadyInProgressError as error:
             raise IdempotencyInProgress("A request with this Idempotency-Key is still running.") from error
+        if fresh is not None and not replayed:
+            result = fresh  # this request ran the operation: it alone sees the secret
         response = JSONResponse(result["body"], status_code=result["status"])
         if replayed:
             response.headers[REPLAY_HEADER] = "true"
         return response
+
+
+def _without_one_time_fields(model: BaseModel, body: dict[str, Any]) -> dict[str, Any]:
+    shown_once: frozenset[str] = getattr(model, "shown_once", frozenset())
+    aliases = {type(model).model_fields[name].alias or name for name in shown_once}
+    return {name: None if name in aliases else value for name, value in body.items()}
 
 
 def _normalized(body: bytes) -> Any:

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -9,6 +9,22 @@ Scope = Literal["read", "write", "admin"]
 # A scope grants everything the scopes below it grant: read < write < admin.
 SCOPE_RANK: dict[str, int] = {"read": 0, "write": 1, "admin": 2}
 DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 3600
+# A tenant's plan, unless an operator set another on its TENANT record.
+DEFAULT_MAX_KEYS = 1_000
+DEFAULT_MAX_RATE_LIMIT_PER_MINUTE = 10_000
+
+
+class Plan(RecordModel):
+    max_keys: int = Field(default=DEFAULT_MAX_KEYS, description="Keys that are not revoked, at most.")
+    max_rate_limit_per_minute: int = DEFAULT_MAX_RATE_LIMIT_PER_MINUTE
+
+
+class Tenant(RecordModel):
+    id: str
+    name: str
+    created_at: str
+    plan: Plan = Field(default_factory=Plan)
+    key_count: int = Field(default=0, description="Keys that are not revoked; kept in step with them by transactions.")
 
 
 class ApiKey(RecordModel):
@@ -28,16 +44,21 @@ class ApiKey(RecordModel):
 class StoredApiKey(ApiKey):
     secret_hash: str
     previous_secret_hash: str | None = None
+    # Incremented on every write; each write is conditioned on the version it read (0: never written
+    # with a version, as records written before versions were introduced).
+    version: int = 0
 
     def public(self) -> ApiKey:
-        return ApiKey.model_validate(self.model_dump(exclude={"secret_hash", "previous_secret_hash"}))
+        return ApiKey.model_validate(self.model_dump(exclude={"secret_hash", "previous_secret_hash", "version"}))
 
 
 class CreateKeyRequest(RequestModel):
     name: str = Field(min_length=1, max_length=100)
     scope: Scope = "write"
     expires_at: datetime | None = Field(default=None, description="After this instant the key answers key_expired.")
-    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=100_000, description="Default: 120.")
+    rate_limit_per_minute: int | None = Field(
+        default=None, ge=1, le=100_000, description="Default: 120. At most the tenant plan's maxRateLimitPerMinute."
+    )
 
 
 class RotateKeyRequest(RequestModel):
@@ -50,8 +71,13 @@ class RotateKeyRequest(RequestModel):
 
 
 class CreatedKey(ApiModel):
+    # Never stored anywhere in clear, idempotency records included (kb.http.idempotency).
+    shown_once: ClassVar[frozenset[str]] = frozenset({"secret"})
+
     key: ApiKey
-    secret: str = Field(description="The full API key. Shown once; only a hash is stored.")
+    secret: str | None = Field(
+        description="The full API key. Shown once; only a hash is stored. null on an idempotent replay."
+    )
 
 
 class KeyEnvelope(ApiModel):

@@ -1,4 +1,4 @@
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, HttpUrl, field_validator
 
@@ -42,6 +42,9 @@ class Webhook(RecordModel):
     # Names of SecureString parameters holding the secrets; never returned.
     secret_parameter: str = Field(exclude=True)
     previous_secret_parameter: str | None = Field(default=None, exclude=True)
+    # Incremented on every write of the subscription; each write is conditioned on the version it
+    # read. Never returned.
+    version: int = Field(default=0, exclude=True)
 
 
 class _Subscription(RequestModel):
@@ -72,8 +75,11 @@ class WebhookEnvelope(ApiModel):
 
 
 class CreatedWebhook(ApiModel):
+    # Never stored anywhere in clear, idempotency records included (kb.http.idempotency).
+    shown_once: ClassVar[frozenset[str]] = frozenset({"secret"})
+
     webhook: Webhook
-    secret: str = Field(description="whsec_<base64>: shown once.")
+    secret: str | None = Field(description="whsec_<base64>: shown once. null on an idempotent replay.")
 
 
 class WebhookPage(ApiModel):

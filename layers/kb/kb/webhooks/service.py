@@ -28,10 +28,12 @@ from kb.webhooks.models import (
     WebhookPage,
     subscribed,
 )
-from kb.webhooks.repository import WebhookRepository
+from kb.webhooks.repository import WebhookChanged, WebhookRepository
 from kb.webhooks.secrets import SecretStore, new_secret
 
 ROTATION_OVERLAP = timedelta(hours=24)
+# Read-modify-writes retry on a concurrent change this many times, each on the newest record.
+_MAX_WRITE_ATTEMPTS = 5
 
 
 def _vetted(url: str, allow_insecure: bool) -> str:
@@ -56,8 +58,12 @@ def create_webhook(
         updated_at=now,
         secret_parameter=store.put(webhook_id, new_id("v"), secret),
     )
-    repo.put(webhook)
-    return CreatedWebhook(webhook=webhook, secret=secret)
+    try:
+        created = repo.create(webhook)
+    except Exception:
+        store.delete(webhook.secret_parameter)  # leave no secret without a subscription
+        raise
+    return CreatedWebhook(webhook=created, secret=secret)
 
 
 def get_webhook(repo: WebhookRepository, tenant_id: str, webhook_id: str) -> Webhook:
@@ -75,8 +81,8 @@ def list_webhooks(repo: WebhookRepository, tenant_id: str, limit: int, cursor: s
 def update_webhook(
     repo: WebhookRepository, tenant_id: str, webhook_id: str, request: UpdateWebhookRequest, allow_insecure: bool
 ) -> Webhook:
-    webhook = get_webhook(repo, tenant_id, webhook_id)
-    changes: dict[str, Any] = {"updated_at": iso_now()}
+    """Apply the requested changes to the newest version of the subscription."""
+    changes: dict[str, Any] = {}
     if request.url is not None:
         changes["url"] = _vetted(str(request.url), allow_insecure)
     if request.events is not None:
@@ -85,34 +91,56 @@ def update_webhook(
         changes["description"] = request.description
     if request.enabled is not None:
         changes |= {"enabled": request.enabled, "disabled_reason": None if request.enabled else "disabled by request"}
-    updated = webhook.model_copy(update=changes)
-    repo.put(updated, must_exist=True)
-    return updated
+    for _ in range(_MAX_WRITE_ATTEMPTS):
+        webhook = get_webhook(repo, tenant_id, webhook_id)
+        try:
+            return repo.replace(webhook.model_copy(update={**changes, "updated_at": iso_now()}))
+        except WebhookChanged:
+            continue
+    raise RuntimeError("the subscription kept changing under concurrent updates")
 
 
 def delete_webhook(repo: WebhookRepository, store: SecretStore, tenant_id: str, webhook_id: str) -> Webhook:
-    webhook = get_webhook(repo, tenant_id, webhook_id)
-    repo.delete(webhook)
-    store.delete(webhook.secret_parameter, webhook.previous_secret_parameter)
-    return webhook
+    """Delete the version read (so a concurrent rotation's secret is not orphaned), then its secrets."""
+    for _ in range(_MAX_WRITE_ATTEMPTS):
+        webhook = get_webhook(repo, tenant_id, webhook_id)
+        try:
+            repo.delete(webhook)
+        except WebhookChanged:
+            continue
+        store.delete(webhook.secret_parameter, webhook.previous_secret_parameter)
+        return webhook
+    raise RuntimeError("the subscription kept changing under concurrent updates")
 
 
-def rotate_secret(repo: WebhookRepository, store: SecretStore, tenant_id: str, webhook_id: str) -> CreatedWebhook:
-    """A new secret; for 24 hours every delivery carries signatures with both."""
-    webhook = get_webhook(repo, tenant_id, webhook_id)
-    secret, now = new_secret(), utcnow()
-    store.delete(webhook.previous_secret_parameter)
-    rotated = webhook.model_copy(
-        update={
-            "secret_parameter": store.put(webhook_id, new_id("v"), secret),
-            "previous_secret_parameter": webhook.secret_parameter,
-            "previous_secret_expires_at": to_iso(now + ROTATION_OVERLAP),
-            "secret_rotated_at": to_iso(now),
-            "updated_at": to_iso(now),
-        }
-    )
-    repo.put(rotated, must_exist=True)
-    return CreatedWebhook(webhook=rotated, secret=secret)
+def rotate_secret(
+    repo: WebhookRepository, store: SecretStore, tenant_id: str, webhook_id: str, now: datetime | None = None
+) -> CreatedWebhook:
+    """A new secret; for 24 hours every delivery carries signatures with both. The new secret is
+    stored first and the subscription rewritten over the version read; only then is the secret
+    that dropped out of it deleted. A lost race deletes its own new secret and tries again."""
+    now = now or utcnow()
+    for _ in range(_MAX_WRITE_ATTEMPTS):
+        webhook = get_webhook(repo, tenant_id, webhook_id)
+        secret = new_secret()
+        parameter = store.put(webhook_id, new_id("v"), secret)
+        rotated = webhook.model_copy(
+            update={
+                "secret_parameter": parameter,
+                "previous_secret_parameter": webhook.secret_parameter,
+                "previous_secret_expires_at": to_iso(now + ROTATION_OVERLAP),
+                "secret_rotated_at": to_iso(now),
+                "updated_at": to_iso(now),
+            }
+        )
+        try:
+            written = repo.replace(rotated)
+        except WebhookChanged:
+            store.delete(parameter)
+            continue
+        store.delete(webhook.previous_secret_parameter)
+        return CreatedWebhook(webhook=written, secret=secret)
+    raise RuntimeError("the subscription kept changing under concurrent updates")
 
 
 def send_test(repo: WebhookRepository, events: EventPublisher, tenant_id: str, webhook_id: str) -> Event:
@@ -244,10 +272,7 @@ class Sender:
             self.repo.put_delivery(delivery.model_copy(update={"status": "succeeded", "next_attempt_at": None}))
             return
         if result.status == 410:
-            disabled = webhook.model_copy(
-                update={"enabled": False, "disabled_reason": "the receiver answered 410 Gone"}
-            )
-            self.repo.put(disabled, must_exist=True)
+            self.repo.disable(webhook, "the receiver answered 410 Gone")
             self._give_up(delivery, "410 Gone: the subscription was disabled")
             return
         failures = sum(1 for a in delivery.attempts if not (a.status_code and 200 <= a.status_code < 300))
