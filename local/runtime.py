@@ -3,6 +3,8 @@
 import json
 import os
 import threading
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from local.template import FunctionSpec, Template
@@ -10,8 +12,15 @@ from local.workers import FunctionPool, WorkerSpec, error_payload
 
 
 class LambdaRuntime:
-    def __init__(self, template: Template, endpoint: str, region: str) -> None:
+    def __init__(
+        self,
+        template: Template,
+        endpoint: str,
+        region: str,
+        adapters: dict[str, tuple[Callable[[ModuleType], None], ...]] | None = None,
+    ) -> None:
         self.template = template
+        self.adapters = adapters or {}  # logical id -> local-only adapters of its handler module
         self.endpoint = endpoint
         self.region = region
         self.functions_by_name: dict[str, FunctionSpec] = {}
@@ -66,6 +75,7 @@ class LambdaRuntime:
             environment=environment,
             timeout_seconds=float(spec.timeout),
             memory_size=spec.memory_size,
+            adapters=self.adapters.get(spec.logical_id, ()),
         )
 
     def worker_count(self, function_name: str) -> int:

@@ -3,15 +3,18 @@
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import requests
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from local import seam
+from local import faults, seam
 from local.deploy import REGION, Deployment, client, deploy
 from local.emulator_fixes import (
     approximate_queue_counts,
@@ -39,8 +42,11 @@ class StackInfo:
     table_name: str
     bucket_name: str
     events_queue_url: str
+    deliveries_queue_url: str
     dead_letter_queue_url: str
     function_names: dict[str, str]
+    # Where tests arm injected crashes (local/faults.py); only with EnableTestHooks=true.
+    faults_dir: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)
@@ -67,6 +73,7 @@ class LocalStack:
         self.deployment: Deployment | None = None
         self.gateway: Gateway | None = None
         self.info: StackInfo | None = None
+        self.faults_dir: str | None = None
 
     def start(self) -> StackInfo:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request access log
@@ -83,7 +90,7 @@ class LocalStack:
         requests.post(
             f"{endpoint}/moto-api/config", json={"stepfunctions": {"execute_state_machine": True}}, timeout=10
         ).raise_for_status()
-        self.runtime = LambdaRuntime(self.template, endpoint, REGION)
+        self.runtime = LambdaRuntime(self.template, endpoint, REGION, self._adapters())
         seam.install(self.runtime.dispatch)
         self.deployment = deploy(self.template, endpoint)
         self.runtime.functions_by_name = self.deployment.functions_by_name
@@ -104,10 +111,23 @@ class LocalStack:
             table_name=self.deployment.physical("KbTable"),
             bucket_name=self.deployment.physical("GenerationsBucket"),
             events_queue_url=self.deployment.physical("EventsQueue"),
+            deliveries_queue_url=self.deployment.physical("DeliveriesQueue"),
             dead_letter_queue_url=self.deployment.physical("WebhookDeadLetterQueue"),
             function_names=dict(self.deployment.function_names),
+            faults_dir=self.faults_dir,
         )
         return self.info
+
+    def _adapters(self) -> dict[str, tuple[Any, ...]]:
+        """The composition root of the local stack's fault injection: with test hooks on, the
+        webhook functions' collaborators are wrapped so tests can crash them at chosen points."""
+        if self.template.parameters.get("EnableTestHooks") != "true":
+            return {}
+        self.faults_dir = tempfile.mkdtemp(prefix="kb-faults-")
+        return {
+            "FanOutWebhooksFunction": (partial(faults.install_fan_out, self.faults_dir),),
+            "DeliverWebhookFunction": (partial(faults.install_sender, self.faults_dir),),
+        }
 
     def _bootstrap_tenant(self, endpoint: str) -> tuple[str, str]:
         """The same bootstrap an operator runs against a fresh AWS deployment."""
@@ -141,3 +161,5 @@ class LocalStack:
         seam.uninstall()
         if self.moto:
             self.moto.stop()
+        if self.faults_dir:
+            shutil.rmtree(self.faults_dir, ignore_errors=True)

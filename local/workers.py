@@ -11,8 +11,10 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from types import ModuleType
 from typing import Any
 
 _SPAWN = multiprocessing.get_context("spawn")
@@ -28,6 +30,8 @@ class WorkerSpec:
     environment: dict[str, str]
     timeout_seconds: float
     memory_size: int
+    # Local-only adapters applied to the handler's module after import (picklable callables).
+    adapters: tuple[Callable[[ModuleType], None], ...] = ()
 
 
 @dataclass
@@ -66,7 +70,10 @@ def _serve(conn: Connection, spec: WorkerSpec) -> None:
     module_name, attribute = spec.handler.rsplit(".", 1)
     init_error: str | None = None
     try:
-        function = getattr(importlib.import_module(module_name), attribute)
+        module = importlib.import_module(module_name)
+        for adapt in spec.adapters:
+            adapt(module)
+        function = getattr(module, attribute)
     except Exception as error:  # noqa: BLE001 - reported to the caller as Lambda does
         init_error = error_payload(error, "Runtime.ImportModuleError")
     while True:

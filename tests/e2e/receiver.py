@@ -1,6 +1,9 @@
 """A real webhook receiver on loopback for the end-to-end tests. Its behaviour is in the path:
 /ok/<name> answers 200; /flaky/<name> 500 twice, then 200; /fail/<name> always 500;
-/gone/<name> 410; /busy/<name> 503 with Retry-After: 2 once, then 200. It records every request."""
+/gone/<name> 410; /busy/<name> 503 with Retry-After: 2 once, then 200; /failfirst/<name> 500 four
+times (one delivery's every attempt in the e2e stack), then 200; /slowloris/<name> first dribbles
+header lines forever (one every 0.2 s, each well within any read timeout), then 200;
+/hold/<name> answers 200 only once the test calls release(path). It records every request."""
 
 import threading
 import time
@@ -22,6 +25,20 @@ class Receiver:
     server: ThreadingHTTPServer
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    released: set[str] = field(default_factory=set)
+    stopped: threading.Event = field(default_factory=threading.Event)
+
+    def release(self, path: str) -> None:
+        with self.lock:
+            self.released.add(path)
+
+    def is_released(self, path: str) -> bool:
+        with self.lock:
+            return path in self.released
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.server.shutdown()
 
     @property
     def url(self) -> str:
@@ -57,7 +74,16 @@ def start_receiver() -> Receiver:
                 counts[self.path] = counts.get(self.path, 0) + 1
                 seen = counts[self.path]
             kind = self.path.split("/")[1]
-            if kind == "busy":
+            if kind == "slowloris" and seen == 1:
+                self._dribble()
+                return
+            if kind == "hold":
+                wait_until(lambda: receiver.is_released(self.path) or receiver.stopped.is_set(), timeout=300)
+            if kind == "failfirst":
+                status = 500 if seen <= 4 else 200
+            elif kind in ("slowloris", "hold"):
+                status = 200
+            elif kind == "busy":
                 status = 503 if seen == 1 else 200
             else:
                 status = {"ok": 200, "fail": 500, "gone": 410}.get(kind, 200 if seen > 2 else 500)
@@ -68,6 +94,17 @@ def start_receiver() -> Receiver:
             self.send_header("content-length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)
+
+        def _dribble(self) -> None:
+            """A status line, then a header line every 0.2 s until the sender hangs up."""
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                while not receiver.stopped.wait(0.2):
+                    self.wfile.write(b"x-drip: .\r\n")
+                    self.wfile.flush()
+            except OSError:
+                pass  # the sender gave up on us, as it should
+            self.close_connection = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass

@@ -88,13 +88,14 @@ def test_a_host_name_that_resolves_to_a_private_address_is_refused_at_connect_ti
     assert result.status is None and result.error is not None and result.error.startswith("refused")
 
 
-def test_the_sender_may_touch_only_subscriptions_and_the_delivery_log():
-    sender = read_template(ROOT).document["Resources"]["SendWebhooksFunction"]["Properties"]["Policies"]
-    names = [next(iter(p)) for p in sender]
+@pytest.mark.parametrize("function", ["FanOutWebhooksFunction", "DeliverWebhookFunction"])
+def test_the_webhook_functions_may_touch_only_subscriptions_and_the_delivery_log(function):
+    policies = read_template(ROOT).document["Resources"][function]["Properties"]["Policies"]
+    names = [next(iter(p)) for p in policies]
     assert "DynamoDBCrudPolicy" not in names and "DynamoDBReadPolicy" not in names
     assert not any(n.startswith("S3") for n in names)
     (table_statement,) = [
-        s for p in sender if "Statement" in p for s in p["Statement"] if "dynamodb" in str(s["Action"])
+        s for p in policies if "Statement" in p for s in p["Statement"] if "dynamodb" in str(s["Action"])
     ]
     assert table_statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [
         "WEBHOOKS#*",
