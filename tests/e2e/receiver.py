@@ -2,8 +2,9 @@
 /ok/<name> answers 200; /flaky/<name> 500 twice, then 200; /fail/<name> always 500;
 /gone/<name> 410; /busy/<name> 503 with Retry-After: 2 once, then 200; /failfirst/<name> 500 four
 times (one delivery's every attempt in the e2e stack), then 200; /slowloris/<name> first dribbles
-header lines forever (one every 0.2 s, each well within any read timeout), then 200;
-/hold/<name> answers 200 only once the test calls release(path). It records every request."""
+a header line forever (a byte every 0.2 s, each well within any read timeout), then 200;
+/hold/<name> answers 200 only once the test calls release(path); /busyfor/<value>/<name> 503 with
+Retry-After: <value>. It records every request."""
 
 import threading
 import time
@@ -81,6 +82,8 @@ def start_receiver() -> Receiver:
                 wait_until(lambda: receiver.is_released(self.path) or receiver.stopped.is_set(), timeout=300)
             if kind == "failfirst":
                 status = 500 if seen <= 4 else 200
+            elif kind == "busyfor":
+                status = 503
             elif kind in ("slowloris", "hold"):
                 status = 200
             elif kind == "busy":
@@ -90,17 +93,17 @@ def start_receiver() -> Receiver:
             reply = b'{"received": true}' if status == 200 else b"no thanks"
             self.send_response(status)
             if status == 503:
-                self.send_header("Retry-After", "2")
+                self.send_header("Retry-After", self.path.split("/")[2] if kind == "busyfor" else "2")
             self.send_header("content-length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)
 
         def _dribble(self) -> None:
-            """A status line, then a header line every 0.2 s until the sender hangs up."""
+            """A status line, then one header line a byte every 0.2 s until the sender hangs up."""
             try:
-                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nx-drip: ")
                 while not receiver.stopped.wait(0.2):
-                    self.wfile.write(b"x-drip: .\r\n")
+                    self.wfile.write(b".")
                     self.wfile.flush()
             except OSError:
                 pass  # the sender gave up on us, as it should

@@ -92,6 +92,20 @@ def test_a_503_with_retry_after_is_honoured(api, receiver):
     assert (second - first).total_seconds() >= 2  # Retry-After: 2 beats the 1 s schedule
 
 
+@pytest.mark.parametrize("retry_after", ["inf", "1e12", "99999999"])
+def test_a_huge_retry_after_schedules_the_retry_one_hour_later(api, receiver, retry_after):
+    # Given a receiver that answers 503 with a Retry-After beyond any sense
+    _, webhook_id, _ = subscribe(api, receiver, f"busyfor/{retry_after}", ["webhook.test"])
+    # When an event is sent to it
+    api.call("POST", f"/v1/webhooks/{webhook_id}/test", api.admin_key)
+    # Then the attempt is recorded and the retry is scheduled one hour (the cap) after it
+    (delivery,) = wait_until(lambda: [d for d in deliveries(api, webhook_id) if d["attempts"]])
+    (attempt,) = delivery["attempts"]
+    wait = datetime.fromisoformat(delivery["nextAttemptAt"]) - datetime.fromisoformat(attempt["at"])
+    assert attempt["statusCode"] == 503 and delivery["status"] == "pending"
+    assert 3590 <= wait.total_seconds() <= 3610
+
+
 def test_a_410_disables_the_subscription(api, receiver):
     _, webhook_id, _ = subscribe(api, receiver, "gone", ["webhook.test"])
     api.call("POST", f"/v1/webhooks/{webhook_id}/test", api.admin_key)

@@ -195,8 +195,8 @@ def test_a_name_resolving_to_any_unsafe_address_is_refused_before_connecting():
 
 @pytest.fixture
 def slow_loris() -> Iterator[tuple[int, threading.Event]]:
-    """Sends a status line, then a header line every 0.1 s until told to stop: no single read
-    ever waits long, the answer never completes."""
+    """Sends a status line, then one header line a byte every 0.1 s until told to stop: no single
+    read ever waits long, the answer never completes."""
     stop = threading.Event()
     listener = socket.create_server(("127.0.0.1", 0))
 
@@ -205,9 +205,11 @@ def slow_loris() -> Iterator[tuple[int, threading.Event]]:
         with connection:
             connection.recv(65536)
             with contextlib.suppress(OSError):
-                connection.sendall(b"HTTP/1.1 200 OK\r\n")
-                while not stop.wait(0.1):
-                    connection.sendall(b"x-drip: .\r\n")
+                connection.sendall(b"HTTP/1.1 200 OK\r\nx-drip: ")
+                for _ in range(600):  # a minute at most, so a broken sender cannot hang the suite
+                    if stop.wait(0.1):
+                        break
+                    connection.sendall(b".")
 
     threading.Thread(target=serve, daemon=True).start()
     yield listener.getsockname()[1], stop
@@ -224,3 +226,23 @@ def test_a_receiver_that_never_finishes_its_answer_is_cut_off_at_the_deadline(sl
     # Then the attempt ends as a deadline failure while the receiver was still dribbling
     assert finished and result.status is None
     assert (result.error or "").startswith("deadline exceeded")
+
+
+def test_every_queue_outlasts_six_of_its_consumers_timeouts():
+    # Lambda's advice for SQS event sources: a visibility timeout of six times the function's timeout
+    template = read_template(ROOT)
+    queues = template.resources_of("AWS::SQS::Queue")
+    consumers = [(f, e) for f in template.functions.values() for e in f.queue_events]
+    assert consumers
+    for function, event in consumers:
+        queue = event["Queue"]["Fn::GetAtt"][0]
+        assert queues[queue]["VisibilityTimeout"] >= 6 * function.timeout, (function.logical_id, queue)
+
+
+def test_the_sender_attempts_one_delivery_per_invocation_within_its_timeout():
+    template = read_template(ROOT)
+    sender = template.functions["DeliverWebhookFunction"]
+    (event,) = sender.queue_events
+    deadline = template.document["Parameters"]["WebhookTimeoutSeconds"]
+    assert event["BatchSize"] == 1
+    assert deadline["MaxValue"] < sender.timeout
