@@ -135,10 +135,14 @@ def post(
         if not addresses:
             return PostResult(None, elapsed(), f"{host} has no address")
         connection, errors = None, []
-        for address in connect_order(addresses):
+        candidates = connect_order(addresses)
+        for index, address in enumerate(candidates):
             if remaining() <= 0:
                 break
-            candidate = _connection(parts.scheme, address, port, host, remaining())
+            # Each address gets an equal share of the time left, so one that never answers
+            # cannot use up the time of those after it.
+            connect_timeout = remaining() / (len(candidates) - index)
+            candidate = _connection(parts.scheme, address, port, host, connect_timeout)
             try:
                 candidate.connect()
             except (urllib3.exceptions.HTTPError, OSError) as error:
@@ -182,6 +186,8 @@ def _exchange(
             with contextlib.suppress(OSError):  # already closed
                 connection.sock.shutdown(socket.SHUT_RDWR)
 
+    if connection.sock is not None:  # it was connected with its share of the time: reads get the rest
+        connection.sock.settimeout(max(0.001, time_left))
     watchdog = threading.Timer(max(0.0, time_left), cut_off)
     watchdog.daemon = True
     watchdog.start()
