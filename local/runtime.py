@@ -3,6 +3,8 @@
 import json
 import os
 import threading
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from local.template import FunctionSpec, Template
@@ -11,10 +13,16 @@ from local.workers import FunctionPool, WorkerSpec, error_payload
 
 class LambdaRuntime:
     def __init__(
-        self, template: Template, endpoint: str, region: str, setup: tuple[str, tuple[str, ...]] | None = None
+        self,
+        template: Template,
+        endpoint: str,
+        region: str,
+        setup: tuple[str, tuple[str, ...]] | None = None,
+        adapters: dict[str, tuple[Callable[[ModuleType], None], ...]] | None = None,
     ) -> None:
         self.template = template
         self.setup = setup
+        self.adapters = adapters or {}  # logical id -> local-only adapters of its handler module
         self.endpoint = endpoint
         self.region = region
         self.functions_by_name: dict[str, FunctionSpec] = {}
@@ -70,6 +78,7 @@ class LambdaRuntime:
             timeout_seconds=float(spec.timeout),
             memory_size=spec.memory_size,
             setup=self.setup,
+            adapters=self.adapters.get(spec.logical_id, ()),
         )
 
     def worker_count(self, function_name: str) -> int:

@@ -10,21 +10,34 @@ from botocore.config import Config
 
 from local.deploy import REGION, QueueSource, client
 
+# Lambda polls a queue with several pollers at once (five to start with), each invoking on its own,
+# so one slow batch does not hold up the next. Two cores do not need more.
+POLLERS_PER_QUEUE = 3
+
 
 class QueuePoller:
-    def __init__(self, endpoint: str, source: QueueSource) -> None:
+    def __init__(self, endpoint: str, source: QueueSource, pollers: int = POLLERS_PER_QUEUE) -> None:
         self.source = source
-        self.sqs = client("sqs", endpoint)
-        self.lambda_client = client("lambda", endpoint, Config(read_timeout=900, retries={"max_attempts": 0}))
+        # boto3 clients are thread-safe; one pool connection per poller.
+        pool = Config(max_pool_connections=pollers)
+        self.sqs = client("sqs", endpoint, pool)
+        self.lambda_client = client(
+            "lambda", endpoint, Config(read_timeout=900, retries={"max_attempts": 0}, max_pool_connections=pollers)
+        )
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"poll:{source.function_name}", daemon=True)
+        self._threads = [
+            threading.Thread(target=self._run, name=f"poll:{source.function_name}:{i}", daemon=True)
+            for i in range(pollers)
+        ]
 
     def start(self) -> None:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         self._stopped.set()
-        self._thread.join(timeout=5)
+        for thread in self._threads:
+            thread.join(timeout=5)
 
     def _run(self) -> None:
         while not self._stopped.is_set():

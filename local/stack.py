@@ -3,15 +3,18 @@
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import requests
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from local import seam
+from local import faults, seam
 from local.deploy import REGION, Deployment, client, deploy
 from local.emulator_fixes import (
     approximate_queue_counts,
@@ -41,9 +44,12 @@ class StackInfo:
     table_name: str
     bucket_name: str
     events_queue_url: str
+    deliveries_queue_url: str
     dead_letter_queue_url: str
     function_names: dict[str, str]
     controls_table: str | None = None
+    # Where tests arm injected crashes (local/faults.py); only with test controls.
+    faults_dir: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)
@@ -72,6 +78,7 @@ class LocalStack:
         self.deployment: Deployment | None = None
         self.gateway: Gateway | None = None
         self.info: StackInfo | None = None
+        self.faults_dir: str | None = None
 
     def start(self) -> StackInfo:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request access log
@@ -92,7 +99,7 @@ class LocalStack:
         if self.test_controls:
             _create_controls_table(client("dynamodb", endpoint))
             setup = ("local.controls:install_controls", (CONTROLS_TABLE,))
-        self.runtime = LambdaRuntime(self.template, endpoint, REGION, setup)
+        self.runtime = LambdaRuntime(self.template, endpoint, REGION, setup, self._adapters())
         seam.install(self.runtime.dispatch)
         self.deployment = deploy(self.template, endpoint)
         self.runtime.functions_by_name = self.deployment.functions_by_name
@@ -113,11 +120,24 @@ class LocalStack:
             table_name=self.deployment.physical("KbTable"),
             bucket_name=self.deployment.physical("GenerationsBucket"),
             events_queue_url=self.deployment.physical("EventsQueue"),
+            deliveries_queue_url=self.deployment.physical("DeliveriesQueue"),
             dead_letter_queue_url=self.deployment.physical("WebhookDeadLetterQueue"),
             function_names=dict(self.deployment.function_names),
             controls_table=CONTROLS_TABLE if self.test_controls else None,
+            faults_dir=self.faults_dir,
         )
         return self.info
+
+    def _adapters(self) -> dict[str, tuple[Any, ...]]:
+        """The composition root of the local stack's fault injection: with test controls on, the
+        webhook functions' collaborators are wrapped so tests can crash them at chosen points."""
+        if not self.test_controls:
+            return {}
+        self.faults_dir = tempfile.mkdtemp(prefix="kb-faults-")
+        return {
+            "FanOutWebhooksFunction": (partial(faults.install_fan_out, self.faults_dir),),
+            "DeliverWebhookFunction": (partial(faults.install_sender, self.faults_dir),),
+        }
 
     def _bootstrap_tenant(self, endpoint: str) -> tuple[str, str]:
         """The same bootstrap an operator runs against a fresh AWS deployment."""
@@ -152,6 +172,8 @@ class LocalStack:
         seam.uninstall()
         if self.moto:
             self.moto.stop()
+        if self.faults_dir:
+            shutil.rmtree(self.faults_dir, ignore_errors=True)
 
 
 def _create_controls_table(dynamodb: Any) -> None:

@@ -11,8 +11,10 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from types import ModuleType
 from typing import Any
 
 _SPAWN = multiprocessing.get_context("spawn")
@@ -31,6 +33,8 @@ class WorkerSpec:
     # "module:function" and its arguments, called before the handler is imported (the local
     # stack's test controls install their adapters this way); None in a plain local stack.
     setup: tuple[str, tuple[str, ...]] | None = None
+    # Local-only adapters applied to the handler's module after import (picklable callables).
+    adapters: tuple[Callable[[ModuleType], None], ...] = ()
 
 
 @dataclass
@@ -72,7 +76,10 @@ def _serve(conn: Connection, spec: WorkerSpec) -> None:
         if spec.setup is not None:
             setup_module, setup_function = spec.setup[0].split(":")
             getattr(importlib.import_module(setup_module), setup_function)(*spec.setup[1])
-        function = getattr(importlib.import_module(module_name), attribute)
+        module = importlib.import_module(module_name)
+        for adapt in spec.adapters:
+            adapt(module)
+        function = getattr(module, attribute)
     except Exception as error:  # noqa: BLE001 - reported to the caller as Lambda does
         init_error = error_payload(error, "Runtime.ImportModuleError")
     while True:

@@ -1,14 +1,15 @@
-"""GET /api/v1/webhooks/{webhookId}/deliveries: every delivery with every attempt, newest first (admin scope)."""
+"""GET /api/v1/webhooks/{webhookId}/deliveries: every delivery with every attempt, newest first,
+optionally only those with one status (admin scope)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import WebhooksDep, require_scope
+from kb.http.deps import DeliveryLogDep, WebhooksDep, require_scope
 from kb.http.errors import ERROR_RESPONSES
 from kb.keys.models import Principal
-from kb.webhooks.models import DeliveryPage
+from kb.webhooks.models import DeliveryPage, DeliveryStatus
 from kb.webhooks.service import list_deliveries as list_page
 
 router = APIRouter()
@@ -21,10 +22,12 @@ def list_deliveries(
     webhook_id: Annotated[str, Path(alias="webhookId")],
     principal: Annotated[Principal, Depends(require_scope("admin"))],
     webhooks: WebhooksDep,
+    log: DeliveryLogDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    status: Annotated[DeliveryStatus | None, Query(description="Only deliveries with this status.")] = None,
 ) -> DeliveryPage:
-    return list_page(webhooks, principal.tenant_id, webhook_id, limit, cursor)
+    return list_page(webhooks, log, principal.tenant_id, webhook_id, limit, cursor, status)
 
 
 app = build_app(router)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import EventsDep, WebhooksDep, require_scope
+from kb.http.deps import DeliveriesDep, DeliveryLogDep, WebhooksDep, require_scope
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
 from kb.keys.models import Principal
@@ -28,12 +28,17 @@ def redeliver(
     delivery_id: Annotated[str, Path(alias="deliveryId")],
     principal: Annotated[Principal, Depends(require_scope("admin"))],
     webhooks: WebhooksDep,
-    events: EventsDep,
+    log: DeliveryLogDep,
+    deliveries: DeliveriesDep,
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
     tenant = principal.tenant_id
     return idempotency.run(
-        tenant, lambda: (202, DeliveryEnvelope(delivery=send_again(webhooks, events, tenant, webhook_id, delivery_id)))
+        tenant,
+        lambda: (
+            202,
+            DeliveryEnvelope(delivery=send_again(webhooks, log, deliveries, tenant, webhook_id, delivery_id)),
+        ),
     )
 
 

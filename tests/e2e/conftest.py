@@ -88,6 +88,10 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             # Webhook retries after 1 s, 1 s, 1 s instead of 5 s ... 10 h.
             "--parameter",
             "WebhookRetrySchedule=1,1,1",
+            # A webhook attempt's deadline: long enough that other deliveries visibly overtake a
+            # receiver that hangs, short enough that a test can wait one out.
+            "--parameter",
+            "WebhookTimeoutSeconds=10",
         ],
         cwd=ROOT,
         stdout=log,

@@ -6,11 +6,13 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from standardwebhooks import Webhook as Verifier
 
 from local.deploy import client
+from local.faults import POINTS, Faults
 from tests.e2e.conftest import apply, push, run, run_and_apply
 from tests.e2e.receiver import Receiver, start_receiver, wait_until
 
@@ -19,7 +21,7 @@ from tests.e2e.receiver import Receiver, start_receiver, wait_until
 def receiver() -> Iterator[Receiver]:
     started = start_receiver()
     yield started
-    started.server.shutdown()
+    started.stop()
 
 
 def subscribe(api, receiver, kind, events):
@@ -88,6 +90,20 @@ def test_a_503_with_retry_after_is_honoured(api, receiver):
     first, second = (datetime.fromisoformat(a["at"]) for a in delivery["attempts"])
     assert [a["statusCode"] for a in delivery["attempts"]] == [503, 200]
     assert (second - first).total_seconds() >= 2  # Retry-After: 2 beats the 1 s schedule
+
+
+@pytest.mark.parametrize("retry_after", ["inf", "1e12", "99999999"])
+def test_a_huge_retry_after_schedules_the_retry_one_hour_later(api, receiver, retry_after):
+    # Given a receiver that answers 503 with a Retry-After beyond any sense
+    _, webhook_id, _ = subscribe(api, receiver, f"busyfor/{retry_after}", ["webhook.test"])
+    # When an event is sent to it
+    api.call("POST", f"/v1/webhooks/{webhook_id}/test", api.admin_key)
+    # Then the attempt is recorded and the retry is scheduled one hour (the cap) after it
+    (delivery,) = wait_until(lambda: [d for d in deliveries(api, webhook_id) if d["attempts"]])
+    (attempt,) = delivery["attempts"]
+    wait = datetime.fromisoformat(delivery["nextAttemptAt"]) - datetime.fromisoformat(attempt["at"])
+    assert attempt["statusCode"] == 503 and delivery["status"] == "pending"
+    assert 3590 <= wait.total_seconds() <= 3610
 
 
 def test_a_410_disables_the_subscription(api, receiver):
@@ -160,3 +176,83 @@ def test_a_failed_build_and_a_rollback_are_announced(api, writer_key, source_id,
         "generationId": first["generationId"],
         "previousGenerationId": second["generationId"],
     }
+
+
+def test_deliveries_are_listed_newest_first_and_filtered_by_status(api, receiver):
+    # Given a subscription whose first delivery failed (every attempt) and whose next two succeeded
+    _, webhook_id, _ = subscribe(api, receiver, "failfirst", ["webhook.test"])
+    api.call("POST", f"/v1/webhooks/{webhook_id}/test", api.admin_key)
+    (failed,) = settled(api, webhook_id, "failed")
+    for expected in (1, 2):
+        api.call("POST", f"/v1/webhooks/{webhook_id}/test", api.admin_key)
+        wait_until(lambda: len(settled(api, webhook_id, "succeeded")) == expected)  # noqa: B023 - called at once
+    # When the log is listed, whole and by status
+    listed = deliveries(api, webhook_id)
+    path = f"/v1/webhooks/{webhook_id}/deliveries"
+    only_failed = api.call("GET", f"{path}?status=failed", api.admin_key).json()["deliveries"]
+    only_succeeded = api.call("GET", f"{path}?status=succeeded&limit=1", api.admin_key).json()
+    # Then the newest comes first, and each status filter returns exactly its deliveries
+    timestamps = [d["event"]["timestamp"] for d in listed]
+    assert len(listed) == 3 and timestamps == sorted(timestamps, reverse=True)
+    assert listed[-1]["id"] == failed["id"]
+    assert [d["id"] for d in only_failed] == [failed["id"]]
+    assert [d["id"] for d in only_succeeded["deliveries"]] == [listed[0]["id"]] and only_succeeded["nextCursor"]
+    following = api.call("GET", f"{path}?status=succeeded&cursor={only_succeeded['nextCursor']}", api.admin_key)
+    assert [d["id"] for d in following.json()["deliveries"]] == [listed[1]["id"]]
+
+
+def test_an_unknown_delivery_status_filter_is_a_validation_error(api, receiver):
+    _, webhook_id, _ = subscribe(api, receiver, "ok", ["webhook.test"])
+    reply = api.call("GET", f"/v1/webhooks/{webhook_id}/deliveries?status=lost", api.admin_key)
+    assert (reply.status_code, reply.json()["code"]) == (400, "validation_error")
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_an_event_is_delivered_even_when_the_sender_crashes_at_any_step(api, receiver, point):
+    # Given a subscription (failing its first attempt, so a retry gets scheduled) and a crash armed
+    # at one step of its delivery
+    path, webhook_id, secret = subscribe(api, receiver, "flaky", ["webhook.test"])
+    armed = Faults(Path(api.info["faults_dir"])).arm(point, webhook_id)
+    # When an event is sent to it
+    event = api.call("POST", f"/v1/webhooks/{webhook_id}/test", api.admin_key).json()
+    # Then the crash happened, and the event still arrived, signed, and the delivery succeeded
+    (delivery,) = settled(api, webhook_id, "succeeded")
+    assert not armed.exists()
+    received = receiver.wait_for(path, 3)
+    assert {Verifier(secret).verify(r.body, r.headers)["id"] for r in received} == {event["id"]}
+    assert {r.headers["webhook-id"] for r in received} == {delivery["id"]}
+    assert delivery["attempts"][-1]["statusCode"] == 200
+
+
+def test_a_slow_loris_receiver_is_cut_off_at_the_deadline_and_the_delivery_retried(api, receiver):
+    # Given a receiver that answers its first request one header line at a time, forever
+    path, webhook_id, _ = subscribe(api, receiver, "slowloris", ["webhook.test"])
+    # When an event is sent to it
+    api.call("POST", f"/v1/webhooks/{webhook_id}/test", api.admin_key)
+    # Then the first attempt is recorded as cut off at the deadline, and the retry succeeds
+    (delivery,) = settled(api, webhook_id, "succeeded")
+    first, second = delivery["attempts"]
+    assert first["statusCode"] is None and first["error"].startswith("deadline exceeded")
+    assert second["statusCode"] == 200
+    assert len(receiver.received(path)) == 2
+
+
+def test_a_hanging_receiver_does_not_delay_another_tenants_delivery(api, receiver, other_tenant_admin):
+    # Given one tenant's receiver that hangs on its delivery, and another tenant's that answers
+    held_path, held_id, _ = subscribe(api, receiver, "hold", ["webhook.test"])
+    other = api.call(
+        "POST", "/v1/webhooks", other_tenant_admin, {"url": f"{receiver.url}/ok/{uuid.uuid4().hex}", "events": ["*"]}
+    )
+    other_path, other_id = other.json()["webhook"]["url"].removeprefix(receiver.url), other.json()["webhook"]["id"]
+    try:
+        api.call("POST", f"/v1/webhooks/{held_id}/test", api.admin_key)
+        receiver.wait_for(held_path, 1)  # the sender is now inside that attempt
+        # When the other tenant's event is sent
+        api.call("POST", f"/v1/webhooks/{other_id}/test", other_tenant_admin)
+        # Then it arrives while the hanging attempt is still in flight (it has no recorded attempt yet)
+        receiver.wait_for(other_path, 1)
+        (held,) = deliveries(api, held_id)
+        assert held["attempts"] == []
+    finally:
+        receiver.release(held_path)
+    assert settled(api, held_id, "succeeded")

@@ -168,12 +168,28 @@ def test_the_webhook_functions_answer_their_sample_events(stack):
         "secretRotatedAt"
     ]
     assert invoke_http(stack, "TestWebhookFunction", "test_webhook", **hook)[1]["type"] == "webhook.test"
-    # Given a delivery (the receiver port is closed: the attempt fails with a connection error)
+    # Given an event fanned out into a delivery
     payload = invoke_task(
-        stack, "SendWebhooksFunction", "send_webhooks", TENANT_ID=stack.info.tenant_id, WEBHOOK_ID=hook["WEBHOOK_ID"]
+        stack,
+        "FanOutWebhooksFunction",
+        "fan_out_webhooks",
+        TENANT_ID=stack.info.tenant_id,
+        WEBHOOK_ID=hook["WEBHOOK_ID"],
     )
     # Then the multi-record batch reports exactly its bad record as failed
     assert payload == {"batchItemFailures": [{"itemIdentifier": "m-2"}]}
+    status, body = invoke_http(stack, "ListDeliveriesFunction", "list_deliveries", **hook)
+    delivery = next(d for d in body["deliveries"] if d["event"]["id"] == "evt_sample")
+    # When that delivery is attempted (the receiver port is closed: the attempt fails with a connection error)
+    payload = invoke_task(
+        stack,
+        "DeliverWebhookFunction",
+        "deliver_webhook",
+        TENANT_ID=stack.info.tenant_id,
+        **hook,
+        DELIVERY_ID=delivery["id"],
+    )
+    assert payload == {"batchItemFailures": []}
     status, body = invoke_http(stack, "ListDeliveriesFunction", "list_deliveries", **hook)
     delivery = next(d for d in body["deliveries"] if d["event"]["id"] == "evt_sample")
     assert delivery["attempts"][0]["error"] and delivery["attempts"][0]["statusCode"] is None

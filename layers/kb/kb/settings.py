@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     events_queue_url: str = Field(default="", validation_alias="EVENTS_QUEUE_URL")
     webhook_dead_letter_queue_url: str = Field(default="", validation_alias="WEBHOOK_DLQ_URL")
     webhook_secret_prefix: str = Field(default="/knowledge-base/webhooks", validation_alias="WEBHOOK_SECRET_PREFIX")
-    webhook_timeout_seconds: float = Field(default=15.0, validation_alias="WEBHOOK_TIMEOUT_SECONDS")
+    webhook_deliveries_queue_url: str = Field(default="", validation_alias="WEBHOOK_DELIVERIES_QUEUE_URL")
+    # One attempt's overall deadline: connect, send and the whole answer.
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0, validation_alias="WEBHOOK_TIMEOUT_SECONDS")
     # Seconds after each failed attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
     webhook_retry_schedule: str = Field(
         default="5,300,1800,7200,18000,36000,36000", validation_alias="WEBHOOK_RETRY_SCHEDULE"

@@ -110,16 +110,24 @@ class Table:
         cursor: str | None = None,
         index: str | None = None,
         newest_first: bool = False,
+        filter_expression: str | None = None,
+        names: dict[str, str] | None = None,
+        values: dict[str, Any] | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """A page of items whose sort key starts with `sk_prefix` (on the table or on `index`,
-        whose keys are <index>pk / <index>sk), and the cursor of the next page."""
+        whose keys are <index>pk / <index>sk), and the cursor of the next page. A filter applies
+        after `limit` items were read, so a filtered page may hold fewer."""
         pk_name, sk_name = (f"{index}pk", f"{index}sk") if index else ("pk", "sk")
         args: dict[str, Any] = {
             "TableName": self.name,
             "KeyConditionExpression": f"{pk_name} = :pk AND begins_with({sk_name}, :prefix)",
-            "ExpressionAttributeValues": serialize({":pk": pk, ":prefix": sk_prefix}),
+            "ExpressionAttributeValues": serialize({":pk": pk, ":prefix": sk_prefix, **(values or {})}),
             "ScanIndexForward": not newest_first,
         }
+        if filter_expression:
+            args["FilterExpression"] = filter_expression
+        if names:
+            args["ExpressionAttributeNames"] = names
         if index:
             args["IndexName"] = index
         else:

@@ -24,8 +24,8 @@ from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import get_source
 from kb.storage import Table
-from kb.webhooks.events import EventPublisher
-from kb.webhooks.repository import WebhookRepository
+from kb.webhooks.events import DeliveryQueue, EventPublisher
+from kb.webhooks.repository import DeliveryLog, WebhookRepository
 from kb.webhooks.secrets import SecretStore
 from kb.workflows import Workflows
 
@@ -101,7 +101,17 @@ def event_publisher(settings: SettingsDep, clients: ClientsDep) -> EventPublishe
     return EventPublisher(clients.sqs, settings.events_queue_url)
 
 
+def delivery_log(db: TableDep) -> DeliveryLog:
+    return DeliveryLog(db)
+
+
+def delivery_queue(settings: SettingsDep, clients: ClientsDep) -> DeliveryQueue:
+    return DeliveryQueue(clients.sqs, settings.webhook_deliveries_queue_url)
+
+
 WebhooksDep = Annotated[WebhookRepository, Depends(webhook_repository)]
+DeliveryLogDep = Annotated[DeliveryLog, Depends(delivery_log)]
+DeliveriesDep = Annotated[DeliveryQueue, Depends(delivery_queue)]
 SecretsDep = Annotated[SecretStore, Depends(secret_store)]
 EventsDep = Annotated[EventPublisher, Depends(event_publisher)]
 SourcesDep = Annotated[SourceRepository, Depends(source_repository)]

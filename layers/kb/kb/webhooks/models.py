@@ -106,7 +106,7 @@ class EventMessage(ApiModel):
 
 
 class DeliveryMessage(ApiModel):
-    """On the events queue: one delivery's next attempt, not before `not_before` (epoch seconds)."""
+    """On the deliveries queue: one delivery's next attempt, not before `not_before` (epoch seconds)."""
 
     kind: Literal["delivery"] = "delivery"
     tenant_id: str
@@ -123,12 +123,15 @@ class Attempt(ApiModel):
     response_body: str | None = Field(default=None, description="The first 1 KB of the response body.")
 
 
+DeliveryStatus = Literal["pending", "succeeded", "failed"]
+
+
 class Delivery(RecordModel):
     id: str
     webhook_id: str
     tenant_id: str
     event: Event
-    status: Literal["pending", "succeeded", "failed"] = "pending"
+    status: DeliveryStatus = "pending"
     attempts: list[Attempt] = Field(default_factory=list)
     next_attempt_at: str | None = None
     created_at: str

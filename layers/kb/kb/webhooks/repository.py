@@ -8,7 +8,10 @@ from botocore.exceptions import ClientError
 
 from kb.ids import iso_now
 from kb.storage import Table
-from kb.webhooks.models import Delivery, Webhook
+from kb.webhooks.models import Attempt, Delivery, DeliveryStatus, Webhook
+
+# A filtered listing reads at most this many pages before answering with a cursor.
+MAX_FILTERED_READS = 10
 
 _MAX_DISABLE_ATTEMPTS = 5
 
@@ -95,17 +98,119 @@ class WebhookRepository:
         records, next_cursor = self.table.query_prefix(f"WEBHOOKS#{tenant_id}", "WEBHOOK#", limit, cursor)
         return [Webhook.model_validate(r) for r in records], next_cursor
 
-    def put_delivery(self, delivery: Delivery) -> None:
-        self.table.put(
-            {"pk": f"WEBHOOK#{delivery.webhook_id}", "sk": f"DELIVERY#{delivery.id}", **delivery.to_json_dict()}
-        )
 
-    def get_delivery(self, webhook_id: str, delivery_id: str) -> Delivery | None:
-        record = self.table.get(f"WEBHOOK#{webhook_id}", f"DELIVERY#{delivery_id}")
+class DeliveryLog:
+    """Each delivery with its attempts. Writers may race (a message SQS delivers twice, a redeliver
+    during an attempt): attempts are appended atomically and a settled delivery is not reopened
+    except by an explicit redeliver."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    @staticmethod
+    def _key(webhook_id: str, delivery_id: str) -> tuple[str, str]:
+        return f"WEBHOOK#{webhook_id}", f"DELIVERY#{delivery_id}"
+
+    def create(self, delivery: Delivery) -> bool:
+        """Record a new delivery; False when it exists already (the fan-out ran before)."""
+        pk, sk = self._key(delivery.webhook_id, delivery.id)
+        try:
+            self.table.put({"pk": pk, "sk": sk, **delivery.to_json_dict()}, condition="attribute_not_exists(pk)")
+        except ClientError as error:
+            if self.table.is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def get(self, webhook_id: str, delivery_id: str) -> Delivery | None:
+        record = self.table.get(*self._key(webhook_id, delivery_id))
         return Delivery.model_validate(record) if record else None
 
-    def deliveries(self, webhook_id: str, limit: int, cursor: str | None) -> tuple[list[Delivery], str | None]:
-        records, next_cursor = self.table.query_prefix(
-            f"WEBHOOK#{webhook_id}", "DELIVERY#", limit, cursor, newest_first=True
-        )
-        return [Delivery.model_validate(r) for r in records], next_cursor
+    def record_attempt(
+        self,
+        delivery: Delivery,
+        attempt: Attempt,
+        status: DeliveryStatus,
+        next_attempt_at: str | None,
+    ) -> Delivery:
+        """Append the attempt and move the delivery to `status` in one write. Only a pending
+        delivery changes status on a failure (a duplicate's failure never hides a success)."""
+        pk, sk = self._key(delivery.webhook_id, delivery.id)
+        appended = "attempts = list_append(if_not_exists(attempts, :none), :attempt), updatedAt = :now"
+        values = {":none": [], ":attempt": [attempt.to_json_dict()], ":now": attempt.at}
+        settle = f"SET {appended}, #status = :status" + (", nextAttemptAt = :next" if next_attempt_at else "")
+        settle += "" if next_attempt_at else " REMOVE nextAttemptAt"
+        settle_values = {**values, ":status": status, **({":next": next_attempt_at} if next_attempt_at else {})}
+        condition = "attribute_exists(pk)" if status == "succeeded" else "#status = :pending"
+        if status != "succeeded":
+            settle_values[":pending"] = "pending"
+        try:
+            record = self.table.update_returning(
+                pk, sk, settle, condition=condition, names={"#status": "status"}, values=settle_values
+            )
+        except ClientError as error:
+            if not self.table.is_condition_failure(error):
+                raise
+            record = self.table.update_returning(pk, sk, f"SET {appended}", "attribute_exists(pk)", values=values)
+        return Delivery.model_validate(record)
+
+    def settle_failed(self, delivery: Delivery) -> None:
+        """Failed without another attempt (the subscription is gone or disabled)."""
+        pk, sk = self._key(delivery.webhook_id, delivery.id)
+        try:
+            self.table.update(
+                pk,
+                sk,
+                "SET #status = :failed, updatedAt = :now REMOVE nextAttemptAt",
+                "#status = :pending",
+                names={"#status": "status"},
+                values={":failed": "failed", ":pending": "pending", ":now": iso_now()},
+            )
+        except ClientError as error:
+            if not self.table.is_condition_failure(error):
+                raise
+
+    def reopen(self, webhook_id: str, delivery_id: str, now: str) -> Delivery | None:
+        """Pending again, for a redeliver; None when there is no such delivery."""
+        pk, sk = self._key(webhook_id, delivery_id)
+        try:
+            record = self.table.update_returning(
+                pk,
+                sk,
+                "SET #status = :pending, nextAttemptAt = :now, updatedAt = :now",
+                "attribute_exists(pk)",
+                names={"#status": "status"},
+                values={":pending": "pending", ":now": now},
+            )
+        except ClientError as error:
+            if self.table.is_condition_failure(error):
+                return None
+            raise
+        return Delivery.model_validate(record)
+
+    def page(
+        self, webhook_id: str, limit: int, cursor: str | None, status: DeliveryStatus | None = None
+    ) -> tuple[list[Delivery], str | None]:
+        """Newest first (delivery ids start with their event's time). With a status, pages are
+        read until `limit` match, the partition ends or MAX_FILTERED_READS pages were read."""
+        if status is None:
+            records, next_cursor = self.table.query_prefix(
+                f"WEBHOOK#{webhook_id}", "DELIVERY#", limit, cursor, newest_first=True
+            )
+            return [Delivery.model_validate(r) for r in records], next_cursor
+        found: list[Delivery] = []
+        for _ in range(MAX_FILTERED_READS):
+            records, cursor = self.table.query_prefix(
+                f"WEBHOOK#{webhook_id}",
+                "DELIVERY#",
+                limit - len(found),
+                cursor,
+                newest_first=True,
+                filter_expression="#status = :status",
+                names={"#status": "status"},
+                values={":status": status},
+            )
+            found += [Delivery.model_validate(r) for r in records]
+            if not cursor or len(found) >= limit:
+                break
+        return found, cursor

@@ -1,5 +1,6 @@
-"""Subscriptions (admin API) and the sender's work: fan an event out to the matching
-subscriptions, attempt each delivery, schedule retries, record every attempt."""
+"""Subscriptions (admin API) and the sender's work: fan an event out into one delivery per
+matching subscription (FanOut), then attempt each delivery on its own (Sender): record every
+attempt, schedule retries, dead-letter what is given up."""
 
 import hashlib
 import json
@@ -12,8 +13,8 @@ from typing import Any
 from kb.errors import NotFound, ValidationFailed
 from kb.ids import iso_now, new_id, parse_iso, to_iso, utcnow
 from kb.observability import count, logger
-from kb.webhooks.delivery import UnsafeTarget, post, sign, vet_url
-from kb.webhooks.events import EventPublisher, new_event
+from kb.webhooks.delivery import Poster, UnsafeTarget, post, sign, vet_url
+from kb.webhooks.events import DeliveryQueue, EventPublisher, new_event
 from kb.webhooks.models import (
     Attempt,
     CreatedWebhook,
@@ -21,6 +22,7 @@ from kb.webhooks.models import (
     Delivery,
     DeliveryMessage,
     DeliveryPage,
+    DeliveryStatus,
     Event,
     EventMessage,
     UpdateWebhookRequest,
@@ -28,7 +30,7 @@ from kb.webhooks.models import (
     WebhookPage,
     subscribed,
 )
-from kb.webhooks.repository import WebhookChanged, WebhookRepository
+from kb.webhooks.repository import DeliveryLog, WebhookChanged, WebhookRepository
 from kb.webhooks.secrets import SecretStore, new_secret
 
 ROTATION_OVERLAP = timedelta(hours=24)
@@ -151,51 +153,79 @@ def send_test(repo: WebhookRepository, events: EventPublisher, tenant_id: str, w
 
 
 def list_deliveries(
-    repo: WebhookRepository, tenant_id: str, webhook_id: str, limit: int, cursor: str | None
+    repo: WebhookRepository,
+    log: DeliveryLog,
+    tenant_id: str,
+    webhook_id: str,
+    limit: int,
+    cursor: str | None,
+    status: DeliveryStatus | None = None,
 ) -> DeliveryPage:
     webhook = get_webhook(repo, tenant_id, webhook_id)
-    page, next_cursor = repo.deliveries(webhook.id, limit, cursor)
+    page, next_cursor = log.page(webhook.id, limit, cursor, status)
     return DeliveryPage(deliveries=page, next_cursor=next_cursor)
 
 
 def redeliver(
-    repo: WebhookRepository, events: EventPublisher, tenant_id: str, webhook_id: str, delivery_id: str
+    repo: WebhookRepository, log: DeliveryLog, queue: DeliveryQueue, tenant_id: str, webhook_id: str, delivery_id: str
 ) -> Delivery:
     """Send the same delivery again: same webhook-id, so receivers can tell it is the same one."""
     webhook = get_webhook(repo, tenant_id, webhook_id)
-    delivery = repo.get_delivery(webhook.id, delivery_id)
-    if delivery is None:
+    pending = log.reopen(webhook.id, delivery_id, iso_now())
+    if pending is None:
         raise NotFound(f"Delivery {delivery_id} was not found.")
-    pending = delivery.model_copy(update={"status": "pending", "next_attempt_at": iso_now(), "updated_at": iso_now()})
-    repo.put_delivery(pending)
-    events.schedule(DeliveryMessage(tenant_id=tenant_id, webhook_id=webhook.id, delivery_id=delivery.id), 0)
+    queue.enqueue(DeliveryMessage(tenant_id=tenant_id, webhook_id=webhook.id, delivery_id=delivery_id))
     return pending
 
 
-@dataclass(frozen=True)
-class SenderPolicy:
-    retry_schedule: tuple[float, ...]
-    jitter: float
-    timeout_seconds: float
-    allow_insecure: bool
+def delivery_id_for(event: Event, webhook_id: str) -> str:
+    """Deterministic per (event, subscription), so a fan-out SQS runs twice finds its own
+    deliveries; led by the event's time in milliseconds, so the log lists newest first."""
+    millis = int(parse_iso(event.timestamp).timestamp() * 1000)
+    digest = hashlib.sha256(f"{event.id}/{webhook_id}".encode()).hexdigest()[:16]
+    return f"msg_{millis:011x}{digest}"
 
 
 @dataclass(frozen=True)
-class Sender:
+class FanOut:
+    """Events queue -> one recorded delivery and one deliveries-queue message per matching,
+    enabled subscription. Attempts happen elsewhere (Sender), one delivery per message."""
+
     repo: WebhookRepository
-    store: SecretStore
-    events: EventPublisher
-    policy: SenderPolicy
-    sqs: Any
-    dead_letter_queue_url: str
+    log: DeliveryLog
+    queue: DeliveryQueue
 
     def process(self, body: dict[str, Any]) -> None:
         if body.get("kind") == "delivery":
-            self._continue(DeliveryMessage.model_validate(body))
-        else:
-            self._fan_out(EventMessage.model_validate(body))
+            # A retry sent to the events queue before deliveries had a queue of their own.
+            self.queue.enqueue(DeliveryMessage.model_validate(body))
+            return
+        message = EventMessage.model_validate(body)
+        for webhook in self._subscriptions(message):
+            now = iso_now()
+            delivery = Delivery(
+                id=delivery_id_for(message.event, webhook.id),
+                webhook_id=webhook.id,
+                tenant_id=webhook.tenant_id,
+                event=message.event,
+                created_at=now,
+                updated_at=now,
+            )
+            if not self.log.create(delivery):
+                existing = self.log.get(webhook.id, delivery.id)
+                if existing is None or existing.status != "pending":
+                    continue  # settled already: this fan-out ran before and got that far
+                # Recorded, but maybe never enqueued (the fan-out died in between): enqueue it again.
+                delivery = existing
+            not_before = parse_iso(delivery.next_attempt_at).timestamp() if delivery.next_attempt_at else 0.0
+            self.queue.enqueue(
+                DeliveryMessage(
+                    tenant_id=delivery.tenant_id, webhook_id=webhook.id, delivery_id=delivery.id, not_before=not_before
+                ),
+                max(0.0, not_before - time.time()),
+            )
 
-    def _fan_out(self, message: EventMessage) -> None:
+    def _subscriptions(self, message: EventMessage) -> list[Webhook]:
         webhooks: list[Webhook] = []
         cursor: str | None = None
         while True:
@@ -203,41 +233,48 @@ class Sender:
             webhooks += page
             if not cursor:
                 break
-        for webhook in webhooks:
-            wanted = (
-                webhook.id == message.webhook_id
-                if message.webhook_id
-                else subscribed(webhook.events, message.event.type)
-            )
-            if not wanted or not webhook.enabled:
-                continue
-            # Deterministic per (event, webhook): a fan-out retried by SQS does not deliver twice.
-            delivery_id = "msg_" + hashlib.sha256(f"{message.event.id}/{webhook.id}".encode()).hexdigest()[:24]
-            if self.repo.get_delivery(webhook.id, delivery_id) is not None:
-                continue
-            now = iso_now()
-            delivery = Delivery(
-                id=delivery_id,
-                webhook_id=webhook.id,
-                tenant_id=webhook.tenant_id,
-                event=message.event,
-                created_at=now,
-                updated_at=now,
-            )
-            self.repo.put_delivery(delivery)
-            self._attempt(delivery, webhook)
+        return [
+            w
+            for w in webhooks
+            if w.enabled
+            and (w.id == message.webhook_id if message.webhook_id else subscribed(w.events, message.event.type))
+        ]
 
-    def _continue(self, message: DeliveryMessage) -> None:
+
+@dataclass(frozen=True)
+class SenderPolicy:
+    retry_schedule: tuple[float, ...]
+    jitter: float
+    deadline_seconds: float
+    allow_insecure: bool
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Deliveries queue -> exactly one attempt of one delivery, within the policy's deadline, then
+    the result recorded and the next attempt scheduled (or the delivery given up)."""
+
+    repo: WebhookRepository
+    log: DeliveryLog
+    store: SecretStore
+    queue: DeliveryQueue
+    policy: SenderPolicy
+    sqs: Any
+    dead_letter_queue_url: str
+    poster: Poster = post
+
+    def process(self, body: dict[str, Any]) -> None:
+        message = DeliveryMessage.model_validate(body)
         wait = message.not_before - time.time()
         if wait > 1:
-            self.events.schedule(message, wait)  # a wait longer than SQS allows: one more hop
+            self.queue.enqueue(message, wait)  # a wait longer than SQS allows: one more hop
             return
-        delivery = self.repo.get_delivery(message.webhook_id, message.delivery_id)
+        delivery = self.log.get(message.webhook_id, message.delivery_id)
+        if delivery is None or delivery.status != "pending":
+            return  # deleted, or settled by an earlier copy of this message
         webhook = self.repo.get(message.tenant_id, message.webhook_id)
-        if delivery is None:
-            return
         if webhook is None or not webhook.enabled:
-            self._give_up(delivery, "the subscription is disabled or deleted")
+            self._give_up(delivery, None, "the subscription is disabled or deleted")
             return
         self._attempt(delivery, webhook)
 
@@ -258,7 +295,9 @@ class Sender:
             "webhook-timestamp": str(int(timestamp.timestamp())),
             "webhook-signature": sign(self._secrets(webhook), delivery.id, timestamp, body),
         }
-        result = post(webhook.url, body.encode(), headers, self.policy.timeout_seconds, self.policy.allow_insecure)
+        result = self.poster(
+            webhook.url, body.encode(), headers, self.policy.deadline_seconds, self.policy.allow_insecure
+        )
         attempt = Attempt(
             at=iso_now(),
             status_code=result.status,
@@ -266,38 +305,47 @@ class Sender:
             error=result.error,
             response_body=result.body,
         )
-        delivery = delivery.model_copy(update={"attempts": [*delivery.attempts, attempt], "updated_at": iso_now()})
         if result.succeeded:
             count("WebhookDelivered")
-            self.repo.put_delivery(delivery.model_copy(update={"status": "succeeded", "next_attempt_at": None}))
+            self.log.record_attempt(delivery, attempt, "succeeded", None)
             return
         if result.status == 410:
             self.repo.disable(webhook, "the receiver answered 410 Gone")
-            self._give_up(delivery, "410 Gone: the subscription was disabled")
+            self._give_up(delivery, attempt, "410 Gone: the subscription was disabled")
             return
-        failures = sum(1 for a in delivery.attempts if not (a.status_code and 200 <= a.status_code < 300))
+        failures = 1 + sum(1 for a in delivery.attempts if not (a.status_code and 200 <= a.status_code < 300))
         schedule = self.policy.retry_schedule
         if failures > len(schedule):
-            self._give_up(delivery, "every attempt failed")
+            self._give_up(delivery, attempt, "every attempt failed")
             return
         delay = schedule[failures - 1] * (1 + random.uniform(-self.policy.jitter, self.policy.jitter))  # noqa: S311
         if result.status in (429, 503) and result.retry_after is not None:
-            delay = max(delay, result.retry_after)
-        self.repo.put_delivery(
-            delivery.model_copy(update={"next_attempt_at": to_iso(utcnow() + timedelta(seconds=delay))})
-        )
+            delay = max(delay, result.retry_after)  # parse_retry_after caps it
+        not_before = time.time() + delay
+        self.log.record_attempt(delivery, attempt, "pending", to_iso(utcnow() + timedelta(seconds=delay)))
         message = DeliveryMessage(
-            tenant_id=delivery.tenant_id, webhook_id=webhook.id, delivery_id=delivery.id, not_before=time.time() + delay
+            tenant_id=delivery.tenant_id, webhook_id=webhook.id, delivery_id=delivery.id, not_before=not_before
         )
-        self.events.schedule(message, delay)
+        self.queue.enqueue(message, delay)
 
-    def _give_up(self, delivery: Delivery, reason: str) -> None:
-        """Marked failed and dead-lettered: nothing is dropped silently."""
-        failed = delivery.model_copy(update={"status": "failed", "next_attempt_at": None, "updated_at": iso_now()})
-        self.repo.put_delivery(failed)
+    def _give_up(self, delivery: Delivery, attempt: Attempt | None, reason: str) -> None:
+        """Dead-lettered, then marked failed: a crash in between attempts once more and dead-letters
+        again, rather than leaving a failed delivery that no one was told about."""
+        failed = delivery.model_copy(
+            update={
+                "status": "failed",
+                "attempts": [*delivery.attempts, *([attempt] if attempt else [])],
+                "next_attempt_at": None,
+                "updated_at": iso_now(),
+            }
+        )
         self.sqs.send_message(
             QueueUrl=self.dead_letter_queue_url,
             MessageBody=json.dumps({"reason": reason, "delivery": failed.to_json_dict()}),
         )
+        if attempt is not None:
+            self.log.record_attempt(delivery, attempt, "failed", None)
+        else:
+            self.log.settle_failed(delivery)
         logger.warning("webhook delivery failed", extra={"delivery_id": delivery.id, "reason": reason})
         count("WebhookDeliveryFailed")

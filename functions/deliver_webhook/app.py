@@ -1,5 +1,5 @@
-"""The webhook sender, fed by the events queue: fans events out to subscriptions and delivers
-them, with Powertools' BatchProcessor reporting exactly the records that failed."""
+"""The webhook sender, fed by the deliveries queue one message at a time: exactly one attempt of
+one delivery, within its deadline, so a slow receiver holds up nothing but its own delivery."""
 
 import json
 from functools import lru_cache
@@ -12,26 +12,29 @@ from kb.aws import get_clients
 from kb.observability import logger, metrics, tracer
 from kb.settings import get_settings
 from kb.storage import Table
-from kb.webhooks.events import EventPublisher
-from kb.webhooks.repository import WebhookRepository
+from kb.webhooks.events import DeliveryQueue, retry_failed_records
+from kb.webhooks.repository import DeliveryLog, WebhookRepository
 from kb.webhooks.secrets import SecretStore
 from kb.webhooks.service import Sender, SenderPolicy
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# Failed records are reported (not raised), so they come back soon via retry_failed_records.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 @lru_cache(maxsize=1)
 def sender() -> Sender:
     """Built once per sandbox, so the secrets' Parameters cache survives across invocations."""
     settings, clients = get_settings(), get_clients()
+    table = Table(clients.dynamodb, settings.table_name)
     return Sender(
-        repo=WebhookRepository(Table(clients.dynamodb, settings.table_name)),
+        repo=WebhookRepository(table),
+        log=DeliveryLog(table),
         store=SecretStore(clients.ssm, settings.webhook_secret_prefix),
-        events=EventPublisher(clients.sqs, settings.events_queue_url),
+        queue=DeliveryQueue(clients.sqs, settings.webhook_deliveries_queue_url),
         policy=SenderPolicy(
             retry_schedule=settings.retry_schedule(),
             jitter=settings.webhook_retry_jitter,
-            timeout_seconds=settings.webhook_timeout_seconds,
+            deadline_seconds=settings.webhook_timeout_seconds,
             allow_insecure=settings.webhook_allow_insecure,
         ),
         sqs=clients.sqs,
@@ -47,6 +50,10 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return dict(
-        process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
     )
+    settings = get_settings()
+    failed = [record.receipt_handle for record in processor.fail_messages if isinstance(record, SQSRecord)]
+    retry_failed_records(get_clients().sqs, settings.webhook_deliveries_queue_url, failed, settings.retry_schedule()[0])
+    return dict(response)
