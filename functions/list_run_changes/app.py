@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import BlobsDep, RunsDep, source_for
+from kb.http.deps import BlobsDep, CursorsDep, RunsDep, source_for
 from kb.http.errors import ERROR_RESPONSES
 from kb.runs.models import ChangePage
 from kb.runs.service import list_changes
@@ -23,10 +23,11 @@ def list_run_changes(
     source: Annotated[Source, Depends(source_for("read"))],
     runs: RunsDep,
     blobs: BlobsDep,
+    cursors: CursorsDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> ChangePage:
-    return list_changes(runs, blobs, source, run_id, limit, cursor)
+    return list_changes(runs, blobs, cursors, source, run_id, limit, cursor)
 
 
 app = build_app(router)

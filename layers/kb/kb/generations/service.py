@@ -168,7 +168,7 @@ def retain_generations(
     source = sources.get(task.tenant_id, task.source_id)
     if source is None:
         return []
-    every, _ = generations.page(source.id, None, None)
+    every = generations.all_newest_first(source.id)
     retained = [g for i, g in enumerate(every) if i < keep or g.id == source.current_generation_id]
     doomed = [g for g in every if g not in retained]
     if not doomed:
@@ -206,7 +206,7 @@ def get_generation(generations: GenerationRepository, source: Source, generation
 def list_generations(
     generations: GenerationRepository, source: Source, limit: int, cursor: str | None
 ) -> GenerationPage:
-    page, next_cursor = generations.page(source.id, limit, cursor)
+    page, next_cursor = generations.page(source.tenant_id, source.id, limit, cursor)
     return GenerationPage(generations=[_view(g, source) for g in page], next_cursor=next_cursor)
 
 

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kb.aws import AwsClients, get_clients
 from kb.blobs import BlobStore
+from kb.cursors import CursorCodec
 from kb.errors import PayloadTooLarge, UnsupportedMediaType
 from kb.generations.repository import GenerationRepository
 from kb.items.repository import ItemRepository
@@ -36,8 +37,15 @@ MAX_ITEM_BYTES = 1024 * 1024
 MAX_BATCH_BYTES = 5 * 1024 * 1024
 
 
-def table(settings: SettingsDep, clients: ClientsDep) -> Table:
-    return Table(clients.dynamodb, settings.table_name)
+def cursor_codec(settings: SettingsDep) -> CursorCodec:
+    return CursorCodec(settings.cursor_signing_key)
+
+
+CursorsDep = Annotated[CursorCodec, Depends(cursor_codec)]
+
+
+def table(settings: SettingsDep, clients: ClientsDep, cursors: CursorsDep) -> Table:
+    return Table(clients.dynamodb, settings.table_name, cursors)
 
 
 TableDep = Annotated[Table, Depends(table)]

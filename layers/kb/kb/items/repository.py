@@ -10,6 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from kb.blobs import BlobStore, content_key
+from kb.cursors import Listing
 from kb.items.models import StagedItem
 from kb.sources.models import Source
 from kb.storage import Table
@@ -87,8 +88,12 @@ class ItemRepository:
     def log_change(self, source_id: str, epoch: int, external_item_id: str) -> None:
         self.table.put(change_key(source_id, epoch, external_item_id))
 
-    def page(self, source_id: str, limit: int, cursor: str | None) -> tuple[list[StagedItem], str | None]:
-        records, next_cursor = self.table.query_prefix(f"SOURCE#{source_id}", "ITEM#", limit, cursor)
+    def page(
+        self, tenant_id: str, source_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[StagedItem], str | None]:
+        records, next_cursor = self.table.query_prefix(
+            f"SOURCE#{source_id}", "ITEM#", limit, cursor, listing=Listing(tenant_id, f"items:{source_id}")
+        )
         return [StagedItem.model_validate(r) for r in records], next_cursor
 
     def list_all(self, source_id: str) -> list[StagedItem]:

@@ -3,6 +3,7 @@ own, so the sender's IAM policy can reach them and nothing else (dynamodb:Leadin
 
 from botocore.exceptions import ClientError
 
+from kb.cursors import Listing
 from kb.storage import Table
 from kb.webhooks.models import Delivery, Webhook
 
@@ -37,8 +38,13 @@ class WebhookRepository:
         record = self.table.get(f"WEBHOOKS#{tenant_id}", f"WEBHOOK#{webhook_id}")
         return Webhook.model_validate(record) if record else None
 
+    def all(self, tenant_id: str) -> list[Webhook]:
+        return [Webhook.model_validate(r) for r in self.table.query_all(f"WEBHOOKS#{tenant_id}", "WEBHOOK#")]
+
     def page(self, tenant_id: str, limit: int | None, cursor: str | None) -> tuple[list[Webhook], str | None]:
-        records, next_cursor = self.table.query_prefix(f"WEBHOOKS#{tenant_id}", "WEBHOOK#", limit, cursor)
+        records, next_cursor = self.table.query_prefix(
+            f"WEBHOOKS#{tenant_id}", "WEBHOOK#", limit, cursor, listing=Listing(tenant_id, "webhooks")
+        )
         return [Webhook.model_validate(r) for r in records], next_cursor
 
     def delete(self, webhook: Webhook) -> None:
@@ -53,8 +59,15 @@ class WebhookRepository:
         record = self.table.get(f"WEBHOOK#{webhook_id}", f"DELIVERY#{delivery_id}")
         return Delivery.model_validate(record) if record else None
 
-    def deliveries(self, webhook_id: str, limit: int, cursor: str | None) -> tuple[list[Delivery], str | None]:
+    def deliveries(
+        self, tenant_id: str, webhook_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[Delivery], str | None]:
         records, next_cursor = self.table.query_prefix(
-            f"WEBHOOK#{webhook_id}", "DELIVERY#", limit, cursor, newest_first=True
+            f"WEBHOOK#{webhook_id}",
+            "DELIVERY#",
+            limit,
+            cursor,
+            newest_first=True,
+            listing=Listing(tenant_id, f"deliveries:{webhook_id}"),
         )
         return [Delivery.model_validate(r) for r in records], next_cursor

@@ -126,7 +126,7 @@ def list_deliveries(
     repo: WebhookRepository, tenant_id: str, webhook_id: str, limit: int, cursor: str | None
 ) -> DeliveryPage:
     webhook = get_webhook(repo, tenant_id, webhook_id)
-    page, next_cursor = repo.deliveries(webhook.id, limit, cursor)
+    page, next_cursor = repo.deliveries(tenant_id, webhook.id, limit, cursor)
     return DeliveryPage(deliveries=page, next_cursor=next_cursor)
 
 
@@ -168,14 +168,7 @@ class Sender:
             self._fan_out(EventMessage.model_validate(body))
 
     def _fan_out(self, message: EventMessage) -> None:
-        webhooks: list[Webhook] = []
-        cursor: str | None = None
-        while True:
-            page, cursor = self.repo.page(message.tenant_id, 100, cursor)
-            webhooks += page
-            if not cursor:
-                break
-        for webhook in webhooks:
+        for webhook in self.repo.all(message.tenant_id):
             wanted = (
                 webhook.id == message.webhook_id
                 if message.webhook_id
