@@ -4,7 +4,7 @@ principal. Tests swap any of them with app.dependency_overrides."""
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kb.aws import AwsClients, get_clients
@@ -30,6 +30,14 @@ from kb.webhooks.repository import WebhookRepository
 from kb.webhooks.secrets import SecretStore
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# Every listing's cursor parameter: the contract says that only a cursor the listing gave out is valid.
+CursorQuery = Annotated[
+    str | None,
+    Query(
+        max_length=2048,
+        description="The nextCursor of the previous page of this same listing; any other value is 400 invalid_cursor.",
+    ),
+]
 ClientsDep = Annotated[AwsClients, Depends(get_clients)]
 
 # Lambda's synchronous payload tops out at 6 MB; larger imports go through presigned uploads.

@@ -132,3 +132,4 @@ def error_responses(mutation: bool = False, **more: str) -> dict[int | str, dict
 
 # Documented on every route, so openapi.yaml lists the error shape.
 ERROR_RESPONSES = error_responses()
+LIST_ERROR_RESPONSES = error_responses(s400="invalid_cursor")

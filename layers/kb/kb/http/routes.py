@@ -43,14 +43,19 @@ _METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 @cache
 def _patterns() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    """Most specific first, as OpenAPI matches paths: fewer parameters (items/batch before
+    items/{externalItemId})."""
+    ordered = sorted(ROUTES.items(), key=lambda route: route[0].count("{"))
     return [
         (re.compile("^" + re.sub(r"\\\{[A-Za-z0-9_]+\\\}", "[^/]+", re.escape(path)) + "$"), methods)
-        for path, methods in ROUTES.items()
+        for path, methods in ordered
     ]
 
 
 def allowed_methods(path: str) -> tuple[str, ...]:
-    """The methods some route serves at `path` (every route that matches it: a literal segment
-    such as items/batch and a parameter route may share a path), or () for an unknown path."""
-    found = {method for pattern, methods in _patterns() if pattern.match(path) for method in methods}
-    return tuple(method for method in _METHOD_ORDER if method in found)
+    """The methods of the route at `path` (the most specific one that matches), or () for an
+    unknown path."""
+    for pattern, methods in _patterns():
+        if pattern.match(path):
+            return tuple(method for method in _METHOD_ORDER if method in methods)
+    return ()

@@ -1,8 +1,8 @@
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from kb.models import ApiModel, RecordModel, RequestModel
+from kb.models import ApiModel, JsonInt, PatchRequest, RecordModel, RequestModel
 
 
 class ApplyLease(ApiModel):
@@ -12,10 +12,14 @@ class ApplyLease(ApiModel):
 
 class Chunking(ApiModel):
     """How a source's items are cut into chunks (fixed when the source is created: changing it means
-    re-chunking everything, which is a rebuild, not an apply)."""
+    re-chunking everything, which is a rebuild, not an apply). overlap must be at most half of
+    size."""
 
-    size: int = Field(default=1000, ge=200, le=8000, description="Most characters in a chunk")
-    overlap: int = Field(default=100, ge=0, le=1000, description="Characters a chunk repeats from the previous one")
+    # Part of a request body: JSON types as declared (a stored source holds these same ints).
+    model_config = ConfigDict(strict=True)
+
+    size: JsonInt = Field(default=1000, ge=200, le=8000, description="Most characters in a chunk")
+    overlap: JsonInt = Field(default=100, ge=0, le=1000, description="Characters a chunk repeats from the previous one")
 
     @model_validator(mode="after")
     def _overlap_smaller_than_size(self) -> "Chunking":
@@ -44,19 +48,13 @@ class Source(RecordModel):
 
 class CreateSourceRequest(RequestModel):
     name: str = Field(min_length=1, max_length=200)
-    grace_days: int = Field(default=7, ge=0, le=365)
+    grace_days: JsonInt = Field(default=7, ge=0, le=365)
     chunking: Chunking = Field(default_factory=Chunking)
 
 
-class UpdateSourceRequest(RequestModel):
+class UpdateSourceRequest(PatchRequest):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    grace_days: int | None = Field(default=None, ge=0, le=365)
-
-    @model_validator(mode="after")
-    def _something_to_change(self) -> "UpdateSourceRequest":
-        if self.name is None and self.grace_days is None:
-            raise ValueError("give name and/or graceDays")
-        return self
+    grace_days: JsonInt | None = Field(default=None, ge=0, le=365)
 
 
 class SourceEnvelope(ApiModel):
