@@ -4,10 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 
 from local.cfn import Resolver
 from local.deploy import Deployment
-from local.gateway import BadRequest, _from_lambda, build_event, compile_routes, cors_policy, read_body
+from local.gateway import BadRequest, Gateway, _from_lambda, build_event, compile_routes, cors_policy, read_body
 from local.template import FunctionSpec, Route, read_template
 from tests.helpers import ROOT
 
@@ -98,3 +99,42 @@ def test_cors_follows_the_templates_configuration_for_the_named_origins():
     assert "authorization" in policy.preflight_headers("https://a.example")["access-control-allow-headers"]
     assert "x-ratelimit-remaining" in policy.response_headers("https://a.example")["access-control-expose-headers"]
     assert policy.response_headers("https://evil.example") == {}
+
+
+class EchoFunction:
+    """Stands in for the Lambda API: answers each event with the body it was given."""
+
+    def invoke(self, FunctionName: str, Payload: bytes) -> dict:
+        event = json.loads(Payload)
+        body = json.dumps({"body": event.get("body"), "base64": event["isBase64Encoded"]})
+        reply = {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": body}
+        return {"Payload": io.BytesIO(json.dumps(reply).encode())}
+
+
+@pytest.fixture
+def cors_gateway():
+    policy = cors_policy(read_template(ROOT, {"CorsAllowOrigins": "https://app.example"}))
+    gateway = Gateway(deployment_with(("list", "GET", "/api/v1/sources")), "127.0.0.1", 0, policy)
+    gateway.lambda_client = EchoFunction()
+    gateway.start()
+    yield gateway
+    gateway.stop()
+
+
+def test_with_origins_configured_the_gateway_answers_preflights_itself(cors_gateway):
+    preflight = requests.options(
+        f"{cors_gateway.url}/api/v1/sources",
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "GET"},
+        timeout=10,
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_with_origins_configured_responses_carry_cors_headers_for_an_allowed_origin_only(cors_gateway):
+    allowed = requests.get(f"{cors_gateway.url}/api/v1/sources", headers={"Origin": "https://app.example"}, timeout=10)
+    other = requests.get(f"{cors_gateway.url}/api/v1/sources", headers={"Origin": "https://evil.example"}, timeout=10)
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert "x-ratelimit-remaining" in allowed.headers["Access-Control-Expose-Headers"]
+    assert "Access-Control-Allow-Origin" not in other.headers

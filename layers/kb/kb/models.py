@@ -78,14 +78,17 @@ class PatchRequest(NoNullsRequest):
         return self
 
 
-def _integral_number(value: object) -> object:
+def integral_number(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
 # A JSON Schema integer is any number with no fraction (100.0 too); bools and text stay refused.
-JsonInt = Annotated[int, BeforeValidator(_integral_number)]
+# Bounds go before the validator (Annotated[int, Field(ge=1), IntegralNumber]) when the type is
+# optional: after it, on the union, they do not reach the schema.
+IntegralNumber = BeforeValidator(integral_number)
+JsonInt = Annotated[int, IntegralNumber]
 
 
 def _iso_datetime_text(value: object) -> object:

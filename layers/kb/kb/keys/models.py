@@ -1,8 +1,8 @@
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from kb.models import ApiModel, IsoDatetime, JsonInt, RecordModel, RequestModel
+from kb.models import ApiModel, IntegralNumber, IsoDatetime, JsonInt, RecordModel, RequestModel
 
 Scope = Literal["read", "write", "admin"]
 # A scope grants everything the scopes below it grant: read < write < admin.
@@ -36,7 +36,9 @@ class CreateKeyRequest(RequestModel):
     name: str = Field(min_length=1, max_length=100)
     scope: Scope = "write"
     expires_at: IsoDatetime | None = Field(default=None, description="After this instant the key answers key_expired.")
-    rate_limit_per_minute: JsonInt | None = Field(default=None, ge=1, le=100_000, description="Default: 120.")
+    rate_limit_per_minute: Annotated[int, Field(ge=1, le=100_000), IntegralNumber] | None = Field(
+        default=None, description="Default: 120."
+    )
 
 
 class RotateKeyRequest(RequestModel):

@@ -1,8 +1,8 @@
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from kb.models import ApiModel, JsonInt, PatchRequest, RecordModel, RequestModel
+from kb.models import ApiModel, IntegralNumber, JsonInt, PatchRequest, RecordModel, RequestModel
 
 
 class ApplyLease(ApiModel):
@@ -54,7 +54,7 @@ class CreateSourceRequest(RequestModel):
 
 class UpdateSourceRequest(PatchRequest):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    grace_days: JsonInt | None = Field(default=None, ge=0, le=365)
+    grace_days: Annotated[int, Field(ge=0, le=365), IntegralNumber] | None = None
 
 
 class SourceEnvelope(ApiModel):
