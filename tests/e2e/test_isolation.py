@@ -19,6 +19,9 @@ _BODIES = {
     "/v1/query": {"query": "refunds"},
     "/v1/chats": {"message": "refunds"},
     "/v1/chats/{chatId}/messages": {"message": "refunds"},
+    # A PATCH must change something; a valid one reaches the ownership check.
+    "/v1/sources/{sourceId}": {"name": "taken over"},
+    "/v1/webhooks/{webhookId}": {"description": "taken over"},
 }
 
 
