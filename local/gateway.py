@@ -17,6 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import ReadTimeoutError
 
 from local.deploy import ACCOUNT, REGION, Deployment
+from local.template import Template
 
 INTEGRATION_TIMEOUT_SECONDS = 30  # HTTP API's own limit
 
@@ -92,8 +93,18 @@ def build_event(
     if params:
         event["pathParameters"] = params
     if body:
-        event["body"] = body.decode("utf-8", errors="replace") if is_text else base64.b64encode(body).decode()
+        text = _as_text(body) if is_text else None
+        # Bytes that are not UTF-8 travel as base64, untouched: the function refuses them, not us.
+        event["body"] = text if text is not None else base64.b64encode(body).decode()
+        event["isBase64Encoded"] = text is None
     return event
+
+
+def _as_text(body: bytes) -> str | None:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _is_text(content_type: str) -> bool:
@@ -106,9 +117,94 @@ def _is_text(content_type: str) -> bool:
     )
 
 
+class BadRequest(Exception):
+    pass
+
+
+def read_body(headers: Any, stream: Any) -> bytes:
+    """The request body, by Content-Length or de-chunked (Transfer-Encoding: chunked), as API
+    Gateway hands it to the function."""
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return _read_chunked(stream)
+    length = headers.get("content-length") or "0"
+    if not length.isdigit():
+        raise BadRequest("Content-Length is not a number")
+    return stream.read(int(length)) if int(length) else b""
+
+
+def _read_chunked(stream: Any) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        size_line = stream.readline(1024).split(b";", 1)[0].strip()
+        try:
+            size = int(size_line, 16)
+        except ValueError:
+            raise BadRequest("a chunk size is not hexadecimal") from None
+        if size == 0:
+            while stream.readline(1024).strip():  # trailers, up to the blank line
+                pass
+            return b"".join(chunks)
+        chunk = stream.read(size)
+        if len(chunk) != size or stream.readline(1024).strip():
+            raise BadRequest("a chunk is shorter than its size")
+        chunks.append(chunk)
+
+
+@dataclass(frozen=True)
+class CorsPolicy:
+    """The HTTP API's CorsConfiguration as API Gateway applies it: preflights answered by the
+    gateway itself, allowed origins echoed on every response."""
+
+    allow_origins: tuple[str, ...]
+    allow_methods: tuple[str, ...]
+    allow_headers: tuple[str, ...]
+    expose_headers: tuple[str, ...]
+    max_age: int
+
+    def allows(self, origin: str | None) -> bool:
+        return origin is not None and (origin in self.allow_origins or "*" in self.allow_origins)
+
+    def preflight_headers(self, origin: str | None) -> dict[str, str]:
+        if not self.allows(origin):
+            return {}
+        return {
+            "access-control-allow-origin": str(origin),
+            "access-control-allow-methods": ",".join(self.allow_methods),
+            "access-control-allow-headers": ",".join(self.allow_headers),
+            "access-control-max-age": str(self.max_age),
+            "vary": "origin",
+        }
+
+    def response_headers(self, origin: str | None) -> dict[str, str]:
+        if not self.allows(origin):
+            return {}
+        return {
+            "access-control-allow-origin": str(origin),
+            "access-control-expose-headers": ",".join(self.expose_headers),
+            "vary": "origin",
+        }
+
+
+def cors_policy(template: Template) -> CorsPolicy | None:
+    """template.yaml's CorsConfiguration of the HttpApi, on when CorsAllowOrigins names origins."""
+    origins = tuple(o.strip() for o in template.parameters.get("CorsAllowOrigins", "").split(",") if o.strip())
+    configured = template.document["Resources"]["HttpApi"]["Properties"].get("CorsConfiguration")
+    if not origins or not configured:
+        return None
+    config = configured["Fn::If"][1] if "Fn::If" in configured else configured  # the CorsEnabled branch
+    return CorsPolicy(
+        allow_origins=origins,
+        allow_methods=tuple(config.get("AllowMethods", [])),
+        allow_headers=tuple(config.get("AllowHeaders", [])),
+        expose_headers=tuple(config.get("ExposeHeaders", [])),
+        max_age=int(config.get("MaxAge", 0)),
+    )
+
+
 class Gateway:
-    def __init__(self, deployment: Deployment, host: str, port: int) -> None:
+    def __init__(self, deployment: Deployment, host: str, port: int, cors: CorsPolicy | None = None) -> None:
         self.routes = compile_routes(deployment)
+        self.cors = cors
         self.lambda_client = _invoke_client(deployment.endpoint)
         gateway = self
 
@@ -153,8 +249,15 @@ class Gateway:
         return None
 
     def handle(self, request: BaseHTTPRequestHandler) -> None:
-        length = int(request.headers.get("content-length") or 0)
-        body = request.rfile.read(length) if length else b""
+        try:
+            body = read_body(request.headers, request.rfile)
+        except BadRequest:
+            request.close_connection = True
+            return _reply(request, 400, {"content-type": "application/json"}, b'{"message":"Bad Request"}')
+        origin = request.headers.get("origin")
+        if self.cors is not None and request.command == "OPTIONS":
+            # With CORS configured, API Gateway answers OPTIONS itself (no route is invoked).
+            return _reply(request, 204, self.cors.preflight_headers(origin), b"")
         path = urlsplit(request.path).path
         matched = self.match(request.command, path)
         if matched is None:
@@ -164,6 +267,9 @@ class Gateway:
         for key, value in request.headers.items():
             key = key.lower()
             headers[key] = f"{headers[key]},{value}" if key in headers else value
+        if "transfer-encoding" in headers:  # the function sees the body API Gateway assembled
+            del headers["transfer-encoding"]
+            headers["content-length"] = str(len(body))
         event = build_event(request.command, request.path, headers, body, route, params, request.client_address[0])
         try:
             reply = self.lambda_client.invoke(FunctionName=route.function_name, Payload=json.dumps(event).encode())
@@ -173,6 +279,8 @@ class Gateway:
         if reply.get("FunctionError"):
             return _reply(request, 500, {"content-type": "application/json"}, b'{"message":"Internal Server Error"}')
         status, response_headers, response_body = _from_lambda(payload)
+        if self.cors is not None:
+            response_headers.update(self.cors.response_headers(origin))
         _reply(request, status, response_headers, response_body, head=request.command == "HEAD")
 
 

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from local.emulator_fixes import (
     serialize_dynamodb_requests,
     transactions_snapshot_their_items,
 )
-from local.gateway import Gateway
+from local.gateway import Gateway, cors_policy
 from local.runtime import LambdaRuntime
 from local.sqs_poller import QueuePoller
 from local.template import Template, read_template
@@ -71,7 +72,10 @@ class LocalStack:
         self.gateway_port = gateway_port
         self.admin_key = admin_key
         # The local stack lets webhooks reach http://127.0.0.1 receivers, explicitly.
-        self.template: Template = read_template(root, {**LOCAL_PARAMETERS, **(parameter_overrides or {})})
+        # Page cursors are signed with a key of the stack's own: state lives in memory, so a fresh
+        # key per start invalidates nothing that survives a restart.
+        defaults = {**LOCAL_PARAMETERS, "CursorSigningKey": secrets.token_hex(32)}
+        self.template: Template = read_template(root, {**defaults, **(parameter_overrides or {})})
         self.pollers: list[QueuePoller] = []
         self.moto: ThreadedMotoServer | None = None
         self.runtime: LambdaRuntime | None = None
@@ -109,7 +113,7 @@ class LocalStack:
         tenant_id, admin_key = self._bootstrap_tenant(endpoint)
         api_url = None
         if self.gateway_port is not None:
-            self.gateway = Gateway(self.deployment, self.host, self.gateway_port)
+            self.gateway = Gateway(self.deployment, self.host, self.gateway_port, cors_policy(self.template))
             self.gateway.start()
             api_url = f"{self.gateway.url}/api"
         self.info = StackInfo(

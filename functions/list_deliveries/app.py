@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import DeliveryLogDep, WebhooksDep, require_scope
-from kb.http.errors import ERROR_RESPONSES
+from kb.http.deps import CursorQuery, DeliveryLogDep, WebhooksDep, require_scope
+from kb.http.errors import LIST_ERROR_RESPONSES
 from kb.keys.models import Principal
 from kb.webhooks.models import DeliveryPage, DeliveryStatus
 from kb.webhooks.service import list_deliveries as list_page
@@ -16,7 +16,10 @@ router = APIRouter()
 
 
 @router.get(
-    "/v1/webhooks/{webhookId}/deliveries", response_model=DeliveryPage, responses=ERROR_RESPONSES, tags=["webhooks"]
+    "/v1/webhooks/{webhookId}/deliveries",
+    response_model=DeliveryPage,
+    responses=LIST_ERROR_RESPONSES,
+    tags=["webhooks"],
 )
 def list_deliveries(
     webhook_id: Annotated[str, Path(alias="webhookId")],
@@ -24,7 +27,7 @@ def list_deliveries(
     webhooks: WebhooksDep,
     log: DeliveryLogDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: CursorQuery = None,
     status: Annotated[DeliveryStatus | None, Query(description="Only deliveries with this status.")] = None,
 ) -> DeliveryPage:
     return list_page(webhooks, log, principal.tenant_id, webhook_id, limit, cursor, status)

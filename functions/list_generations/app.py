@@ -7,21 +7,24 @@ from fastapi import APIRouter, Depends, Query
 from kb.generations.models import GenerationPage
 from kb.generations.service import list_generations as list_page
 from kb.http.app import build_app, make_handler
-from kb.http.deps import GenerationsDep, source_for
-from kb.http.errors import ERROR_RESPONSES
+from kb.http.deps import CursorQuery, GenerationsDep, source_for
+from kb.http.errors import LIST_ERROR_RESPONSES
 from kb.sources.models import Source
 
 router = APIRouter()
 
 
 @router.get(
-    "/v1/sources/{sourceId}/generations", response_model=GenerationPage, responses=ERROR_RESPONSES, tags=["generations"]
+    "/v1/sources/{sourceId}/generations",
+    response_model=GenerationPage,
+    responses=LIST_ERROR_RESPONSES,
+    tags=["generations"],
 )
 def list_generations(
     source: Annotated[Source, Depends(source_for("read"))],
     generations: GenerationsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: CursorQuery = None,
 ) -> GenerationPage:
     return list_page(generations, source, limit, cursor)
 

@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import BlobsDep, RunsDep, source_for
-from kb.http.errors import ERROR_RESPONSES
+from kb.http.deps import BlobsDep, CursorQuery, CursorsDep, RunsDep, source_for
+from kb.http.errors import LIST_ERROR_RESPONSES
 from kb.runs.models import ChangePage
 from kb.runs.service import list_changes
 from kb.sources.models import Source
@@ -16,17 +16,21 @@ router = APIRouter()
 
 
 @router.get(
-    "/v1/sources/{sourceId}/runs/{runId}/changes", response_model=ChangePage, responses=ERROR_RESPONSES, tags=["runs"]
+    "/v1/sources/{sourceId}/runs/{runId}/changes",
+    response_model=ChangePage,
+    responses=LIST_ERROR_RESPONSES,
+    tags=["runs"],
 )
 def list_run_changes(
     run_id: Annotated[str, Path(alias="runId")],
     source: Annotated[Source, Depends(source_for("read"))],
     runs: RunsDep,
     blobs: BlobsDep,
+    cursors: CursorsDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: CursorQuery = None,
 ) -> ChangePage:
-    return list_changes(runs, blobs, source, run_id, limit, cursor)
+    return list_changes(runs, blobs, cursors, source, run_id, limit, cursor)
 
 
 app = build_app(router)

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import SourcesDep, require_scope
-from kb.http.errors import ERROR_RESPONSES
+from kb.http.deps import CursorQuery, SourcesDep, require_scope
+from kb.http.errors import LIST_ERROR_RESPONSES
 from kb.keys.models import Principal
 from kb.sources.models import SourcePage
 from kb.sources.service import list_sources as list_page
@@ -14,12 +14,12 @@ from kb.sources.service import list_sources as list_page
 router = APIRouter()
 
 
-@router.get("/v1/sources", response_model=SourcePage, responses=ERROR_RESPONSES, tags=["sources"])
+@router.get("/v1/sources", response_model=SourcePage, responses=LIST_ERROR_RESPONSES, tags=["sources"])
 def list_sources(
     principal: Annotated[Principal, Depends(require_scope("read"))],
     sources: SourcesDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: CursorQuery = None,
 ) -> SourcePage:
     return list_page(sources, principal.tenant_id, limit, cursor)
 

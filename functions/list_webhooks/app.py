@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import WebhooksDep, require_scope
-from kb.http.errors import ERROR_RESPONSES
+from kb.http.deps import CursorQuery, WebhooksDep, require_scope
+from kb.http.errors import LIST_ERROR_RESPONSES
 from kb.keys.models import Principal
 from kb.webhooks.models import WebhookPage
 from kb.webhooks.service import list_webhooks as list_page
@@ -14,12 +14,12 @@ from kb.webhooks.service import list_webhooks as list_page
 router = APIRouter()
 
 
-@router.get("/v1/webhooks", response_model=WebhookPage, responses=ERROR_RESPONSES, tags=["webhooks"])
+@router.get("/v1/webhooks", response_model=WebhookPage, responses=LIST_ERROR_RESPONSES, tags=["webhooks"])
 def list_webhooks(
     principal: Annotated[Principal, Depends(require_scope("admin"))],
     webhooks: WebhooksDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+    cursor: CursorQuery = None,
 ) -> WebhookPage:
     return list_page(webhooks, principal.tenant_id, limit, cursor)
 

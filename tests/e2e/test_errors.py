@@ -50,5 +50,3 @@ def test_another_tenants_source_is_not_found(api, writer_key, source_id):
 def test_an_unknown_route_is_404(api):
     reply = api.call("GET", "/v1/nothing-here")
     assert (reply.status_code, reply.json()["code"]) == (404, "not_found")
-    wrong_method = api.call("PUT", "/v1/sources", api.admin_key)
-    assert (wrong_method.status_code, wrong_method.json()["code"]) == (404, "not_found")

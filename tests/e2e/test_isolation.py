@@ -20,6 +20,9 @@ _BODIES = {
     "/v1/chats": {"message": "refunds"},
     "/v1/chats/{chatId}/messages": {"message": "refunds"},
     "/v1/search/explain": {"query": "refunds", "sourceId": "{sourceId}", "externalItemId": "faq-1"},
+    # A PATCH must change something; a valid one reaches the ownership check.
+    "/v1/sources/{sourceId}": {"name": "taken over"},
+    "/v1/webhooks/{webhookId}": {"description": "taken over"},
 }
 # Operations whose body (not path) names one of A's resources.
 _NAMING_IN_BODY = {"/v1/search/explain"}

@@ -2,6 +2,7 @@
 
 from moto.dynamodb.models.table import Table as MotoTable
 
+from kb.cursors import CursorCodec, Listing
 from kb.storage import Table
 from local import emulator_fixes
 from local.deploy import client
@@ -9,7 +10,8 @@ from local.deploy import client
 
 def test_base_table_queries_are_answered_from_their_partition_with_the_same_results(stack):
     # Given two partitions of the deployed table, with keys that sort around each other
-    table = Table(client("dynamodb", stack.info.moto_endpoint), stack.info.table_name)
+    table = Table(client("dynamodb", stack.info.moto_endpoint), stack.info.table_name, CursorCodec("k" * 32))
+    listing = Listing("ten_fix", "fix")
     for n in range(7):
         table.put({"pk": "FIX#a", "sk": f"ITEM#{n}", "n": n})
         table.put({"pk": "FIX#b", "sk": f"ITEM#{n}", "n": 10 + n})
@@ -17,18 +19,18 @@ def test_base_table_queries_are_answered_from_their_partition_with_the_same_resu
     # When one partition is queried by prefix, forwards and backwards, in pages of three
     forwards, cursor, pages = [], None, 0
     while True:
-        page, cursor = table.query_prefix("FIX#a", "ITEM#", 3, cursor)
+        page, cursor = table.query_prefix("FIX#a", "ITEM#", 3, cursor, listing=listing)
         forwards += page
         pages += 1
         if cursor is None:
             break
-    backwards, _ = table.query_prefix("FIX#a", "ITEM#", None, None, newest_first=True)
+    backwards, _ = table.query_prefix("FIX#a", "ITEM#", None, None, newest_first=True, listing=listing)
     # Then the answers are exactly the partition's matching items, in order, paged as asked
     assert MotoTable.query._kb_partitioned  # type: ignore[attr-defined]
     assert [item["n"] for item in forwards] == list(range(7))
     assert pages == 3
     assert [item["n"] for item in backwards] == list(reversed(range(7)))
-    assert table.query_prefix("FIX#c", "ITEM#")[0] == []
+    assert table.query_prefix("FIX#c", "ITEM#", listing=listing)[0] == []
 
 
 def test_queue_counts_are_what_moto_would_count(stack, monkeypatch):

@@ -4,6 +4,7 @@ import re
 
 import yaml
 
+from kb.http.routes import ROUTES
 from local.template import read_template
 from scripts.generate_openapi import build_openapi, function_modules
 from tests.helpers import ROOT
@@ -39,6 +40,17 @@ def test_each_http_function_serves_exactly_the_route_the_template_gives_it():
             assert routed == {("ANY", "/{proxy+}")}, spec.logical_id
             continue
         assert served == routed, spec.logical_id
+
+
+def test_the_catch_alls_route_table_is_the_templates():
+    # Given every HTTP route of template.yaml but the catch-all
+    routed: dict[str, set[str]] = {}
+    for spec in read_template(ROOT).functions.values():
+        for route in spec.routes:
+            if route.path != "/{proxy+}":
+                routed.setdefault(route.path.removeprefix("/api"), set()).add(route.method)
+    # Then the table the catch-all answers 405 from has exactly those
+    assert {path: set(methods) for path, methods in ROUTES.items()} == routed
 
 
 def test_state_machine_substitutions_match_the_placeholders_in_the_asl():

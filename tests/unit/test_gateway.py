@@ -1,10 +1,16 @@
+import base64
+import io
 import json
 from pathlib import Path
 
+import pytest
+import requests
+
 from local.cfn import Resolver
 from local.deploy import Deployment
-from local.gateway import _from_lambda, build_event, compile_routes
-from local.template import FunctionSpec, Route
+from local.gateway import BadRequest, Gateway, _from_lambda, build_event, compile_routes, cors_policy, read_body
+from local.template import FunctionSpec, Route, read_template
+from tests.helpers import ROOT
 
 
 def deployment_with(*routes: tuple[str, str, str]) -> Deployment:
@@ -55,3 +61,80 @@ def test_a_bare_json_result_is_a_200_json_response():
 def test_a_structured_result_keeps_status_headers_and_body():
     payload = json.dumps({"statusCode": 201, "headers": {"X-A": "1"}, "body": "hi", "isBase64Encoded": False})
     assert _from_lambda(payload.encode()) == (201, {"x-a": "1"}, b"hi")
+
+
+def test_a_json_body_that_is_not_utf8_travels_untouched_as_base64():
+    # Given a JSON body with a byte that is not UTF-8
+    route = compile_routes(deployment_with(("p", "POST", "/api/x")))[0]
+    body = b'{"name": "caf\xe9"}'
+    # When it becomes the function's event
+    event = build_event("POST", "/api/x", {"content-type": "application/json"}, body, route, {}, "::1")
+    # Then the function gets those very bytes (no replacement character)
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == body
+
+
+def test_a_chunked_body_is_read_whole():
+    stream = io.BytesIO(b'7\r\n{"a": 1\r\n1;ext=x\r\n}\r\n0\r\nTrailer: t\r\n\r\nNEXT REQUEST')
+    assert read_body({"transfer-encoding": "chunked"}, stream) == b'{"a": 1}'
+    assert stream.read() == b"NEXT REQUEST"
+
+
+@pytest.mark.parametrize("raw", [b"zz\r\nabc\r\n0\r\n\r\n", b"5\r\nab\r\n0\r\n\r\n"])
+def test_a_malformed_chunked_body_is_a_bad_request(raw: bytes):
+    with pytest.raises(BadRequest):
+        read_body({"transfer-encoding": "chunked"}, io.BytesIO(raw))
+
+
+def test_cors_is_off_unless_the_parameter_names_origins():
+    assert cors_policy(read_template(ROOT)) is None
+
+
+def test_cors_follows_the_templates_configuration_for_the_named_origins():
+    # Given the template with CorsAllowOrigins set
+    policy = cors_policy(read_template(ROOT, {"CorsAllowOrigins": "https://a.example, https://b.example"}))
+    assert policy is not None
+    # Then an allowed origin is echoed with what the template configures; any other gets nothing
+    assert policy.preflight_headers("https://b.example")["access-control-allow-origin"] == "https://b.example"
+    assert "authorization" in policy.preflight_headers("https://a.example")["access-control-allow-headers"]
+    assert "x-ratelimit-remaining" in policy.response_headers("https://a.example")["access-control-expose-headers"]
+    assert policy.response_headers("https://evil.example") == {}
+
+
+class EchoFunction:
+    """Stands in for the Lambda API: answers each event with the body it was given."""
+
+    def invoke(self, FunctionName: str, Payload: bytes) -> dict:
+        event = json.loads(Payload)
+        body = json.dumps({"body": event.get("body"), "base64": event["isBase64Encoded"]})
+        reply = {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": body}
+        return {"Payload": io.BytesIO(json.dumps(reply).encode())}
+
+
+@pytest.fixture
+def cors_gateway():
+    policy = cors_policy(read_template(ROOT, {"CorsAllowOrigins": "https://app.example"}))
+    gateway = Gateway(deployment_with(("list", "GET", "/api/v1/sources")), "127.0.0.1", 0, policy)
+    gateway.lambda_client = EchoFunction()
+    gateway.start()
+    yield gateway
+    gateway.stop()
+
+
+def test_with_origins_configured_the_gateway_answers_preflights_itself(cors_gateway):
+    preflight = requests.options(
+        f"{cors_gateway.url}/api/v1/sources",
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "GET"},
+        timeout=10,
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+
+
+def test_with_origins_configured_responses_carry_cors_headers_for_an_allowed_origin_only(cors_gateway):
+    allowed = requests.get(f"{cors_gateway.url}/api/v1/sources", headers={"Origin": "https://app.example"}, timeout=10)
+    other = requests.get(f"{cors_gateway.url}/api/v1/sources", headers={"Origin": "https://evil.example"}, timeout=10)
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert "x-ratelimit-remaining" in allowed.headers["Access-Control-Expose-Headers"]
+    assert "Access-Control-Allow-Origin" not in other.headers

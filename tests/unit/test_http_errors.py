@@ -1,5 +1,6 @@
 """The error shape, through the real Lambda handler (Mangum + FastAPI), with storage swapped."""
 
+import base64
 from typing import Any
 
 import pytest
@@ -80,6 +81,32 @@ def test_a_body_that_is_not_json_is_invalid_json(create_source_function):
     response = invoke(module, key, '{"name": ')
     assert response["statusCode"] == 400
     assert body_of(response) == {"error": "The request body is not valid JSON.", "code": "invalid_json"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"name": "x", "graceDays": ' + "9" * 5000 + "}",  # past Python's int conversion limit
+        "[" * 100_000 + "]" * 100_000,  # deeper than the parser's recursion limit
+    ],
+    ids=["5000-digit integer", "100000 levels of nesting"],
+)
+def test_a_body_the_json_parser_refuses_is_invalid_json(create_source_function, body):
+    module, key = create_source_function
+    response = invoke(module, key, body)
+    assert (response["statusCode"], body_of(response)["code"]) == (400, "invalid_json")
+
+
+def test_a_body_that_is_not_utf8_is_invalid_json(create_source_function):
+    # Given a body with a byte that is not UTF-8, as API Gateway passes it (base64)
+    module, key = create_source_function
+    event = sample_event("create_source", ADMIN_KEY=key)
+    event["body"] = base64.b64encode(b'{"name": "caf\xe9"}').decode()
+    event["isBase64Encoded"] = True
+    # When it is sent
+    response = module.handler(event, lambda_context())
+    # Then it is refused, not read with a replacement character
+    assert (response["statusCode"], body_of(response)["code"]) == (400, "invalid_json")
 
 
 def test_a_missing_key_is_unauthorized(create_source_function):

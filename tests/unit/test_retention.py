@@ -34,8 +34,8 @@ class Generations:
         self.every = newest_first
         self.deleted: list[str] = []
 
-    def page(self, source_id: str, limit: int | None, cursor: str | None) -> tuple[list[Generation], None]:
-        return self.every, None
+    def all_newest_first(self, source_id: str) -> list[Generation]:
+        return self.every
 
     def delete(self, generation: Generation) -> None:
         self.deleted.append(generation.id)

@@ -39,6 +39,12 @@ class ValidationFailed(DomainError):
     code = "validation_error"
 
 
+class InvalidCursor(DomainError):
+    """A page cursor that was tampered with, or came from another listing or tenant."""
+
+    code = "invalid_cursor"
+
+
 class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 

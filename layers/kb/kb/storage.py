@@ -1,13 +1,12 @@
 """A small typed wrapper over the DynamoDB client: plain dicts in and out, numbers kept exact."""
 
-import base64
-import json
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-_KEY_ATTRIBUTES = {"pk", "sk", "gsi1pk", "gsi1sk"}
+from kb.cursors import CursorCodec, Listing, invalid_cursor
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -40,28 +39,43 @@ def deserialize(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()}
 
 
-def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+def encode_cursor(codec: CursorCodec | None, last_key: dict[str, Any] | None, listing: Listing) -> str | None:
+    """The signed cursor of the page after `last_key` (DynamoDB's LastEvaluatedKey), or None."""
     if not last_key:
         return None
-    return base64.urlsafe_b64encode(json.dumps(deserialize(last_key)).encode()).decode()
+    return _codec(codec).encode(deserialize(last_key), listing)
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def decode_cursor(
+    codec: CursorCodec | None, cursor: str | None, listing: Listing, key_names: tuple[str, ...], pk: str, sk_prefix: str
+) -> dict[str, Any] | None:
+    """The ExclusiveStartKey a cursor carries, checked against the query it must continue: even a
+    correctly signed cursor never reaches DynamoDB with a key of the wrong shape."""
     if not cursor:
         return None
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError:
-        return None
-    if not isinstance(raw, dict) or not {"pk", "sk"} <= set(raw) <= _KEY_ATTRIBUTES:
-        return None
+    raw = _codec(codec).decode(cursor, listing)
+    pk_name, sk_name = key_names[0], key_names[1]
+    if (
+        set(raw) != set(key_names)
+        or not all(isinstance(value, str) for value in raw.values())
+        or raw[pk_name] != pk
+        or not raw[sk_name].startswith(sk_prefix)
+    ):
+        raise invalid_cursor()
     return serialize(raw)
 
 
+def _codec(codec: CursorCodec | None) -> CursorCodec:
+    if codec is None:
+        raise RuntimeError("this Table was built without a cursor codec")
+    return codec
+
+
 class Table:
-    def __init__(self, client: Any, name: str) -> None:
+    def __init__(self, client: Any, name: str, cursors: CursorCodec | None = None) -> None:
         self.client = client
         self.name = name
+        self.cursors = cursors
 
     def get(self, pk: str, sk: str, consistent: bool = True) -> dict[str, Any] | None:
         reply = self.client.get_item(
@@ -113,11 +127,18 @@ class Table:
         filter_expression: str | None = None,
         names: dict[str, str] | None = None,
         values: dict[str, Any] | None = None,
+        *,
+        listing: Listing,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """A page of items whose sort key starts with `sk_prefix` (on the table or on `index`,
-        whose keys are <index>pk / <index>sk), and the cursor of the next page. A filter applies
-        after `limit` items were read, so a filtered page may hold fewer."""
+        whose keys are <index>pk / <index>sk), and the cursor of the next page, bound to `listing`
+        (a cursor from any other listing or tenant is InvalidCursor). A filter applies after
+        `limit` items were read, so a filtered page may hold fewer."""
         pk_name, sk_name = (f"{index}pk", f"{index}sk") if index else ("pk", "sk")
+        key_names = (pk_name, sk_name, "pk", "sk") if index else ("pk", "sk")
+        # The query itself is part of the binding: one listing name cannot continue another query.
+        query = f"{index or ''}\n{pk}\n{sk_prefix}\n{newest_first}\n{filter_expression or ''}\n{sorted((values or {}).items())}"
+        bound = Listing(listing.tenant_id, f"{listing.name}\n{query}")
         args: dict[str, Any] = {
             "TableName": self.name,
             "KeyConditionExpression": f"{pk_name} = :pk AND begins_with({sk_name}, :prefix)",
@@ -134,12 +155,12 @@ class Table:
             args["ConsistentRead"] = True
         if limit:
             args["Limit"] = limit
-        start = decode_cursor(cursor)
+        start = decode_cursor(self.cursors, cursor, bound, key_names, pk, sk_prefix)
         if start:
             args["ExclusiveStartKey"] = start
         reply = self.client.query(**args)
         items = [deserialize(i) for i in reply.get("Items", [])]
-        return items, encode_cursor(reply.get("LastEvaluatedKey"))
+        return items, encode_cursor(self.cursors, reply.get("LastEvaluatedKey"), bound)
 
     def query_attributes(self, pk: str, sk_prefix: str, attributes: list[str]) -> list[dict[str, Any]]:
         """Every item whose sort key starts with `sk_prefix`, all pages, with only `attributes`
@@ -194,13 +215,20 @@ class Table:
         return found
 
     def query_all(self, pk: str, sk_prefix: str) -> list[dict[str, Any]]:
+        """Every item whose sort key starts with `sk_prefix`, all pages (no cursor leaves here)."""
         items: list[dict[str, Any]] = []
-        cursor: str | None = None
+        args: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": serialize({":pk": pk, ":prefix": sk_prefix}),
+            "ConsistentRead": True,
+        }
         while True:
-            page, cursor = self.query_prefix(pk, sk_prefix, cursor=cursor)
-            items.extend(page)
-            if not cursor:
+            reply = self.client.query(**args)
+            items.extend(deserialize(i) for i in reply.get("Items", []))
+            if "LastEvaluatedKey" not in reply:
                 return items
+            args["ExclusiveStartKey"] = reply["LastEvaluatedKey"]
 
     def put_many(self, items: list[dict[str, Any]]) -> None:
         """Unconditional puts, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed."""

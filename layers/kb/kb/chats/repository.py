@@ -8,6 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from kb.chats.models import Chat, ChatMessage
+from kb.cursors import Listing
 from kb.ids import parse_iso, to_iso
 from kb.storage import Table
 
@@ -62,8 +63,18 @@ class ChatRepository:
         }
         self.table.put(record, condition="attribute_not_exists(sk)")
 
-    def messages(self, chat_id: str, limit: int | None, cursor: str | None) -> tuple[list[ChatMessage], str | None]:
-        records, next_cursor = self.table.query_prefix(f"CHAT#{chat_id}", "MSG#", limit, cursor)
+    def all_messages(self, chat_id: str) -> list[ChatMessage]:
+        return [
+            ChatMessage.model_validate({k: v for k, v in r.items() if k != "expiresAt"})
+            for r in self.table.query_all(f"CHAT#{chat_id}", "MSG#")
+        ]
+
+    def messages(
+        self, tenant_id: str, chat_id: str, limit: int | None, cursor: str | None
+    ) -> tuple[list[ChatMessage], str | None]:
+        records, next_cursor = self.table.query_prefix(
+            f"CHAT#{chat_id}", "MSG#", limit, cursor, listing=Listing(tenant_id, f"chat-history:{chat_id}")
+        )
         return [
             ChatMessage.model_validate({k: v for k, v in r.items() if k != "expiresAt"}) for r in records
         ], next_cursor

@@ -48,14 +48,14 @@ def get_chat(chats: ChatRepository, tenant_id: str, chat_id: str, now: datetime 
 
 
 def continue_chat(chats: ChatRepository, chat: Chat, message: str, answer: AnswerFn) -> ChatTurnResult:
-    history, _ = chats.messages(chat.id, None, None)
+    history = chats.all_messages(chat.id)
     turns = [Turn(m.role, m.content) for m in history][-2 * HISTORY_TURNS :]
     reply = answer(message, chat, turns)
     return _record_turn(chats, chat, message, reply, utcnow())
 
 
 def chat_history(chats: ChatRepository, chat: Chat, limit: int, cursor: str | None) -> ChatHistory:
-    messages, next_cursor = chats.messages(chat.id, limit, cursor)
+    messages, next_cursor = chats.messages(chat.tenant_id, chat.id, limit, cursor)
     return ChatHistory(chat=chat, messages=messages, next_cursor=next_cursor)
 
 

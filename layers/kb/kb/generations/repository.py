@@ -1,5 +1,6 @@
 from botocore.exceptions import ClientError
 
+from kb.cursors import Listing
 from kb.errors import ApplyConflict, LeaseLost, StaleBase
 from kb.generations.models import Generation, ManifestSummary
 from kb.ids import iso_now
@@ -23,8 +24,21 @@ class GenerationRepository:
         record = self.table.get(f"SOURCE#{source_id}", f"GEN#{generation_id}")
         return Generation.model_validate(record) if record else None
 
-    def page(self, source_id: str, limit: int | None, cursor: str | None) -> tuple[list[Generation], str | None]:
-        records, next_cursor = self.table.query_prefix(f"SOURCE#{source_id}", "GEN#", limit, cursor, newest_first=True)
+    def all_newest_first(self, source_id: str) -> list[Generation]:
+        records = self.table.query_all(f"SOURCE#{source_id}", "GEN#")
+        return [Generation.model_validate(r) for r in reversed(records)]
+
+    def page(
+        self, tenant_id: str, source_id: str, limit: int | None, cursor: str | None
+    ) -> tuple[list[Generation], str | None]:
+        records, next_cursor = self.table.query_prefix(
+            f"SOURCE#{source_id}",
+            "GEN#",
+            limit,
+            cursor,
+            newest_first=True,
+            listing=Listing(tenant_id, f"generations:{source_id}"),
+        )
         return [Generation.model_validate(r) for r in records], next_cursor
 
     def delete(self, generation: Generation) -> None:

@@ -183,7 +183,7 @@ def retain_generations(
     source = sources.get(task.tenant_id, task.source_id)
     if source is None:
         return []
-    every, _ = generations.page(source.id, None, None)
+    every = generations.all_newest_first(source.id)
     published = [g for g in every if g.status == "succeeded"]
     failed = [g for g in every if g.status == "failed"]
     # Failed builds never count against the published ones kept for rollback; the newest `keep`
@@ -227,7 +227,7 @@ def get_generation(generations: GenerationRepository, source: Source, generation
 def list_generations(
     generations: GenerationRepository, source: Source, limit: int, cursor: str | None
 ) -> GenerationPage:
-    page, next_cursor = generations.page(source.id, limit, cursor)
+    page, next_cursor = generations.page(source.tenant_id, source.id, limit, cursor)
     return GenerationPage(generations=[_view(g, source) for g in page], next_cursor=next_cursor)
 
 

@@ -24,6 +24,8 @@ def build_app(*routers: APIRouter) -> FastAPI:
         redoc_url=None,
         openapi_url=None,  # the contract is openapi.yaml; functions do not serve it
         generate_unique_id_function=lambda route: route.name,
+        # A slash redirect would point outside /api (Mangum strips it): unknown paths are 404s.
+        redirect_slashes=False,
     )
     for router in routers:
         app.include_router(router)

@@ -4,12 +4,13 @@ principal. Tests swap any of them with app.dependency_overrides."""
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kb.aws import AwsClients, get_clients
 from kb.blobs import BlobStore
 from kb.composition import Clock, adapters
+from kb.cursors import CursorCodec
 from kb.errors import InvalidKey, KeyExpired, KeyRevoked, PayloadTooLarge, UnsupportedMediaType
 from kb.generations.repository import GenerationRepository
 from kb.items.repository import ItemRepository
@@ -30,6 +31,14 @@ from kb.webhooks.secrets import SecretStore
 from kb.workflows import Workflows
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# Every listing's cursor parameter: the contract says that only a cursor the listing gave out is valid.
+CursorQuery = Annotated[
+    str | None,
+    Query(
+        max_length=2048,
+        description="The nextCursor of the previous page of this same listing; any other value is 400 invalid_cursor.",
+    ),
+]
 ClientsDep = Annotated[AwsClients, Depends(get_clients)]
 
 # Lambda's synchronous payload tops out at 6 MB; larger imports go through presigned uploads.
@@ -37,8 +46,15 @@ MAX_ITEM_BYTES = 1024 * 1024
 MAX_BATCH_BYTES = 5 * 1024 * 1024
 
 
-def table(settings: SettingsDep, clients: ClientsDep) -> Table:
-    return Table(clients.dynamodb, settings.table_name)
+def cursor_codec(settings: SettingsDep) -> CursorCodec:
+    return CursorCodec(settings.cursor_signing_key)
+
+
+CursorsDep = Annotated[CursorCodec, Depends(cursor_codec)]
+
+
+def table(settings: SettingsDep, clients: ClientsDep, cursors: CursorsDep) -> Table:
+    return Table(clients.dynamodb, settings.table_name, cursors)
 
 
 TableDep = Annotated[Table, Depends(table)]

@@ -14,6 +14,7 @@ from kb.observability import logger
 STATUS_BY_CODE: dict[str, int] = {
     "validation_error": 400,
     "invalid_json": 400,
+    "invalid_cursor": 400,
     "unauthorized": 401,
     "invalid_key": 401,
     "key_expired": 401,
@@ -92,7 +93,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         if error.status_code == 405:
-            return error_response("method_not_allowed", "This method is not allowed on this route.")
+            response = error_response("method_not_allowed", "This method is not allowed on this route.")
+            response.headers.update(error.headers or {})  # Starlette names the allowed methods
+            return response
+        if error.status_code == 400:
+            # FastAPI's answer to a body its JSON parser refused for other reasons than syntax:
+            # invalid UTF-8, an integer too long to convert, nesting deeper than the recursion limit.
+            return error_response("invalid_json", "The request body is not valid JSON.")
         return error_response("not_found", "No such route.")
 
     @app.exception_handler(Exception)
@@ -127,3 +134,4 @@ def error_responses(mutation: bool = False, **more: str) -> dict[int | str, dict
 
 # Documented on every route, so openapi.yaml lists the error shape.
 ERROR_RESPONSES = error_responses()
+LIST_ERROR_RESPONSES = error_responses(s400="invalid_cursor")

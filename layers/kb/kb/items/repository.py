@@ -12,6 +12,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kb.blobs import BlobStore, content_key
+from kb.cursors import Listing
 from kb.ids import new_id
 from kb.items.models import StagedItem, storable_id
 from kb.sources.models import Source
@@ -219,8 +220,12 @@ class ItemRepository:
     def log_changes(self, source_id: str, epoch: int, external_item_ids: list[str]) -> None:
         self.table.put_many([change_key(source_id, epoch, item_id) for item_id in external_item_ids])
 
-    def page(self, source_id: str, limit: int, cursor: str | None) -> tuple[list[StagedItem], str | None]:
-        records, next_cursor = self.table.query_prefix(f"SOURCE#{source_id}", "ITEM#", limit, cursor)
+    def page(
+        self, tenant_id: str, source_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[StagedItem], str | None]:
+        records, next_cursor = self.table.query_prefix(
+            f"SOURCE#{source_id}", "ITEM#", limit, cursor, listing=Listing(tenant_id, f"items:{source_id}")
+        )
         return [self._parse(r) for r in records], next_cursor
 
     def states(self, source_id: str) -> dict[str, str]:

@@ -125,7 +125,7 @@ def get_item(items: ItemRepository, source: Source, external_item_id: str) -> St
 
 def list_items(items: ItemRepository, source: Source, limit: int, cursor: str | None) -> ItemPage:
     """Active and missing (tombstoned) items; deleted ones are gone from the caller's view."""
-    page, next_cursor = items.page(source.id, limit, cursor)
+    page, next_cursor = items.page(source.tenant_id, source.id, limit, cursor)
     summaries = [
         ItemSummary(
             external_item_id=i.external_item_id,

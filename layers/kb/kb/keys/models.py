@@ -1,9 +1,8 @@
-from datetime import datetime
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
-from kb.models import ApiModel, RecordModel, RequestModel
+from kb.models import ApiModel, IntegralNumber, IsoDatetime, JsonInt, RecordModel, RequestModel
 
 Scope = Literal["read", "write", "admin"]
 # A scope grants everything the scopes below it grant: read < write < admin.
@@ -55,14 +54,14 @@ class StoredApiKey(ApiKey):
 class CreateKeyRequest(RequestModel):
     name: str = Field(min_length=1, max_length=100)
     scope: Scope = "write"
-    expires_at: datetime | None = Field(default=None, description="After this instant the key answers key_expired.")
-    rate_limit_per_minute: int | None = Field(
-        default=None, ge=1, le=100_000, description="Default: 120. At most the tenant plan's maxRateLimitPerMinute."
+    expires_at: IsoDatetime | None = Field(default=None, description="After this instant the key answers key_expired.")
+    rate_limit_per_minute: Annotated[int, Field(ge=1, le=100_000), IntegralNumber] | None = Field(
+        default=None, description="Default: 120. At most the tenant plan's maxRateLimitPerMinute."
     )
 
 
 class RotateKeyRequest(RequestModel):
-    overlap_seconds: int = Field(
+    overlap_seconds: JsonInt = Field(
         default=DEFAULT_ROTATION_OVERLAP_SECONDS,
         ge=0,
         le=7 * 24 * 3600,

@@ -8,6 +8,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from kb.cursors import Listing
 from kb.keys.models import StoredApiKey, Tenant
 from kb.storage import Table
 
@@ -95,7 +96,9 @@ class KeyRepository:
         return StoredApiKey.model_validate(record) if record else None
 
     def page(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[StoredApiKey], str | None]:
-        records, next_cursor = self.table.query_prefix(f"TENANT#{tenant_id}", "KEY#", limit, cursor, index="gsi1")
+        records, next_cursor = self.table.query_prefix(
+            f"TENANT#{tenant_id}", "KEY#", limit, cursor, index="gsi1", listing=Listing(tenant_id, "keys")
+        )
         return [StoredApiKey.model_validate(r) for r in records], next_cursor
 
     def replace(self, key: StoredApiKey) -> StoredApiKey:

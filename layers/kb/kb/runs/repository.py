@@ -1,5 +1,6 @@
 from botocore.exceptions import ClientError
 
+from kb.cursors import Listing
 from kb.ids import iso_now
 from kb.runs.models import Progress, Run, RunCounts
 from kb.storage import Table
@@ -26,8 +27,15 @@ class RunRepository:
         record = self.table.get(f"SOURCE#{source_id}", f"RUN#{run_id}")
         return Run.model_validate(record) if record else None
 
-    def page(self, source_id: str, limit: int, cursor: str | None) -> tuple[list[Run], str | None]:
-        records, next_cursor = self.table.query_prefix(f"SOURCE#{source_id}", "RUN#", limit, cursor, newest_first=True)
+    def page(self, tenant_id: str, source_id: str, limit: int, cursor: str | None) -> tuple[list[Run], str | None]:
+        records, next_cursor = self.table.query_prefix(
+            f"SOURCE#{source_id}",
+            "RUN#",
+            limit,
+            cursor,
+            newest_first=True,
+            listing=Listing(tenant_id, f"runs:{source_id}"),
+        )
         return [Run.model_validate(r) for r in records], next_cursor
 
     def start(self, run: Run, progress: Progress) -> Run:

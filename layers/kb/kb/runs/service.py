@@ -1,11 +1,10 @@
 """Runs: start one (an execution of the run state machine) and compute its plan (its task)."""
 
-import base64
-
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kb.blobs import BlobStore, manifest_key, plan_key
 from kb.composition import Clock
+from kb.cursors import CursorCodec, Listing, invalid_cursor
 from kb.errors import NotFound
 from kb.generations.models import Manifest
 from kb.ids import iso_now, new_id
@@ -52,34 +51,38 @@ def get_run(runs: RunRepository, source: Source, run_id: str) -> Run:
 
 
 def list_runs(runs: RunRepository, source: Source, limit: int, cursor: str | None) -> RunPage:
-    page, next_cursor = runs.page(source.id, limit, cursor)
+    page, next_cursor = runs.page(source.tenant_id, source.id, limit, cursor)
     return RunPage(runs=page, next_cursor=next_cursor)
 
 
 def list_changes(
-    runs: RunRepository, blobs: BlobStore, source: Source, run_id: str, limit: int, cursor: str | None
+    runs: RunRepository,
+    blobs: BlobStore,
+    cursors: CursorCodec,
+    source: Source,
+    run_id: str,
+    limit: int,
+    cursor: str | None,
 ) -> ChangePage:
     run = get_run(runs, source, run_id)
+    listing = Listing(source.tenant_id, f"changes:{source.id}:{run.id}")
+    start = _decode_offset(cursors, cursor, listing)
     if run.status != "succeeded":
         return ChangePage(changes=[])
     plan = RunPlan.model_validate(blobs.get_json(plan_key(source.tenant_id, source.id, run.id)))
-    start = _decode_offset(cursor)
     page = plan.changes[start : start + limit]
     end = start + len(page)
-    return ChangePage(changes=page, next_cursor=_encode_offset(end) if end < len(plan.changes) else None)
+    more = end < len(plan.changes)
+    return ChangePage(changes=page, next_cursor=cursors.encode({"offset": end}, listing) if more else None)
 
 
-def _encode_offset(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
-
-
-def _decode_offset(cursor: str | None) -> int:
+def _decode_offset(cursors: CursorCodec, cursor: str | None, listing: Listing) -> int:
     if not cursor:
         return 0
-    try:
-        return max(0, int(base64.urlsafe_b64decode(cursor.encode()).decode().removeprefix("o:")))
-    except ValueError:
-        return 0
+    offset = cursors.decode(cursor, listing).get("offset")
+    if type(offset) is not int or offset < 0:
+        raise invalid_cursor()
+    return offset
 
 
 def load_manifest(blobs: BlobStore, tenant_id: str, source_id: str, generation_id: str | None) -> Manifest | None:

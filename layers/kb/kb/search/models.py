@@ -1,11 +1,11 @@
 """Search, query and their answers: requests and responses."""
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from kb.items.models import MetadataValue
-from kb.models import ApiModel, RequestModel
+from kb.models import ApiModel, JsonInt, NoNullsRequest, RequestModel, without_nulls
 
 SearchMode = Literal["keyword", "semantic", "hybrid"]
 
@@ -15,8 +15,20 @@ class TagFilter(RequestModel):
     all_of: list[str] | None = Field(default=None, alias="all", max_length=100, description="Every one of these")
 
 
-class MetadataCondition(RequestModel):
-    """One condition on a metadata key: eq, in, or a range (gt/gte/lt/lte, numbers or strings)."""
+def _one_kind_schema(schema: dict[str, Any]) -> None:
+    without_nulls(schema)
+    schema["oneOf"] = [
+        {"required": ["eq"]},
+        {"required": ["in"]},
+        {"anyOf": [{"required": [bound]} for bound in ("gt", "gte", "lt", "lte")]},
+    ]
+
+
+class MetadataCondition(NoNullsRequest):
+    """One condition on a metadata key: exactly one of eq, in, or a range (any of gt/gte/lt/lte,
+    numbers or strings)."""
+
+    model_config = ConfigDict(json_schema_extra=_one_kind_schema)
 
     eq: MetadataValue | None = None
     in_: list[MetadataValue] | None = Field(default=None, alias="in", min_length=1, max_length=100)
@@ -47,7 +59,7 @@ class SearchRequest(RequestModel):
     mode: SearchMode | None = Field(
         default=None, description="Default: hybrid where every searched generation has embeddings, else keyword"
     )
-    limit: int = Field(default=10, ge=1, le=100)
+    limit: JsonInt = Field(default=10, ge=1, le=100)
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
 
@@ -85,7 +97,7 @@ class QueryRequest(RequestModel):
     query: str = Field(min_length=1, max_length=2000)
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
-    max_sources: int = Field(default=5, ge=1, le=20)
+    max_sources: JsonInt = Field(default=5, ge=1, le=20)
 
 
 class AnswerSource(ApiModel):

@@ -47,12 +47,7 @@ def searchable_sources(sources: SourceRepository, tenant_id: str, source_ids: li
     if source_ids is not None:
         chosen = [get_source(sources, tenant_id, source_id) for source_id in dict.fromkeys(source_ids)]
     else:
-        chosen, cursor = [], None
-        while True:
-            page, cursor = sources.page(tenant_id, 100, cursor)
-            chosen += page
-            if cursor is None:
-                break
+        chosen = sources.all(tenant_id)
     return [s for s in chosen if s.status == "active" and s.current_generation_id]
 
 

@@ -1,8 +1,8 @@
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from kb.models import ApiModel, RecordModel, RequestModel
+from kb.models import ApiModel, IntegralNumber, JsonInt, PatchRequest, RecordModel, RequestModel
 
 DEFAULT_MASS_DELETION_THRESHOLD = 50
 
@@ -14,10 +14,14 @@ class ApplyLease(ApiModel):
 
 class Chunking(ApiModel):
     """How a source's items are cut into chunks (fixed when the source is created: changing it means
-    re-chunking everything, which is a rebuild, not an apply)."""
+    re-chunking everything, which is a rebuild, not an apply). overlap must be at most half of
+    size."""
 
-    size: int = Field(default=1000, ge=200, le=8000, description="Most characters in a chunk")
-    overlap: int = Field(default=100, ge=0, le=1000, description="Characters a chunk repeats from the previous one")
+    # Part of a request body: JSON types as declared (a stored source holds these same ints).
+    model_config = ConfigDict(strict=True)
+
+    size: JsonInt = Field(default=1000, ge=200, le=8000, description="Most characters in a chunk")
+    overlap: JsonInt = Field(default=100, ge=0, le=1000, description="Characters a chunk repeats from the previous one")
 
     @model_validator(mode="after")
     def _overlap_smaller_than_size(self) -> "Chunking":
@@ -52,23 +56,19 @@ _THRESHOLD_DESCRIPTION = "Percent of active items a snapshot commit may tombston
 
 class CreateSourceRequest(RequestModel):
     name: str = Field(min_length=1, max_length=200)
-    grace_days: int = Field(default=7, ge=0, le=365)
+    grace_days: JsonInt = Field(default=7, ge=0, le=365)
     chunking: Chunking = Field(default_factory=Chunking)
-    mass_deletion_threshold: int = Field(
+    mass_deletion_threshold: JsonInt = Field(
         default=DEFAULT_MASS_DELETION_THRESHOLD, ge=0, le=100, description=_THRESHOLD_DESCRIPTION
     )
 
 
-class UpdateSourceRequest(RequestModel):
+class UpdateSourceRequest(PatchRequest):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    grace_days: int | None = Field(default=None, ge=0, le=365)
-    mass_deletion_threshold: int | None = Field(default=None, ge=0, le=100, description=_THRESHOLD_DESCRIPTION)
-
-    @model_validator(mode="after")
-    def _something_to_change(self) -> "UpdateSourceRequest":
-        if self.name is None and self.grace_days is None and self.mass_deletion_threshold is None:
-            raise ValueError("give name, graceDays and/or massDeletionThreshold")
-        return self
+    grace_days: Annotated[int, Field(ge=0, le=365), IntegralNumber] | None = None
+    mass_deletion_threshold: Annotated[int, Field(ge=0, le=100), IntegralNumber] | None = Field(
+        default=None, description=_THRESHOLD_DESCRIPTION
+    )
 
 
 class SourceEnvelope(ApiModel):

@@ -3,6 +3,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from kb.cursors import Listing
 from kb.sources.models import Source
 from kb.storage import Table
 
@@ -30,8 +31,13 @@ class SourceRepository:
         record = self.table.get(key["pk"], key["sk"])
         return Source.model_validate(record) if record else None
 
+    def all(self, tenant_id: str) -> list[Source]:
+        return [Source.model_validate(r) for r in self.table.query_all(f"TENANT#{tenant_id}", "SOURCE#")]
+
     def page(self, tenant_id: str, limit: int, cursor: str | None) -> tuple[list[Source], str | None]:
-        records, next_cursor = self.table.query_prefix(f"TENANT#{tenant_id}", "SOURCE#", limit, cursor)
+        records, next_cursor = self.table.query_prefix(
+            f"TENANT#{tenant_id}", "SOURCE#", limit, cursor, listing=Listing(tenant_id, "sources")
+        )
         return [Source.model_validate(r) for r in records], next_cursor
 
     def _update(self, source: Source, update: str, condition: str, **expr: Any) -> Source:

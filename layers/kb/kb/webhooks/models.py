@@ -1,8 +1,8 @@
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, HttpUrl, field_validator
 
-from kb.models import ApiModel, RecordModel, RequestModel
+from kb.models import ApiModel, NoNullsRequest, PatchRequest, RecordModel
 
 EVENT_TYPES = (
     "content.created",
@@ -47,7 +47,11 @@ class Webhook(RecordModel):
     version: int = Field(default=0, exclude=True)
 
 
-class _Subscription(RequestModel):
+# The schema enumerates what the validator below accepts.
+EventPattern = Annotated[str, Field(json_schema_extra={"enum": sorted(SUBSCRIBABLE)})]
+
+
+class _Subscription(NoNullsRequest):
     @field_validator("events", check_fields=False)
     @classmethod
     def _known_events(cls, events: list[str] | None) -> list[str] | None:
@@ -59,13 +63,13 @@ class _Subscription(RequestModel):
 
 class CreateWebhookRequest(_Subscription):
     url: HttpUrl
-    events: list[str] = Field(min_length=1, max_length=len(SUBSCRIBABLE))
+    events: list[EventPattern] = Field(min_length=1, max_length=len(SUBSCRIBABLE))
     description: str = Field(default="", max_length=500)
 
 
-class UpdateWebhookRequest(_Subscription):
+class UpdateWebhookRequest(_Subscription, PatchRequest):
     url: HttpUrl | None = None
-    events: list[str] | None = Field(default=None, min_length=1, max_length=len(SUBSCRIBABLE))
+    events: list[EventPattern] | None = Field(default=None, min_length=1, max_length=len(SUBSCRIBABLE))
     enabled: bool | None = None
     description: str | None = Field(default=None, max_length=500)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from kb.cursors import Listing
 from kb.ids import iso_now
 from kb.storage import Table
 from kb.webhooks.models import Attempt, Delivery, DeliveryStatus, Webhook
@@ -94,8 +95,13 @@ class WebhookRepository:
         record = self.table.get(f"WEBHOOKS#{tenant_id}", f"WEBHOOK#{webhook_id}")
         return Webhook.model_validate(record) if record else None
 
+    def all(self, tenant_id: str) -> list[Webhook]:
+        return [Webhook.model_validate(r) for r in self.table.query_all(f"WEBHOOKS#{tenant_id}", "WEBHOOK#")]
+
     def page(self, tenant_id: str, limit: int | None, cursor: str | None) -> tuple[list[Webhook], str | None]:
-        records, next_cursor = self.table.query_prefix(f"WEBHOOKS#{tenant_id}", "WEBHOOK#", limit, cursor)
+        records, next_cursor = self.table.query_prefix(
+            f"WEBHOOKS#{tenant_id}", "WEBHOOK#", limit, cursor, listing=Listing(tenant_id, "webhooks")
+        )
         return [Webhook.model_validate(r) for r in records], next_cursor
 
 
@@ -189,13 +195,14 @@ class DeliveryLog:
         return Delivery.model_validate(record)
 
     def page(
-        self, webhook_id: str, limit: int, cursor: str | None, status: DeliveryStatus | None = None
+        self, tenant_id: str, webhook_id: str, limit: int, cursor: str | None, status: DeliveryStatus | None = None
     ) -> tuple[list[Delivery], str | None]:
         """Newest first (delivery ids start with their event's time). With a status, pages are
         read until `limit` match, the partition ends or MAX_FILTERED_READS pages were read."""
+        listing = Listing(tenant_id, f"deliveries:{webhook_id}")
         if status is None:
             records, next_cursor = self.table.query_prefix(
-                f"WEBHOOK#{webhook_id}", "DELIVERY#", limit, cursor, newest_first=True
+                f"WEBHOOK#{webhook_id}", "DELIVERY#", limit, cursor, newest_first=True, listing=listing
             )
             return [Delivery.model_validate(r) for r in records], next_cursor
         found: list[Delivery] = []
@@ -209,6 +216,7 @@ class DeliveryLog:
                 filter_expression="#status = :status",
                 names={"#status": "status"},
                 values={":status": status},
+                listing=listing,
             )
             found += [Delivery.model_validate(r) for r in records]
             if not cursor or len(found) >= limit:

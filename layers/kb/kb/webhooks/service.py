@@ -162,7 +162,7 @@ def list_deliveries(
     status: DeliveryStatus | None = None,
 ) -> DeliveryPage:
     webhook = get_webhook(repo, tenant_id, webhook_id)
-    page, next_cursor = log.page(webhook.id, limit, cursor, status)
+    page, next_cursor = log.page(tenant_id, webhook.id, limit, cursor, status)
     return DeliveryPage(deliveries=page, next_cursor=next_cursor)
 
 
@@ -226,13 +226,7 @@ class FanOut:
             )
 
     def _subscriptions(self, message: EventMessage) -> list[Webhook]:
-        webhooks: list[Webhook] = []
-        cursor: str | None = None
-        while True:
-            page, cursor = self.repo.page(message.tenant_id, 100, cursor)
-            webhooks += page
-            if not cursor:
-                break
+        webhooks = self.repo.all(message.tenant_id)
         return [
             w
             for w in webhooks
