@@ -6,13 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from kb.errors import ValidationFailed
 from kb.http.app import build_app, make_handler
 from kb.http.deps import MAX_BATCH_BYTES, ItemsDep, SourcesDep, json_body, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
 from kb.items.batch import apply_batch
-from kb.items.models import MAX_BATCH_OPERATIONS, BatchRequest, BatchResult
+from kb.items.models import BatchRequest, BatchResult
 from kb.sources.models import Source
 
 router = APIRouter()
@@ -32,10 +31,6 @@ def batch_items(
     sources: SourcesDep,
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
-    if not body.items and not body.deletes:
-        raise ValidationFailed("items: give at least one item or delete")
-    if len(body.items) + len(body.deletes) > MAX_BATCH_OPERATIONS:
-        raise ValidationFailed(f"items: at most {MAX_BATCH_OPERATIONS} upserts and deletes together")
     return idempotency.run(source.tenant_id, lambda: (200, apply_batch(items, sources, source, body)))
 
 

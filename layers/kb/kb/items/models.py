@@ -13,8 +13,10 @@ MAX_BATCH_OPERATIONS = 1000
 # Limits, checked before anything is written (docs/api.md lists them). Content has no limit of its
 # own beyond the request's (over 100 KiB it is kept in S3); everything else lives in one DynamoDB
 # record (400 KB), so the other fields together are bounded well below that.
-MAX_ID_CHARS = 256
-MAX_ID_BYTES = 1000  # as UTF-8: the id is part of sort keys, which DynamoDB caps at 1,024 bytes
+# The id is part of sort keys, which DynamoDB caps at 1,024 bytes: 250 characters of at most 4
+# bytes each always fit with their prefix, so the byte bound never refuses what the schema allows.
+MAX_ID_CHARS = 250
+MAX_ID_BYTES = 1000
 MAX_TITLE_CHARS = 1000
 MAX_URL_CHARS = 2048
 MAX_TAGS = 100
@@ -30,6 +32,26 @@ PATH_SEGMENTS = (".", "..")
 Tag = Annotated[str, Field(min_length=1, max_length=MAX_TAG_CHARS)]
 
 
+# What DynamoDB holds exactly, as JSON Schema: named keys; strings up to a bound; integers of at
+# most 38 digits; other numbers finite, 0 or between 1e-130 and 1e126 in magnitude.
+_METADATA_SCHEMA: dict = {
+    "propertyNames": {"minLength": 1, "maxLength": MAX_METADATA_KEY_CHARS},
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "string", "maxLength": MAX_METADATA_STRING_CHARS},
+            {"type": "integer", "minimum": -(10**38) + 1, "maximum": 10**38 - 1},
+            {
+                "type": "number",
+                "exclusiveMinimum": -1e126,
+                "exclusiveMaximum": 1e126,
+                "not": {"allOf": [{"exclusiveMinimum": -1e-130}, {"exclusiveMaximum": 1e-130}, {"not": {"const": 0}}]},
+            },
+            {"type": "boolean"},
+        ]
+    },
+}
+
+
 class ItemFields(RequestModel):
     external_item_id: str = Field(
         min_length=1,
@@ -41,7 +63,9 @@ class ItemFields(RequestModel):
     content: str = Field(min_length=1)
     url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
     tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS)
-    metadata: dict[str, MetadataValue] = Field(default_factory=dict, max_length=MAX_METADATA_KEYS)
+    metadata: dict[str, MetadataValue] = Field(
+        default_factory=dict, max_length=MAX_METADATA_KEYS, json_schema_extra=_METADATA_SCHEMA
+    )
     language: str | None = Field(default=None, max_length=35)
 
     @field_validator("metadata")
@@ -85,7 +109,8 @@ def _require_utf8(text: str) -> None:
 
 
 class UpsertItemRequest(ItemFields):
-    """An item as written: every limit is checked here, before anything is stored."""
+    """An item as written: every limit is checked before anything is stored. Besides each field's own
+    limit, title, url, tags, metadata and language together are at most 64 KiB as UTF-8 JSON."""
 
     @field_validator("external_item_id")
     @classmethod
@@ -157,10 +182,28 @@ class ItemPage(ApiModel):
 
 
 class BatchRequest(RequestModel):
-    """Items are validated one by one (see the endpoint): one bad item does not sink the batch."""
+    """Items are validated one by one (see the endpoint): one bad item does not sink the batch.
+    At least one upsert or delete, and at most 1000 of them together."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["items"], "properties": {"items": {"minItems": 1}}},
+                {"required": ["deletes"], "properties": {"deletes": {"minItems": 1}}},
+            ]
+        }
+    )
 
     items: list[dict] = Field(default_factory=list, max_length=MAX_BATCH_OPERATIONS)
     deletes: list[str] = Field(default_factory=list, max_length=MAX_BATCH_OPERATIONS)
+
+    @model_validator(mode="after")
+    def _some_operations(self) -> Self:
+        if not self.items and not self.deletes:
+            raise ValueError("give at least one item or delete")
+        if len(self.items) + len(self.deletes) > MAX_BATCH_OPERATIONS:
+            raise ValueError(f"at most {MAX_BATCH_OPERATIONS} upserts and deletes together")
+        return self
 
 
 class BatchItemResult(ApiModel):
