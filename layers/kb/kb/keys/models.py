@@ -54,7 +54,9 @@ class StoredApiKey(ApiKey):
 class CreateKeyRequest(RequestModel):
     name: str = Field(min_length=1, max_length=100)
     scope: Scope = "write"
-    expires_at: IsoDatetime | None = Field(default=None, description="After this instant the key answers key_expired.")
+    expires_at: IsoDatetime | None = Field(
+        default=None, description="After this instant the key answers key_expired. Must be in the future."
+    )
     rate_limit_per_minute: Annotated[int, Field(ge=1, le=100_000), IntegralNumber] | None = Field(
         default=None, description="Default: 120. At most the tenant plan's maxRateLimitPerMinute."
     )
