@@ -188,3 +188,15 @@ def test_records_written_before_versions_still_update(store, items, sources, sou
     assert result.outcome == "updated"
     assert get_item(items, source, "old").content == "new"
     assert items.get(source.id, "old").version == 1
+
+
+@pytest.mark.parametrize("value", [1.5e40, -9.9e125, 2.5e-100, 10**37, 3.0])
+def test_every_metadata_number_accepted_reads_back(items, sources, source, value):
+    # Given an item whose metadata holds a number at the edges of what is accepted
+    upsert_item(items, sources, source, UpsertItemRequest(external_item_id="n", content="x", metadata={"v": value}))
+    # When it is read and listed
+    read = get_item(items, source, "n").metadata["v"]
+    listed = list_items(items, source, 50, None)
+    # Then it reads back as the same number
+    assert read == value
+    assert [i.external_item_id for i in listed.items] == ["n"]

@@ -7,6 +7,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from kb.cursors import CursorCodec, Listing, invalid_cursor
 
+_INTEGER_LIMIT = Decimal(10) ** 38
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -23,7 +24,10 @@ def _to_dynamo(value: Any) -> Any:
 
 def _from_dynamo(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        # Integral numbers of at most 38 digits are the integers written; a bigger integral one was
+        # written as a float (1.5e40), and is read back as one.
+        integral = value == value.to_integral_value() and abs(value) < _INTEGER_LIMIT
+        return int(value) if integral else float(value)
     if isinstance(value, dict):
         return {k: _from_dynamo(v) for k, v in value.items()}
     if isinstance(value, list):

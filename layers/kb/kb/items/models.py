@@ -68,24 +68,6 @@ class ItemFields(RequestModel):
     )
     language: str | None = Field(default=None, max_length=35)
 
-    @field_validator("metadata")
-    @classmethod
-    def _storable_metadata(cls, metadata: dict[str, MetadataValue]) -> dict[str, MetadataValue]:
-        """Flat values DynamoDB can hold exactly: named keys, finite numbers within its range."""
-        for key, value in metadata.items():
-            if not 1 <= len(key) <= MAX_METADATA_KEY_CHARS:
-                raise ValueError(f"keys must be 1 to {MAX_METADATA_KEY_CHARS} characters")
-            if isinstance(value, str) and len(value) > MAX_METADATA_STRING_CHARS:
-                raise ValueError(f"{key}: string values must be at most {MAX_METADATA_STRING_CHARS} characters")
-            out_of_range = (
-                not math.isfinite(value) or not 1e-130 <= abs(value) < 1e126 if isinstance(value, float) else False
-            )
-            if out_of_range and value != 0:
-                raise ValueError(f"{key}: numbers must be finite, between 1e-130 and 1e126 in magnitude")
-            if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**38:
-                raise ValueError(f"{key}: integers must have at most 38 digits")
-        return metadata
-
     def content_hash(self) -> str:
         """Hash of everything that ends up in the knowledge base, so any change is a change."""
         body = self.model_dump(mode="json", by_alias=True, exclude={"external_item_id"})
@@ -111,6 +93,24 @@ def _require_utf8(text: str) -> None:
 class UpsertItemRequest(ItemFields):
     """An item as written: every limit is checked before anything is stored. Besides each field's own
     limit, title, url, tags, metadata and language together are at most 64 KiB as UTF-8 JSON."""
+
+    @field_validator("metadata")
+    @classmethod
+    def _storable_metadata(cls, metadata: dict[str, MetadataValue]) -> dict[str, MetadataValue]:
+        """Flat values DynamoDB can hold exactly: named keys, finite numbers within its range."""
+        for key, value in metadata.items():
+            if not 1 <= len(key) <= MAX_METADATA_KEY_CHARS:
+                raise ValueError(f"keys must be 1 to {MAX_METADATA_KEY_CHARS} characters")
+            if isinstance(value, str) and len(value) > MAX_METADATA_STRING_CHARS:
+                raise ValueError(f"{key}: string values must be at most {MAX_METADATA_STRING_CHARS} characters")
+            out_of_range = (
+                not math.isfinite(value) or not 1e-130 <= abs(value) < 1e126 if isinstance(value, float) else False
+            )
+            if out_of_range and value != 0:
+                raise ValueError(f"{key}: numbers must be finite, between 1e-130 and 1e126 in magnitude")
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**38:
+                raise ValueError(f"{key}: integers must have at most 38 digits")
+        return metadata
 
     @field_validator("external_item_id")
     @classmethod
