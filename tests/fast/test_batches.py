@@ -98,3 +98,15 @@ def test_a_snapshot_commit_stages_in_batches(store, items, sources, snapshots, s
     }
     writes = [c for c in calls if c in ("PutItem", "UpdateItem", "TransactWriteItems", "GetItem")]
     assert len(writes) <= 60, {name: calls.count(name) for name in set(calls)}
+
+
+def test_an_id_named_a_thousand_times_is_read_and_written_once(store, items, sources, source):
+    # Given a batch that deletes one id 999 times after upserting it
+    calls = _calls(store)
+    batch = BatchRequest(items=[{"externalItemId": "same", "content": "x"}], deletes=["same"] * 999)
+    # When it is applied
+    result = apply_batch(items, sources, source, batch)
+    # Then each operation has its result in order, from one read and one write
+    assert [r.outcome for r in result.results[:3]] == ["created", "deleted", "not_found"]
+    assert {r.outcome for r in result.results[2:]} == {"not_found"}
+    assert len(calls) <= 3, calls

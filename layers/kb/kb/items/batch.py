@@ -109,17 +109,46 @@ def _stage_operations(
     checks: list[dict],
     before_each: Callable[[], None] | None,
 ) -> dict[int, Staged]:
+    """Operations on one id are folded into one (applied in order in memory, written once), so
+    every id is written at most once, in groups, whatever the batch repeats."""
+    by_id: dict[str, list[_Operation]] = {}
+    for op in operations:
+        by_id.setdefault(op.external_item_id, []).append(op)
+    folds = {ops[0].index: _Fold(ops) for ops in by_id.values() if len(ops) > 1}
+    once = [folds[ops[0].index].operation if len(ops) > 1 else ops[0] for ops in by_id.values()]
     results: dict[int, Staged] = {}
-    named = Counter(op.external_item_id for op in operations)
-    once = [op for op in operations if named[op.external_item_id] == 1]
     with ThreadPoolExecutor(_WORKERS) as pool:
         retry = _write_in_groups(items, source, once, results, pool, checks)
         for result in pool.map(lambda op: _one_by_one(items, sources, source, op, before_each), retry):
             results[result.operation.index] = result
-    for op in operations:
-        if named[op.external_item_id] > 1:
-            results[op.index] = _one_by_one(items, sources, source, op, before_each)
+    for index, fold in folds.items():
+        results |= fold.expand(results.pop(index))
     return results
+
+
+class _Fold:
+    """Several operations on one id as one: each decides on the state the one before left."""
+
+    def __init__(self, operations: list[_Operation]) -> None:
+        self.operations = operations
+        self.outcomes: list[str] = []
+        first = operations[0]
+        self.operation = _Operation(first.index, first.external_item_id, first.operation, self.decide)
+
+    def decide(self, existing: StagedItem | None) -> tuple[StagedItem | None, str]:
+        self.outcomes = []  # decided again from scratch when a write is retried
+        current, changed = existing, False
+        for op in self.operations:
+            item, outcome = op.decide(current)
+            self.outcomes.append(outcome)
+            if item is not None:
+                current, changed = item, True
+        return (current if changed else None), "folded"
+
+    def expand(self, staged: Staged) -> dict[int, Staged]:
+        if staged.outcome == "failed":
+            return {op.index: op.result("failed", staged.error) for op in self.operations}
+        return {op.index: op.result(outcome) for op, outcome in zip(self.operations, self.outcomes, strict=True)}
 
 
 def _write_in_groups(
@@ -161,7 +190,7 @@ def _write_in_groups(
     groups = [decided[start : start + size] for start in range(0, len(decided), size)]
     retry = [op for failed in pool.map(write, groups) for op in failed]
     written = [d for d in decided if d.operation not in retry]
-    for outcome, n in Counter(d.outcome for d in written).items():
+    for outcome, n in Counter(d.outcome for d in written if d.outcome != "folded").items():
         count(f"Items{outcome.capitalize()}", n)
     return retry
 
