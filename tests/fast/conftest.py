@@ -38,9 +38,12 @@ class Store:
 
 
 @pytest.fixture(autouse=True)
-def metrics_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As in every deployed function (the template sets it): Powertools flushes every 100 values."""
+def metrics_namespace(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As in every deployed function (the template sets it): Powertools flushes every 100 values.
+    What a test counted is dropped after it, so no later test's handler flushes it."""
     monkeypatch.setattr(metrics.provider, "namespace", "KnowledgeBaseFast")
+    yield
+    metrics.clear_metrics()
 
 
 @pytest.fixture

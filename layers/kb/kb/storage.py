@@ -236,17 +236,15 @@ class Table:
 
     def put_many(self, items: list[dict[str, Any]]) -> None:
         """Unconditional puts, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed."""
-        for start in range(0, len(items), 25):
-            request = {self.name: [{"PutRequest": {"Item": serialize(i)}} for i in items[start : start + 25]]}
-            while request:
-                reply = self.client.batch_write_item(RequestItems=request)
-                request = reply.get("UnprocessedItems") or {}
+        self._batch_write([{"PutRequest": {"Item": serialize(i)}} for i in items])
 
     def delete_many(self, keys: list[tuple[str, str]]) -> None:
         """Unconditional deletes, 25 per BatchWriteItem, retrying what DynamoDB leaves unprocessed."""
-        for start in range(0, len(keys), 25):
-            chunk = keys[start : start + 25]
-            request = {self.name: [{"DeleteRequest": {"Key": serialize({"pk": pk, "sk": sk})}} for pk, sk in chunk]}
+        self._batch_write([{"DeleteRequest": {"Key": serialize({"pk": pk, "sk": sk})}} for pk, sk in keys])
+
+    def _batch_write(self, writes: list[dict[str, Any]]) -> None:
+        for start in range(0, len(writes), 25):
+            request: dict[str, Any] = {self.name: writes[start : start + 25]}
             while request:
                 reply = self.client.batch_write_item(RequestItems=request)
                 request = reply.get("UnprocessedItems") or {}
