@@ -33,6 +33,10 @@ class Generations:
     def __init__(self, newest_first: list[Generation]) -> None:
         self.every = newest_first
         self.deleted: list[str] = []
+        self.settled: list[str] = []
+
+    def settle(self, source_id: str, generation_id: str) -> None:
+        self.settled.append(generation_id)
 
     def all_newest_first(self, source_id: str) -> list[Generation]:
         return self.every
@@ -71,3 +75,13 @@ def test_failed_builds_do_not_push_published_generations_out_of_retention():
     removed = retain_generations(task, Sources(), generations, Blobs(), keep=2)  # type: ignore[arg-type]
     # Then the two newest published stay, as do the two newest failed and the one building
     assert removed == generations.deleted == ["gen_p1", "gen_f2", "gen_f1"]
+
+
+def test_retention_marks_the_apply_settled_as_its_last_write():
+    # Given one published generation and nothing to remove
+    generations = Generations([generation("gen_p3", "succeeded")])
+    task = ApplyTask(tenant_id="ten_1", source_id="src_1", run_id="run_1", generation_id="gen_p3")
+    # When retention runs for the apply that published it
+    removed = retain_generations(task, Sources(), generations, Blobs(), keep=2)  # type: ignore[arg-type]
+    # Then nothing went and the apply is marked settled, which a waiting request reads
+    assert removed == [] and generations.settled == ["gen_p3"]

@@ -1,5 +1,7 @@
 from typing import Literal
 
+from pydantic import Field
+
 from kb.models import ApiModel, RecordModel
 from kb.runs.models import Progress, RunCounts, WorkStatus
 
@@ -82,6 +84,9 @@ class Generation(RecordModel):
     completed_at: str | None = None
     error: str | None = None
     error_code: str | None = None
+    # Written by the apply's last step after a publish (retention done): what a waiting apply
+    # request reads. Internal: not part of the API.
+    settled_at: str | None = Field(default=None, exclude=True)
 
 
 class GenerationView(Generation):

@@ -98,6 +98,21 @@ class GenerationRepository:
             return False
         return True
 
+    def settle(self, source_id: str, generation_id: str) -> None:
+        """Mark a published generation's apply as finished (the waiting request's signal)."""
+        key = generation_key(source_id, generation_id)
+        try:
+            self.table.update(
+                key["pk"],
+                key["sk"],
+                "SET settledAt = :now",
+                condition="attribute_exists(pk)",
+                values={":now": iso_now()},
+            )
+        except ClientError as error:
+            if not self.table.is_condition_failure(error):
+                raise
+
     def publish(
         self, sources: SourceRepository, source: Source, generation: Generation, manifest: ManifestSummary
     ) -> None:

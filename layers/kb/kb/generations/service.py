@@ -51,6 +51,17 @@ _FAILURES: dict[str, type[DomainError]] = {
     "LeaseLost": LeaseLost,
     "BuildFailed": BuildFailed,
 }
+_FAILURE_CODES: dict[str, type[DomainError]] = {error.code: error for error in _FAILURES.values()}
+_BUILD_FAILED_MESSAGE = "The knowledge build failed; the previous generation keeps serving."
+
+
+def _settled(generations: GenerationRepository, source_id: str, generation_id: str) -> bool:
+    """The last write of an apply's execution: the failure recorder's, or retention's settle mark
+    after a publish (so an apply that answers "published" has also applied retention)."""
+    generation = generations.get(source_id, generation_id)
+    if generation is None:
+        return False
+    return generation.status == "failed" or (generation.status == "succeeded" and generation.settled_at is not None)
 
 
 def apply_run(
@@ -103,16 +114,22 @@ def apply_run(
         generations.fail(source.id, generation.id, BuildFailed.code, "The build could not be started.")
         sources.release_lease(source, generation.id)
         raise
-    description = workflows.wait(execution_arn, wait_seconds)
-    if description is None:
+    waited = workflows.wait(execution_arn, wait_seconds, lambda: _settled(generations, source.id, generation.id))
+    if waited.running:
         return ApplyResult(status="applying", generation_id=generation.id, counts=run.counts)
-    if description["status"] != "SUCCEEDED":
-        error_class = _FAILURES.get(description.get("error", ""), BuildFailed)
-        message = description.get("cause") or "The knowledge build failed; the previous generation keeps serving."
+    if waited.description is not None:
         # The state machine records its own failures; this covers one that ended without
         # reaching its recorder (timed out, aborted). Recording twice changes nothing.
-        generations.fail(source.id, generation.id, error_class.code, message)
-        raise error_class(message)
+        if waited.description["status"] != "SUCCEEDED":
+            error_class = _FAILURES.get(waited.description.get("error", ""), BuildFailed)
+            message = waited.description.get("cause") or _BUILD_FAILED_MESSAGE
+            generations.fail(source.id, generation.id, error_class.code, message)
+            raise error_class(message)
+        return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
+    settled = generations.get(source.id, generation.id)
+    if settled is not None and settled.status == "failed":
+        error_class = _FAILURE_CODES.get(settled.error_code or "", BuildFailed)
+        raise error_class(settled.error or _BUILD_FAILED_MESSAGE)
     return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
 
 
@@ -179,7 +196,16 @@ def retain_generations(
     task: ApplyTask, sources: SourceRepository, generations: GenerationRepository, blobs: BlobStore, keep: int
 ) -> list[str]:
     """Keep the newest `keep` generations (and always the current one); remove the rest from the
-    table and S3, with the chunk documents and index segments no retained manifest refers to. Returns what went."""
+    table and S3, with the chunk documents and index segments no retained manifest refers to.
+    Then mark the apply settled (the last write of a published apply). Returns what went."""
+    removed = _retain(task, sources, generations, blobs, keep)
+    generations.settle(task.source_id, task.generation_id)
+    return removed
+
+
+def _retain(
+    task: ApplyTask, sources: SourceRepository, generations: GenerationRepository, blobs: BlobStore, keep: int
+) -> list[str]:
     source = sources.get(task.tenant_id, task.source_id)
     if source is None:
         return []

@@ -33,14 +33,20 @@ def start_run(
     except (BotoCoreError, ClientError):
         runs.fail(source.id, run.id, "The run could not be started.")
         raise
-    description = workflows.wait(execution_arn, wait_seconds)
-    if description is None:
+    waited = workflows.wait(execution_arn, wait_seconds, lambda: _finished(runs, source.id, run.id))
+    if waited.running:
         return get_run(runs, source, run.id), False
-    if description["status"] != "SUCCEEDED":
+    if waited.description is not None:
         # The state machine records its own failures; this covers an execution that ended
         # without reaching its recorder (timed out, aborted). Recording twice changes nothing.
-        runs.fail(source.id, run.id, description.get("cause") or description["status"])
+        runs.fail(source.id, run.id, waited.description.get("cause") or waited.description["status"])
     return get_run(runs, source, run.id), True
+
+
+def _finished(runs: RunRepository, source_id: str, run_id: str) -> bool:
+    """A run's record is the last thing its execution writes: succeeded by the task, failed by the recorder."""
+    run = runs.get(source_id, run_id)
+    return run is not None and run.status in ("succeeded", "failed")
 
 
 def get_run(runs: RunRepository, source: Source, run_id: str) -> Run:
