@@ -4,6 +4,7 @@ import threading
 
 from kb.items.batch import apply_batch
 from kb.items.models import BatchRequest, UpsertItemRequest
+from kb.items.repository import change_group_key, change_key
 from kb.items.service import get_item, upsert_item
 from kb.snapshots.models import SnapshotPageRequest
 from kb.snapshots.service import add_page, begin_snapshot, commit_snapshot
@@ -28,6 +29,38 @@ def test_a_batch_of_1000_new_items_costs_at_most_60_dynamodb_calls(store, items,
     assert result.succeeded == 1000 and {r.outcome for r in result.results} == {"created"}
     assert len(calls) <= 60, sorted(set(calls))
     assert len(items.changed_between(source.id, 0, source.staging_epoch)) == 1000
+
+
+def test_a_batch_logs_one_change_record_per_transaction_of_up_to_98_writes(store, items, sources, source):
+    # Given a client that counts its calls
+    calls = _calls(store)
+    # When 1000 new items are pushed in one batch
+    apply_batch(items, sources, source, BatchRequest(items=_items(1000)))
+    # Then they took ceil(1000 / 98) = 11 transactions, each logging its ids in one record
+    assert calls.count("TransactWriteItems") == 11
+    logged = store.table.query_range(f"SOURCE#{source.id}", "CHG#", "CHG$")
+    assert len(logged) == 11 and sum(len(record["ids"]) for record in logged) == 1000
+
+
+def test_a_group_of_big_records_stays_under_a_transactions_4_mb(store, items, sources, source):
+    # Given 60 items of 90 KiB inline content each (5.4 MB together) and a client that counts its calls
+    calls = _calls(store)
+    big = [{"externalItemId": f"big-{i}", "content": f"{i:03d}" + "x" * (90 * 1024 - 3)} for i in range(60)]
+    # When they are pushed in one batch
+    result = apply_batch(items, sources, source, BatchRequest(items=big))
+    # Then they were split into transactions under 4 MB that all landed (no one-by-one retry)
+    assert result.succeeded == 60
+    assert calls.count("TransactWriteItems") == 2 and "PutItem" not in calls
+
+
+def test_change_records_of_one_id_each_are_still_read(store, items, sources, source):
+    # Given a change log holding a record of one id (the layout before group records) and a group record
+    store.table.put(change_key(source.id, 1, "old-style"))
+    store.table.put({**change_group_key(source.id, 1, "chg_1"), "ids": ["a", "b"]})
+    # When the changes of that epoch are read
+    changed = items.changed_between(source.id, 0, 1)
+    # Then both layouts count
+    assert changed == {"old-style", "a", "b"}
 
 
 def test_a_repeated_batch_is_unchanged_and_reads_only(store, items, sources, source):

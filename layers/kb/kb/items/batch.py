@@ -1,7 +1,7 @@
 """Batches of up to 1000 upserts and deletes: one result per operation, as if each were written on
 its own, in a few dozen DynamoDB calls. The records are read with batch reads (for the content-hash
-check), then written in transactions of 49, each record conditioned on the version read and written
-with its change-log entry, on the condition that the source's staging epoch is still open. A transaction that loses a race (or fails) is retried one operation at
+check), then written in transactions of up to 98 records (and under 4 MB), each record conditioned
+on the version read, with one change-log record naming them all, on the condition that the source's staging epoch is still open. A transaction that loses a race (or fails) is retried one operation at
 a time through `stage`, which re-reads and decides again; an id named twice in one batch is applied
 one operation at a time, in order."""
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kb.items.models import BatchItemResult, BatchRequest, BatchResult, StagedItem
-from kb.items.repository import ItemRepository, PendingWrite, group_size
+from kb.items.repository import INLINE_CONTENT_LIMIT, ItemRepository, PendingWrite, group_size
 from kb.items.service import Decision, delete_decision, stage, upsert_decision, validate_items
 from kb.observability import count, logger
 from kb.sources.models import Source
@@ -20,6 +20,9 @@ from kb.sources.repository import SourceRepository
 from kb.sources.service import require_active
 
 _WORKERS = 8
+# A transaction carries at most 4 MB; keep clear of it (a record is counted as its inline
+# content plus its other fields as JSON, its keys and its id in the change-log record).
+_TRANSACTION_BYTES = 3_500_000
 _FAILED = "internal_error: this operation failed and was not applied; retry it"
 
 
@@ -186,13 +189,30 @@ def _write_in_groups(
             results[d.operation.index] = d.operation.result(d.outcome)
         return []
 
-    size = group_size(len(checks))
-    groups = [decided[start : start + size] for start in range(0, len(decided), size)]
+    groups = _groups(decided, group_size(len(checks)))
     retry = [op for failed in pool.map(write, groups) for op in failed]
     written = [d for d in decided if d.operation not in retry]
     for outcome, n in Counter(d.outcome for d in written if d.outcome != "folded").items():
         count(f"Items{outcome.capitalize()}", n)
     return retry
+
+
+def _groups(decided: list[_Decided], size: int) -> list[list[_Decided]]:
+    """Runs of at most `size` writes whose records stay under a transaction's 4 MB (content over
+    the inline limit goes to S3, so a record's inline content is at most that limit)."""
+    groups: list[list[_Decided]] = [[]]
+    budget = _TRANSACTION_BYTES
+    for d in decided:
+        content = len(d.item.content.encode())
+        inline = content if content <= INLINE_CONTENT_LIMIT else 0
+        # the record's other fields, and its id once more in the group's change-log record
+        weight = inline + len(d.item.model_dump_json(exclude={"content"})) + len(d.operation.external_item_id) * 4
+        if groups[-1] and (len(groups[-1]) == size or weight > budget):
+            groups.append([])
+            budget = _TRANSACTION_BYTES
+        groups[-1].append(d)
+        budget -= weight
+    return [group for group in groups if group]
 
 
 def _one_by_one(

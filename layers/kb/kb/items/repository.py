@@ -24,8 +24,9 @@ INLINE_CONTENT_LIMIT = 100 * 1024
 
 
 def group_size(checks: int) -> int:
-    """Writes per transaction: 100 actions, less the epoch check and `checks`, two per write."""
-    return (100 - 1 - checks) // 2
+    """Writes per transaction: 100 actions, less the epoch check, `checks` and the group's one
+    change-log record."""
+    return 100 - 1 - checks - 1
 
 
 _NOT_LOADED = "\u2026"
@@ -53,6 +54,12 @@ class ContentGone(Exception):
 
 def change_key(source_id: str, epoch: int, external_item_id: str) -> dict[str, str]:
     return {"pk": f"SOURCE#{source_id}", "sk": f"CHG#{epoch:010d}#{external_item_id}"}
+
+
+def change_group_key(source_id: str, epoch: int, group_id: str) -> dict[str, str]:
+    """One change-log record naming every id a transaction wrote (in its `ids`): "/" is never
+    part of an externalItemId, so a group's key never meets an item's."""
+    return {"pk": f"SOURCE#{source_id}", "sk": f"CHG#{epoch:010d}#/{group_id}"}
 
 
 def _changes_from(epoch: int) -> str:
@@ -121,9 +128,9 @@ class ItemRepository:
         return self.landed(pending)
 
     def write_group(self, source: Source, group: list["PendingWrite"], checks: list[dict[str, Any]]) -> None:
-        """Many prepared writes in one transaction, each record with its change-log entry, on the
-        condition that `source`'s staging epoch is still open (so no run can have read the log
-        before these entries landed; at most GROUP_SIZE writes: a transaction holds 100 actions).
+        """Many prepared writes in one transaction with one change-log record naming them all, on
+        the condition that `source`'s staging epoch is still open (so no run can have read the log
+        before the record landed; at most `group_size` writes: a transaction holds 100 actions).
         All land or none does: on an error the new content is forgotten and the caller writes them
         one by one (`write`). A request token makes a retried transaction apply once. `checks`
         are further ConditionChecks the transaction carries (a group is then that much smaller)."""
@@ -141,10 +148,12 @@ class ItemRepository:
                 put["ExpressionAttributeNames"] = pending.condition["names"]
             if "values" in pending.condition:
                 put["ExpressionAttributeValues"] = pending.condition["values"]
-            operations += [
-                {"Put": put},
-                {"Put": {"Item": change_key(source.id, source.staging_epoch, pending.item.external_item_id)}},
-            ]
+            operations.append({"Put": put})
+        if group:
+            logged = [pending.item.external_item_id for pending in group]
+            operations.append(
+                {"Put": {"Item": {**change_group_key(source.id, source.staging_epoch, new_id("chg")), "ids": logged}}}
+            )
         try:
             self.table.transact_items(operations, token=new_id("txn"))
         except Exception:
@@ -243,7 +252,13 @@ class ItemRepository:
         records = self.table.query_range(
             f"SOURCE#{source_id}", _changes_from(after_epoch + 1), _changes_through(up_to_epoch)
         )
-        return {r["sk"].split("#", 2)[2] for r in records}
+        changed: set[str] = set()
+        for record in records:
+            if "ids" in record:  # a transaction's group record
+                changed.update(record["ids"])
+            else:
+                changed.add(record["sk"].split("#", 2)[2])
+        return changed
 
     def changed_after(self, source_id: str, epoch: int) -> bool:
         records = self.table.query_range(f"SOURCE#{source_id}", _changes_from(epoch + 1), "CHG$")
