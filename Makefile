@@ -7,12 +7,20 @@ PYTHON ?= $(shell for p in "$$(command -v python3.13 2>/dev/null)" "$$(PYENV_VER
 	[ -n "$$p" ] && "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && echo "$$p" && break; done)
 VENV := .venv
 SAM_VENV := .venv-sam
+CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 PIP_FLAGS := --quiet --disable-pip-version-check
 FN ?=
 EVENT ?=
+# make deploy: the samconfig.toml environment, and whether sam deploy asks its questions. Guided
+# when DEPLOY_GUIDED=1, or when samconfig.toml has no deploy parameters for SAM_ENV yet (a new
+# environment's first deploy); otherwise it deploys with what samconfig.toml holds.
+SAM_ENV ?= default
+DEPLOY_GUIDED ?= $(shell [ -n "$(PYTHON)" ] && "$(PYTHON)" -c 'import sys, tomllib; \
+	config = tomllib.load(open("samconfig.toml", "rb")); \
+	print("" if config.get(sys.argv[1], {}).get("deploy", {}).get("parameters") else "1")' "$(SAM_ENV)")
 
-.PHONY: help venv run test lint unit fast integration e2e invoke openapi bench clean
+.PHONY: help venv run test lint unit fast integration e2e invoke openapi bench deploy clean
 
 help:
 	@echo "make run      start the local stack on http://127.0.0.1:3000/api"
@@ -20,6 +28,7 @@ help:
 	@echo "make lint     ruff, mypy, cfn-lint, sam validate --lint, asl-validator"
 	@echo "make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"
 	@echo "make openapi  regenerate openapi.yaml from the routes"
+	@echo "make deploy   sam build + sam deploy to AWS (DEPLOY_GUIDED=1 asks; SAM_ENV=<samconfig env>)"
 	@echo "make bench    cold imports, SciFact search vs bm25s/tantivy, apply scaling, ingest -> docs/benchmarks.md"
 
 $(VENV)/.installed: requirements-dev.txt requirements-nodeps.txt constraints.txt layers/kb/requirements.txt
@@ -33,6 +42,12 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-sam.txt
+	@touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt constraints-checkov.txt
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-checkov.txt -c constraints-checkov.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -56,13 +71,20 @@ bench: $(VENV)/.installed
 	{ echo "# Benchmarks"; echo; $(PY) bench/import_time.py; echo; $(PY) bench/search/scifact.py; echo; \
 	  $(PY) bench/search/apply_scaling.py; echo; $(PY) bench/ingest.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
 
-lint: $(VENV)/.installed $(SAM_VENV)/.installed node_modules/.installed
+lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template-file template.yaml
 	npx --no-install asl-validator --json-path statemachines/run.asl.json --json-path statemachines/apply.asl.json
+	$(CHECKOV_VENV)/bin/checkov --quiet --compact --config-file .checkov.yaml
+
+# sam build runs the python3.13 it finds first on PATH: put the interpreter make found there.
+deploy: $(SAM_VENV)/.installed
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
+	PATH="$(dir $(PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build --config-env $(SAM_ENV)
+	$(SAM_VENV)/bin/sam deploy --config-env $(SAM_ENV)$(if $(filter 1,$(DEPLOY_GUIDED)), --guided)
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit
@@ -83,4 +105,4 @@ test: lint
 	$(PY) -m pytest tests/integration tests/e2e
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) node_modules .local .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) node_modules .local .mypy_cache .ruff_cache .pytest_cache

@@ -29,6 +29,41 @@ _ASSUME_LAMBDA = {
 
 _QUEUE_ATTRIBUTES = {"VisibilityTimeout", "DelaySeconds", "MessageRetentionPeriod"}
 
+# What the local stack creates in moto, and what it leaves out on purpose (with the reason). A type
+# in neither fails the deployment: a new kind of resource in template.yaml is a decision made here.
+DEPLOYED_TYPES = frozenset(
+    {
+        "AWS::DynamoDB::Table",
+        "AWS::S3::Bucket",
+        "AWS::SQS::Queue",
+        "AWS::Logs::LogGroup",
+        "AWS::Serverless::Function",
+        "AWS::Serverless::StateMachine",
+    }
+)
+SKIPPED_TYPES = {
+    "AWS::Serverless::HttpApi": "the local gateway (local/gateway.py) serves the functions' routes",
+    "AWS::Serverless::LayerVersion": "the workers import the layer's package from layers/kb itself",
+    "AWS::IAM::ManagedPolicy": "moto enforces no IAM here: every function runs under one local role",
+    "AWS::S3::BucketPolicy": "TLS-only policy: the local stack speaks plain HTTP on loopback",
+    "AWS::SQS::QueuePolicy": "TLS-only policy: the local stack speaks plain HTTP on loopback",
+    "AWS::SNS::Topic": "the alarms' topic: the local stack raises no alarms",
+    "AWS::CloudWatch::Alarm": "no CloudWatch metrics locally: Powertools writes its metrics to stdout",
+    "AWS::CloudWatch::Dashboard": "no CloudWatch metrics locally: Powertools writes its metrics to stdout",
+}
+
+
+class UnsupportedResource(Exception):
+    pass
+
+
+def check_resource_types(template: Template) -> None:
+    for logical_id, resource in template.document["Resources"].items():
+        if resource["Type"] not in DEPLOYED_TYPES and resource["Type"] not in SKIPPED_TYPES:
+            raise UnsupportedResource(
+                f"{logical_id} is a {resource['Type']}: deploy it in local/deploy.py or add it to SKIPPED_TYPES"
+            )
+
 
 @dataclass(frozen=True)
 class QueueSource:
@@ -75,7 +110,7 @@ def _names(template: Template, stack: str) -> Resolver:
     }
     attributes: dict[tuple[str, str], str] = {}
     for logical_id, resource in template.document["Resources"].items():
-        kind, name = resource["Type"], f"{stack}-{logical_id}"[:64]
+        kind, name = resource["Type"], name_of(stack, logical_id)
         if kind == "AWS::Serverless::Function":
             refs[logical_id] = name
             attributes[(logical_id, "Arn")] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
@@ -98,10 +133,20 @@ def _names(template: Template, stack: str) -> Resolver:
             refs[logical_id] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:{name}:1"
         else:
             refs[logical_id] = name
-    return Resolver(refs, attributes)
+    resolver = Resolver(refs, attributes)
+    for logical_id, props in template.resources_of("AWS::Logs::LogGroup").items():
+        group = str(resolver.resolve(props.get("LogGroupName", name_of(stack, logical_id))))
+        refs[logical_id] = group
+        attributes[(logical_id, "Arn")] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:*"
+    return resolver
+
+
+def name_of(stack: str, logical_id: str) -> str:
+    return f"{stack}-{logical_id}"[:64]
 
 
 def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deployment:
+    check_resource_types(template)
     resolver = _names(template, stack)
     deployment = Deployment(endpoint=endpoint, stack_name=stack, resolver=resolver)
     for logical_id, props in template.resources_of("AWS::DynamoDB::Table").items():
@@ -117,6 +162,14 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
             if k in {"VisibilityTimeout", "DelaySeconds", "MessageRetentionPeriod"}
         }
         sqs.create_queue(QueueName=resolver.attributes[(logical_id, "QueueName")], Attributes=attributes)
+    logs = client("logs", endpoint)
+    for logical_id, props in template.resources_of("AWS::Logs::LogGroup").items():
+        resolved = resolver.resolve(props)
+        logs.create_log_group(logGroupName=resolver.refs[logical_id])
+        if "RetentionInDays" in resolved:
+            logs.put_retention_policy(
+                logGroupName=resolver.refs[logical_id], retentionInDays=int(resolved["RetentionInDays"])
+            )
     role_arn = client("iam", endpoint).create_role(
         RoleName=f"{stack}-execution", AssumeRolePolicyDocument=json.dumps(_ASSUME_LAMBDA)
     )["Role"]["Arn"]
