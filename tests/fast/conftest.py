@@ -19,7 +19,12 @@ from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.storage import Table
 from local.deploy import create_table
-from local.emulator_fixes import query_partitions_only, serialize_dynamodb_requests, transactions_snapshot_their_items
+from local.emulator_fixes import (
+    conditions_are_parsed_once,
+    query_partitions_only,
+    serialize_dynamodb_requests,
+    transactions_snapshot_their_items,
+)
 from local.template import read_template
 from tests.helpers import ROOT
 
@@ -52,6 +57,7 @@ def store() -> Iterator[Store]:
     # concurrent writers behave here as they do there and in AWS.
     serialize_dynamodb_requests()
     transactions_snapshot_their_items()
+    conditions_are_parsed_once()
     query_partitions_only()
     template = read_template(ROOT)
     with mock_aws():
