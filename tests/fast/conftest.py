@@ -11,6 +11,7 @@ import pytest
 from moto import mock_aws
 
 from kb.blobs import BlobStore
+from kb.cursors import CursorCodec
 from kb.ids import iso_now, new_id
 from kb.items.repository import ItemRepository
 from kb.observability import metrics
@@ -68,7 +69,9 @@ def store() -> Iterator[Store]:
             create_table(dynamodb, logical_id, props)
         for logical_id in template.resources_of("AWS::S3::Bucket"):
             s3.create_bucket(Bucket=logical_id.lower())
-        yield Store(dynamodb, s3, Table(dynamodb, "KbTable"), BlobStore(s3, "generationsbucket"))
+        yield Store(
+            dynamodb, s3, Table(dynamodb, "KbTable", CursorCodec("fast-tier")), BlobStore(s3, "generationsbucket")
+        )
 
 
 @pytest.fixture

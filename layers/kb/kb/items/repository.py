@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from kb.blobs import BlobStore, content_key
 from kb.cursors import Listing
 from kb.ids import new_id
-from kb.items.models import StagedItem, storable_id
+from kb.items.models import ItemFilter, StagedItem, storable_id
 from kb.sources.models import Source
 from kb.sources.repository import source_key
 from kb.storage import Table
@@ -197,9 +197,10 @@ class ItemRepository:
             condition = {"condition": "version = :version", "values": {":version": previous.version}}
             if previous.version == 0:  # written before records had versions
                 condition = {
-                    "condition": "attribute_not_exists(version) AND contentHash = :hash AND #state = :state",
+                    "condition": "(attribute_not_exists(version) OR version = :zero) AND contentHash = :hash"
+                    " AND #state = :state",
                     "names": {"#state": "state"},
-                    "values": {":hash": previous.content_hash_value, ":state": previous.state},
+                    "values": {":zero": 0, ":hash": previous.content_hash_value, ":state": previous.state},
                 }
         stored = item.model_copy(update={"content_ref": content_ref, "version": version})
         return PendingWrite(stored, previous, record, condition, content_ref != item.content_ref)
@@ -234,6 +235,20 @@ class ItemRepository:
     ) -> tuple[list[StagedItem], str | None]:
         records, next_cursor = self.table.query_prefix(
             f"SOURCE#{source_id}", "ITEM#", limit, cursor, listing=Listing(tenant_id, f"items:{source_id}")
+        )
+        return [self._parse(r) for r in records], next_cursor
+
+    def page_matching(
+        self, tenant_id: str, source_id: str, limit: int, cursor: str | None, item_filter: ItemFilter
+    ) -> tuple[list[StagedItem], str | None]:
+        """A page of the items `item_filter` accepts (deleted ones never), in id order."""
+        records, next_cursor = self.table.query_matching(
+            f"SOURCE#{source_id}",
+            "ITEM#",
+            limit,
+            cursor,
+            lambda record: item_filter.accepts(self._parse(record)),
+            listing=Listing(tenant_id, f"items:{source_id}\n{item_filter.key()}"),
         )
         return [self._parse(r) for r in records], next_cursor
 
