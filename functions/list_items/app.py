@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from kb.http.app import build_app, make_handler
 from kb.http.deps import CursorQuery, ItemsDep, source_for
 from kb.http.errors import LIST_ERROR_RESPONSES
-from kb.items.models import ItemFilter, ItemPage
+from kb.items.models import ItemFilter, ItemPage, Tag
 from kb.items.service import list_items as list_page
 from kb.sources.models import Source
 
@@ -22,14 +22,18 @@ def list_items(
     items: ItemsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: CursorQuery = None,
-    tag: Annotated[list[str] | None, Query(description="Items carrying this tag (repeat: every one)")] = None,
+    tag: Annotated[
+        list[Tag] | None, Query(max_length=20, description="Items carrying this tag (repeat, up to 20: every one)")
+    ] = None,
     state: Annotated[
         Literal["active", "missing"] | None, Query(description="Only active or only tombstoned items")
     ] = None,
     updated_since: Annotated[
         datetime | None, Query(alias="updatedSince", description="Items updated at or after this ISO-8601 time")
     ] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Words that must all appear in the title")] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Words that must all appear in the title")
+    ] = None,
 ) -> ItemPage:
     item_filter = ItemFilter(tags=tag or [], state=state, updated_since=updated_since, title_query=q)
     return list_page(items, source, limit, cursor, item_filter)

@@ -187,6 +187,18 @@ class Table:
                 return items
             args["ExclusiveStartKey"] = reply["LastEvaluatedKey"]
 
+    def exists_in_range(self, pk: str, sk_from: str, sk_to: str) -> bool:
+        """Whether any item has sk_from <= sk <= sk_to (one key read, whatever the items hold)."""
+        reply = self.client.query(
+            TableName=self.name,
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
+            ExpressionAttributeValues=serialize({":pk": pk, ":low": sk_from, ":high": sk_to}),
+            ProjectionExpression="pk, sk",
+            ConsistentRead=True,
+            Limit=1,
+        )
+        return bool(reply.get("Items"))
+
     def query_range(self, pk: str, sk_from: str, sk_to: str) -> list[dict[str, Any]]:
         """Every item with sk_from <= sk <= sk_to, all pages."""
         items: list[dict[str, Any]] = []
@@ -212,14 +224,20 @@ class Table:
         keep: Callable[[dict[str, Any]], bool],
         *,
         listing: Listing,
+        attributes: list[str] | None = None,
         read_budget: int = 2000,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """Up to `limit` items under `sk_prefix` that `keep` accepts, reading at most
         `read_budget` items, and the cursor after the last one read when more may follow. The
         filter runs here, not in DynamoDB, so a page stops exactly after its last match: a page
         holds fewer than `limit` only when the budget ran out (its cursor then goes on from there).
-        `listing` must name the filter too, so a cursor cannot continue another filter's pages."""
+        `listing` must name the filter too, so a cursor cannot continue another filter's pages.
+        Only `attributes` (and the keys) of each item are read when given."""
         key_names = ("pk", "sk")
+        projection: dict[str, Any] = {}
+        if attributes:
+            names = {f"#a{i}": name for i, name in enumerate(["pk", "sk", *attributes])}
+            projection = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
         start = decode_cursor(self.cursors, cursor, listing, key_names, pk, sk_prefix)
         kept: list[dict[str, Any]] = []
         read = 0
@@ -231,6 +249,7 @@ class Table:
                 "ExpressionAttributeValues": serialize({":pk": pk, ":prefix": sk_prefix}),
                 "ConsistentRead": True,
                 "Limit": min(max(limit * 2, 100), read_budget - read),
+                **projection,
             }
             if start:
                 args["ExclusiveStartKey"] = start

@@ -62,6 +62,27 @@ def change_group_key(source_id: str, epoch: int, group_id: str) -> dict[str, str
     return {"pk": f"SOURCE#{source_id}", "sk": f"CHG#{epoch:010d}#/{group_id}"}
 
 
+# What a listing shows and filters on: never the content (up to 100 KiB a record).
+_SUMMARY_FIELDS = [
+    "externalItemId",
+    "sourceId",
+    "title",
+    "url",
+    "tags",
+    "contentHash",
+    "state",
+    "version",
+    "missingSince",
+    "createdAt",
+    "updatedAt",
+]
+
+
+def _summary_item(record: dict[str, Any]) -> StagedItem:
+    """An item read for a listing: its content is not loaded (a placeholder)."""
+    return StagedItem.model_validate({**record, "content": _NOT_LOADED})
+
+
 def _changes_from(epoch: int) -> str:
     return f"CHG#{epoch:010d}#"
 
@@ -247,10 +268,11 @@ class ItemRepository:
             "ITEM#",
             limit,
             cursor,
-            lambda record: item_filter.accepts(self._parse(record)),
+            lambda record: item_filter.accepts(_summary_item(record)),
             listing=Listing(tenant_id, f"items:{source_id}\n{item_filter.key()}"),
+            attributes=_SUMMARY_FIELDS,
         )
-        return [self._parse(r) for r in records], next_cursor
+        return [_summary_item(r) for r in records], next_cursor
 
     def states(self, source_id: str) -> dict[str, str]:
         """externalItemId -> state of every staged item, without reading any content."""
@@ -276,5 +298,4 @@ class ItemRepository:
         return changed
 
     def changed_after(self, source_id: str, epoch: int) -> bool:
-        records = self.table.query_range(f"SOURCE#{source_id}", _changes_from(epoch + 1), "CHG$")
-        return bool(records)
+        return self.table.exists_in_range(f"SOURCE#{source_id}", _changes_from(epoch + 1), "CHG$")
