@@ -23,10 +23,10 @@ class FunctionSpec:
     memory_size: int
     environment: dict[str, Any]
     layer_ids: list[str]
-    # SAM's AutoPublishAlias: every invoker (gateway, queues, state machines) calls this alias.
-    alias: str | None = None
     routes: list[Route] = field(default_factory=list)
     queue_events: list[dict[str, Any]] = field(default_factory=list)
+    # SAM's AutoPublishAlias: every invoker (gateway, queues, state machines) calls this alias.
+    alias: str | None = None
 
 
 @dataclass
