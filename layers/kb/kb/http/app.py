@@ -7,6 +7,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from fastapi import APIRouter, FastAPI, Request, Response
 from mangum import Mangum
 
+from kb import snapstart
 from kb.http.errors import install_error_handlers
 from kb.observability import logger, metrics, tracer
 
@@ -45,6 +46,7 @@ def build_app(*routers: APIRouter) -> FastAPI:
 
 def make_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     asgi = Mangum(app, lifespan="off", api_gateway_base_path=BASE_PATH)
+    snapstart.install_common()
 
     @metrics.log_metrics
     @tracer.capture_lambda_handler(capture_response=False)  # responses carry one-time secrets
@@ -59,6 +61,7 @@ def make_task_handler(
     task: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The same observability for a state machine's task function (no HTTP)."""
+    snapstart.install_common()
 
     @metrics.log_metrics
     @tracer.capture_lambda_handler(capture_response=False)  # task results may carry customer content
