@@ -14,7 +14,8 @@ from kb.http.app import build_app, make_handler
 from kb.http.deps import SettingsDep, SourceClockDep, SourcesDep, WorkflowsDep, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
-from kb.http.staging import GenerationsDep, ItemsDep, RunsDep
+from kb.http.publishing import GenerationsDep, RunsDep
+from kb.http.staging import ItemsDep
 from kb.sources.models import Source
 
 router = APIRouter()

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path
 from kb.http.app import build_app, make_handler
 from kb.http.deps import source_for
 from kb.http.errors import ERROR_RESPONSES
-from kb.http.staging import run_repository
+from kb.http.publishing import run_repository
 from kb.runs.models import RunEnvelope
 from kb.runs.repository import RunRepository
 from kb.runs.service import get_run as find_run

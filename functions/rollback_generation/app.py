@@ -12,7 +12,7 @@ from kb.http.app import build_app, make_handler
 from kb.http.deps import SourceClockDep, SourcesDep, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
-from kb.http.staging import GenerationsDep
+from kb.http.publishing import GenerationsDep
 from kb.http.webhooks import EventsDep
 from kb.sources.models import Source
 

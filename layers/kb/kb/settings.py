@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class Settings(BaseModel):
     # Lambda's environment holds many other variables; only the aliases below are read.
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # defer_build: validated once, on the first request (or before the SnapStart snapshot).
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     table_name: str = Field(validation_alias="TABLE_NAME")
     bucket_name: str = Field(validation_alias="BUCKET_NAME")

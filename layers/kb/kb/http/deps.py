@@ -2,8 +2,9 @@
 request guards, the authenticated principal and the path's source. Tests swap any of them with
 app.dependency_overrides.
 
-The staging set's (kb.http.staging) and webhooks' (kb.http.webhooks) live in modules of their
-own, like the serving functions' (kb.http.serving): a function imports only the domain it uses."""
+The staging set's (kb.http.staging), runs' and generations' (kb.http.publishing) and webhooks'
+(kb.http.webhooks) live in modules of their own, like the serving functions' (kb.http.serving):
+a function imports only the domains it uses."""
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated
