@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import CursorQuery, ItemsDep, source_for
+from kb.http.deps import CursorQuery, source_for
 from kb.http.errors import LIST_ERROR_RESPONSES
+from kb.http.staging import ItemsDep
 from kb.items.models import ItemFilter, ItemPage, Tag
 from kb.items.service import list_items as list_page
 from kb.sources.models import Source

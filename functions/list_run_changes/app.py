@@ -6,8 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import BlobsDep, CursorQuery, CursorsDep, RunsDep, source_for
+from kb.http.deps import BlobsDep, CursorQuery, CursorsDep, source_for
 from kb.http.errors import LIST_ERROR_RESPONSES
+from kb.http.publishing import RunsDep
 from kb.runs.models import ChangePage
 from kb.runs.service import list_changes
 from kb.sources.models import Source
