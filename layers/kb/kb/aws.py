@@ -11,6 +11,9 @@ import boto3
 from botocore.config import Config
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3})
+# Embedding calls run concurrently (kb.search.embeddings): a connection each, and adaptive retries,
+# whose client-side rate limiter slows every thread of the process down once Bedrock throttles.
+_BEDROCK_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 3}, max_pool_connections=16)
 
 
 @dataclass(frozen=True)
@@ -36,4 +39,4 @@ def get_clients() -> AwsClients:
 @lru_cache(maxsize=1)
 def get_bedrock() -> Any:
     """bedrock-runtime, only for the functions that embed or answer (and only when they do)."""
-    return boto3.client("bedrock-runtime", config=_CONFIG)
+    return boto3.client("bedrock-runtime", config=_BEDROCK_CONFIG)
