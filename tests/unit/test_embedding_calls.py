@@ -85,7 +85,7 @@ def test_cohere_batches_96_texts_per_call_in_order():
 
 def test_throttled_calls_are_retried_with_growing_jittered_waits():
     # Given Bedrock that throttles the first three calls
-    bedrock, waits = FakeBedrock(throttles=3), []
+    bedrock, waits = FakeBedrock(throttles=3), list[float]()
     backoff = Backoff(base_seconds=1.0, cap_seconds=3.0, sleep=waits.append, jitter=lambda: 0.5)
     # When one text is embedded
     vectors = BedrockTitan(bedrock, "amazon.titan-embed-text-v2:0", backoff=backoff).embed(["t7"])

@@ -17,6 +17,11 @@ def manifest_key(tenant_id: str, source_id: str, generation_id: str) -> str:
     return f"{source_prefix(tenant_id, source_id)}generations/{generation_id}/manifest.json"
 
 
+def manifest_shard_key(prefix: str, digest: str) -> str:
+    """Content-addressed: a shard of a manifest that did not change is shared with its predecessor."""
+    return f"{prefix}manifests/{digest}.json"
+
+
 def chunks_key(tenant_id: str, source_id: str, external_item_id: str, content_hash: str) -> str:
     """Content-addressed: an unchanged item's chunks are shared by every generation that has it."""
     item_digest = hashlib.sha256(external_item_id.encode()).hexdigest()[:32]
