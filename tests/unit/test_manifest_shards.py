@@ -42,7 +42,8 @@ def thousand_items() -> tuple[BlobStore, CountingS3, Manifest]:
     s3 = CountingS3()
     blobs = BlobStore(s3, "b")
     first = root("gen1", Entries.whole({f"item-{i}": entry(f"item-{i}") for i in range(1000)}), blobs)
-    s3.gets.clear(), s3.puts.clear()
+    s3.gets.clear()
+    s3.puts.clear()
     return blobs, s3, first
 
 
