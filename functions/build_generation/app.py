@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from kb.aws import get_bedrock
+from kb.composition import adapters
 from kb.generations.build import build_generation
 from kb.generations.models import ApplyTask
 from kb.http.app import make_task_handler
@@ -16,7 +16,7 @@ def build(event: dict[str, Any]) -> dict[str, Any]:
     embedder = embedding_provider(
         settings.embedding_provider,
         settings.embedding_model_id,
-        get_bedrock() if settings.embedding_provider == "bedrock" else None,
+        adapters().bedrock() if settings.embedding_provider == "bedrock" else None,
     )
     result = build_generation(task, ctx.sources, ctx.items, ctx.task_blobs(task.source_id), ctx.generations, embedder)
     return result.to_json_dict()
