@@ -141,6 +141,44 @@ class BuildResult(ApplyTask):
     manifest: ManifestSummary
 
 
+class SliceSpec(ApiModel):
+    """A share of a build: the plan's created/updated items [start, start + count)."""
+
+    index: int
+    start: int
+    count: int
+
+
+class BuildPlan(ApplyTask):
+    """The planning step's output: the slices the state machine's Map builds, each in its own invocation."""
+
+    slices: list[SliceSpec]
+
+
+class SliceTask(ApplyTask):
+    slice: SliceSpec
+
+
+class SliceResult(ApiModel):
+    """What a slice hands on (small, inside the state machine's payload limit): where its output is."""
+
+    key: str
+    item_count: int
+
+
+class SliceOutput(ApiModel):
+    """A slice's entries, pointing at the segment it wrote (stored in S3 until the build combines it)."""
+
+    segment: SegmentRef | None
+    items: dict[str, ManifestEntry]
+
+
+class CombineTask(ApplyTask):
+    """The combining step's input; without `slices` (a direct invocation) it builds every slice itself."""
+
+    slices: list[SliceResult] | None = None
+
+
 class ApplyResult(ApiModel):
     """published: this apply's generation serves; applying: still building, poll the generation;
     unchanged: the run changed nothing, so no generation was built and the current one answers."""
