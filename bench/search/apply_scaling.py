@@ -152,7 +152,9 @@ def measure(client: Client, size: int, info: dict[str, Any], repeats: int = REPE
         assert (counts["updated"], counts["unchanged"]) == (CHANGED, size - CHANGED), counts
         samples.append(seconds)
         settle(info)
-    return {"size": size, "push_s": pushed, "first_apply_s": first, "change_s": samples}
+    row = {"size": size, "push_s": pushed, "first_apply_s": first, "change_s": samples}
+    print(f"row: {json.dumps(row)}", file=sys.stderr)
+    return row
 
 
 def start_stack(
@@ -219,15 +221,16 @@ def main() -> None:
     parser.add_argument("--baseline", default="2cea6a9", help="commit whose first apply is the baseline ('' skips)")
     parser.add_argument("--stub-ms", type=float, default=STUB_MS)
     args = parser.parse_args()
-    rows = with_stack(ROOT, args.stub_ms, lambda c, info: [measure(c, size, info) for size in args.sizes])
     baseline = None
-    if args.baseline:
+    if args.baseline:  # first: a baseline that cannot start fails the benchmark early
         with tempfile.TemporaryDirectory() as scratch:
             tree = baseline_tree(args.baseline, Path(scratch))
             try:
                 baseline = with_stack(tree, args.stub_ms, lambda c, info: measure(c, BASELINE_SIZE, info, repeats=0))
             finally:
                 subprocess.run([GIT, "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+        print(f"baseline: {json.dumps(baseline)}", file=sys.stderr)
+    rows = with_stack(ROOT, args.stub_ms, lambda c, info: [measure(c, size, info) for size in args.sizes])
     print(report(rows, baseline, args))
 
 
