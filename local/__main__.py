@@ -21,6 +21,13 @@ def main() -> None:
         action="store_true",
         help="let end-to-end tests shift a source's clock, hold its builds and fail their storage",
     )
+    parser.add_argument(
+        "--stub-bedrock-ms",
+        type=float,
+        default=None,
+        metavar="MS",
+        help="answer Bedrock calls with a stub of this fixed latency (benchmarks; with EmbeddingProvider=bedrock)",
+    )
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.parameter)
     stack = LocalStack(
@@ -28,6 +35,7 @@ def main() -> None:
         admin_key=os.environ.get("LOCAL_ADMIN_KEY") or None,
         parameter_overrides=overrides,
         test_controls=args.test_controls,
+        stub_bedrock_ms=args.stub_bedrock_ms,
     )
     info = stack.start()
     args.state_dir.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from typing import Any
 import requests
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from local import faults, seam
+from local import faults, seam, stub_bedrock
 from local.deploy import REGION, Deployment, client, deploy
 from local.emulator_fixes import (
     approximate_queue_counts,
@@ -66,9 +66,11 @@ class LocalStack:
         admin_key: str | None = None,
         parameter_overrides: dict[str, str] | None = None,
         test_controls: bool = False,
+        stub_bedrock_ms: float | None = None,
     ) -> None:
         self.root = root
         self.test_controls = test_controls
+        self.stub_bedrock_ms = stub_bedrock_ms
         self.host = host
         self.gateway_port = gateway_port
         self.admin_key = admin_key
@@ -136,11 +138,17 @@ class LocalStack:
 
     def _adapters(self) -> dict[str, tuple[Any, ...]]:
         """The composition root of the local stack's fault injection: with test controls on, the
-        webhook functions' collaborators are wrapped so tests can crash them at chosen points."""
+        webhook functions' collaborators are wrapped so tests can crash them at chosen points.
+        With a stub Bedrock latency, every function's Bedrock client is the stub (benchmarks)."""
+        chosen: dict[str, tuple[Any, ...]] = {}
+        if self.stub_bedrock_ms is not None:
+            stub = (partial(stub_bedrock.install_stub, self.stub_bedrock_ms),)
+            chosen = dict.fromkeys(self.template.functions, stub)
         if not self.test_controls:
-            return {}
+            return chosen
         self.faults_dir = tempfile.mkdtemp(prefix="kb-faults-")
         return {
+            **chosen,
             "FanOutWebhooksFunction": (partial(faults.install_fan_out, self.faults_dir),),
             "DeliverWebhookFunction": (partial(faults.install_sender, self.faults_dir),),
         }

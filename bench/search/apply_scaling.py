@@ -1,21 +1,27 @@
 """Apply cost follows the change, not the source: a run + apply that changes 10 items of a
-20,000-item source against the same change on a 1,000-item source, in one local stack, over HTTP.
+100,000-item source against the same change on a 1,000-item source, in one local stack, over HTTP;
+and the first apply of 20,000 items against today's pipeline (the baseline commit) in the same run.
 
-    .venv/bin/python bench/search/apply_scaling.py [--sizes 1000 20000]   (via `make bench`)
+    .venv/bin/python bench/search/apply_scaling.py [--sizes 1000 20000 100000] [--baseline 2cea6a9]
 
-The stack runs as `make run` runs it, with EmbeddingProvider=none (embedding 20,000 items first
-would only lengthen the set-up: a change embeds only its own chunks either way). A run or apply
-that answers 202 is polled until it is done; the time is until the source serves the generation.
+The stack runs as `make run` runs it, with EmbeddingProvider=bedrock answered by a stub of fixed
+latency per call (`python -m local --stub-bedrock-ms`), so the figures measure our pipeline (its
+concurrency, batching and storage), not a model. The baseline is a second stack started from a
+git worktree of the baseline commit in a temporary directory, with the same stub (its Bedrock
+client swapped the same way; that commit's code is otherwise untouched). A run or apply that
+answers 202 is polled until it is done; the time is until the source serves the generation.
 """
 
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +35,11 @@ from local.deploy import client  # noqa: E402
 CHANGED = 10
 REPEATS = 3
 POLL_SECONDS = 0.05
-# Batches of 250, not the allowed 1000: against moto a 1000-item batch takes ~20 s of DynamoDB calls,
-# close to the function's 29 s timeout on a busy machine.
-PUSH_BATCH = 250
+PUSH_BATCH = 500
+PUSH_CONCURRENCY = 2  # batches in flight: the batch path is ~1 s per 1,000 items here
+STUB_MS = 10.0  # a Titan call's fixed latency in the stub (real ones take tens of milliseconds)
+BASELINE_SIZE = 20000
+GIT = shutil.which("git") or "/usr/bin/git"
 WORDS = [
     "refund",
     "shipping",
@@ -67,13 +75,17 @@ class Client:
 
 def push(client: Client, source_id: str, ids: range | list[int], version: int) -> None:
     ids = list(ids)
-    for start in range(0, len(ids), PUSH_BATCH):
+
+    def one(start: int) -> None:
         items = [
             {"externalItemId": f"article-{i}", "title": f"Article {i}", "content": content(i, version)}
             for i in ids[start : start + PUSH_BATCH]
         ]
         result = client.call("POST", f"/v1/sources/{source_id}/items/batch", {"items": items})
         assert result["failed"] == 0, result
+
+    with ThreadPoolExecutor(max_workers=PUSH_CONCURRENCY) as pool:
+        list(pool.map(one, range(0, len(ids), PUSH_BATCH)))
 
 
 def run_and_apply(client: Client, source_id: str) -> tuple[float, dict[str, Any]]:
@@ -83,7 +95,7 @@ def run_and_apply(client: Client, source_id: str) -> tuple[float, dict[str, Any]
     assert reply.status_code in (201, 202), reply.text
     run = reply.json()["run"]
     while run["status"] != "succeeded":
-        assert run["status"] == "running", run
+        assert run["status"] in ("queued", "running"), run  # a big run may not have started in 20 s
         time.sleep(POLL_SECONDS)
         run = client.call("GET", f"/v1/sources/{source_id}/runs/{run['id']}")["run"]
     reply = client.http.post(
@@ -116,13 +128,15 @@ def settle(info: dict[str, Any], purge: bool = False) -> float:
         running = any(
             sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")["executions"] for arn in machines
         )
+        if purge and not running and any(int(attributes[name]) for name in names):
+            sqs.purge_queue(QueueUrl=info["events_queue_url"])
         quiet = 0 if running or any(int(attributes[name]) for name in names) else quiet + 1
         assert time.perf_counter() - start < 1800, attributes
         time.sleep(1)
     return time.perf_counter() - start
 
 
-def measure(client: Client, size: int, info: dict[str, Any]) -> dict[str, Any]:
+def measure(client: Client, size: int, info: dict[str, Any], repeats: int = REPEATS) -> dict[str, Any]:
     source_id = client.call("POST", "/v1/sources", {"name": f"{size} items"}, expect=201)["source"]["id"]
     start = time.perf_counter()
     push(client, source_id, range(size), 0)
@@ -132,22 +146,29 @@ def measure(client: Client, size: int, info: dict[str, Any]) -> dict[str, Any]:
     print(f"{size}: first run + apply {first:.1f}s; settled in {settle(info, purge=True):.0f}s", file=sys.stderr)
     assert counts["created"] == size, counts
     samples = []
-    for version in range(1, REPEATS + 1):
+    for version in range(1, repeats + 1):
         push(client, source_id, [(version * 7919 + k * 101) % size for k in range(CHANGED)], version)
         seconds, counts = run_and_apply(client, source_id)
         assert (counts["updated"], counts["unchanged"]) == (CHANGED, size - CHANGED), counts
         samples.append(seconds)
         settle(info)
-    return {"size": size, "push_s": pushed, "first_apply_s": first, "change_s": samples}
+    row = {"size": size, "push_s": pushed, "first_apply_s": first, "change_s": samples}
+    print(f"row: {json.dumps(row)}", file=sys.stderr)
+    return row
 
 
-def start_stack(state_dir: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
-    parameters = ["EmbeddingProvider=none", "RateLimitPerMinute=100000"]
+def start_stack(
+    state_dir: Path, root: Path = ROOT, stub_ms: float | None = None
+) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
+    """A local stack; with `stub_ms`, embedding through Bedrock answered by the stub, else none."""
+    parameters = [f"EmbeddingProvider={'none' if stub_ms is None else 'bedrock'}", "RateLimitPerMinute=100000"]
     command = [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)]
+    if stub_ms is not None:
+        command += ["--stub-bedrock-ms", str(stub_ms)]
     for parameter in parameters:
         command += ["--parameter", parameter]
     log = (state_dir / "stack.log").open("w")
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+    process = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
     deadline = time.monotonic() + 120
     while not (state_dir / "stack.json").exists():
         assert process.poll() is None and time.monotonic() < deadline, (state_dir / "stack.log").read_text()
@@ -155,25 +176,72 @@ def start_stack(state_dir: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any
     return process, json.loads((state_dir / "stack.json").read_text())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
-    args = parser.parse_args()
+# The baseline commit predates the stub and the adapters' Bedrock seam: its build function calls the
+# `get_bedrock` it imported, so the same stub is installed there under that name.
+BASELINE_SHIM = """
+
+def _install_stub_by_name(latency_ms, module):
+    client = StubBedrock(latency_ms / 1000)
+    if hasattr(module, "get_bedrock"):
+        module.get_bedrock = lambda: client
+
+
+install_stub = _install_stub_by_name
+"""
+
+
+def baseline_tree(commit: str, into: Path) -> Path:
+    """A worktree of the baseline commit with this tree's local stub (and the stack's flag for it)."""
+    tree = into / "baseline"
+    subprocess.run([GIT, "worktree", "add", "--detach", str(tree), commit], cwd=ROOT, check=True)
+    for name in (".venv", ".venv-sam", "node_modules"):
+        (tree / name).symlink_to(ROOT / name)
+    for name in ("stack.py", "__main__.py"):
+        shutil.copy(ROOT / "local" / name, tree / "local" / name)
+    stub = (ROOT / "local" / "stub_bedrock.py").read_text()
+    (tree / "local" / "stub_bedrock.py").write_text(stub + BASELINE_SHIM)
+    return tree
+
+
+def with_stack(root: Path, stub_ms: float, work: Any) -> Any:
     with tempfile.TemporaryDirectory() as state:
-        process, info = start_stack(Path(state))
+        process, info = start_stack(Path(state), root, stub_ms)
         try:
             admin = Client(info["api_url"], info["admin_key"])
             writer = admin.call("POST", "/v1/admin/keys", {"name": "bench", "scope": "write"}, expect=201)["secret"]
-            rows = [measure(Client(info["api_url"], writer), size, info) for size in args.sizes]
+            return work(Client(info["api_url"], writer), info)
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000, 100000])
+    parser.add_argument("--baseline", default="2cea6a9", help="commit whose first apply is the baseline ('' skips)")
+    parser.add_argument("--stub-ms", type=float, default=STUB_MS)
+    args = parser.parse_args()
+    baseline = None
+    if args.baseline:  # first: a baseline that cannot start fails the benchmark early
+        with tempfile.TemporaryDirectory() as scratch:
+            tree = baseline_tree(args.baseline, Path(scratch))
+            try:
+                baseline = with_stack(tree, args.stub_ms, lambda c, info: measure(c, BASELINE_SIZE, info, repeats=0))
+            finally:
+                subprocess.run([GIT, "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+        print(f"baseline: {json.dumps(baseline)}", file=sys.stderr)
+    rows = with_stack(ROOT, args.stub_ms, lambda c, info: [measure(c, size, info) for size in args.sizes])
+    print(report(rows, baseline, args))
+
+
+def report(rows: list[dict[str, Any]], baseline: dict[str, Any] | None, args: argparse.Namespace) -> str:
     base = statistics.median(rows[0]["change_s"])
     lines = [
         "## Apply cost follows the change, not the source",
         "",
         "Command: `.venv/bin/python bench/search/apply_scaling.py` (part of `make bench`): the local stack over "
-        "HTTP, EmbeddingProvider=none.",
+        f"HTTP, EmbeddingProvider=bedrock answered by a stub of {args.stub_ms:g} ms per call "
+        "(`python -m local --stub-bedrock-ms`).",
         "",
         f"Run + apply of a {CHANGED}-item change, {REPEATS} times per source (median), after a first apply of "
         "the whole source; each timed from the run request until the source serves the new generation, starting "
@@ -189,7 +257,20 @@ def main() -> None:
             f"| {row['size']:,} | {row['push_s']:.1f} | {row['first_apply_s']:.1f} | {median:.2f} ({samples}) "
             f"| {median / base:.2f}x |"
         )
-    print("\n".join(lines))
+    ours = next((row for row in rows if row["size"] == BASELINE_SIZE), None)
+    if baseline is not None and ours is not None:
+        lines += [
+            "",
+            f"First run + apply of {BASELINE_SIZE:,} items against the baseline commit `{args.baseline}` (a second "
+            "stack from a worktree of it, same stub, same machine, same run):",
+            "",
+            "| pipeline | push s | first run + apply s | speed-up |",
+            "|---|---|---|---|",
+            f"| baseline `{args.baseline}` | {baseline['push_s']:.1f} | {baseline['first_apply_s']:.1f} | 1.00x |",
+            f"| this tree | {ours['push_s']:.1f} | {ours['first_apply_s']:.1f} | "
+            f"{baseline['first_apply_s'] / ours['first_apply_s']:.2f}x |",
+        ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,24 +1,25 @@
-"""Task of the apply state machine: build the generation's chunks, index segment and manifest in S3."""
+"""Task of the apply state machine: combine the built slices into the generation's index and
+manifest (invoked without slices, it builds them all itself)."""
 
 from typing import Any
 
-from kb.aws import get_bedrock
-from kb.generations.build import build_generation
-from kb.generations.models import ApplyTask
+from kb.composition import adapters
+from kb.generations.build import combine_build
+from kb.generations.models import CombineTask
 from kb.http.app import make_task_handler
 from kb.search.embeddings import embedding_provider
 from kb.tasks import task_context
 
 
 def build(event: dict[str, Any]) -> dict[str, Any]:
-    ctx, task = task_context(), ApplyTask.model_validate(event)
+    ctx, task = task_context(), CombineTask.model_validate(event)
     settings = ctx.settings
     embedder = embedding_provider(
         settings.embedding_provider,
         settings.embedding_model_id,
-        get_bedrock() if settings.embedding_provider == "bedrock" else None,
+        adapters().bedrock() if settings.embedding_provider == "bedrock" else None,
     )
-    result = build_generation(task, ctx.sources, ctx.items, ctx.task_blobs(task.source_id), ctx.generations, embedder)
+    result = combine_build(task, ctx.sources, ctx.items, ctx.task_blobs(task.source_id), ctx.generations, embedder)
     return result.to_json_dict()
 
 

@@ -28,8 +28,12 @@ def snapshot(api, key, source_id, *item_ids, commit=True):
 def manifest_items(api, key, source_id, generation_id, table):
     generation = api.call("GET", f"/v1/sources/{source_id}/generations/{generation_id}", key).json()["generation"]
     s3 = client("s3", api.info["moto_endpoint"])
-    body = s3.get_object(Bucket=api.info["bucket_name"], Key=generation["manifest"]["key"])["Body"].read()
-    return json.loads(body)["items"]
+
+    def read(key):
+        return json.loads(s3.get_object(Bucket=api.info["bucket_name"], Key=key)["Body"].read())
+
+    root = read(generation["manifest"]["key"])  # a sharded manifest: the root names its shards
+    return {item_id: entry for shard in root["shards"] for item_id, entry in read(shard["key"])["items"].items()}
 
 
 def test_a_run_while_a_snapshot_is_open_cannot_be_applied(api, writer_key, source_id):

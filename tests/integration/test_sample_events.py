@@ -138,13 +138,17 @@ def test_the_state_machine_tasks_answer_their_sample_events(stack):
 
     # When each task runs on its sample
     computed = invoke_task(stack, "ComputeRunFunction", "compute_run", **values)
-    built = invoke_task(stack, "BuildGenerationFunction", "build_generation", **values)
+    planned = invoke_task(stack, "PlanBuildFunction", "plan_build", **values)
+    sliced = invoke_task(stack, "BuildSliceFunction", "build_slice", **values)
+    built = invoke_task(stack, "BuildGenerationFunction", "build_generation", **values)  # no slices: builds them
     published = invoke_task(stack, "PublishGenerationFunction", "publish_generation", **values)
     retained = invoke_task(stack, "RetainGenerationsFunction", "retain_generations", **values)
     released = invoke_task(stack, "ReleaseLeaseFunction", "release_lease", **values)
 
     # Then the run diffed one created item, the build wrote it, and it was published and kept
     assert (computed["status"], computed["counts"]["created"]) == ("succeeded", 1)
+    assert planned["slices"] == [{"index": 0, "start": 0, "count": 1}]
+    assert sliced["itemCount"] == 1
     assert (built["manifest"]["itemCount"], built["manifest"]["chunkCount"]) == (1, 1)
     assert published == {"status": "published", "generationId": "gen_tasks", "counts": computed["counts"]}
     assert retained["removedGenerations"] == []

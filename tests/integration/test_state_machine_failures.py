@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from kb.blobs import BlobStore, plan_key
 from kb.generations.models import ApplyTask, Generation
 from kb.generations.repository import GenerationRepository
 from kb.ids import iso_now, new_id
-from kb.runs.models import Run, RunCounts, RunTask
+from kb.runs.models import ItemChange, Run, RunCounts, RunPlan, RunTask
 from kb.runs.repository import RunRepository
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
@@ -114,3 +115,26 @@ def test_the_recorder_leaves_a_finished_generation_as_it_was(stack, table, sourc
     recorded = GenerationRepository(table).get(source.id, generation.id)
     assert recorded is not None
     assert (recorded.status, recorded.error_code) == ("failed", "lease_lost")
+
+
+def test_a_slice_that_finds_its_plan_stale_ends_the_apply_as_stale_plan(stack, table, source):
+    # Given a run planned to create an item the staging set no longer has as planned
+    blobs = BlobStore(client("s3", stack.info.moto_endpoint), stack.info.bucket_name)
+    plan = RunPlan(
+        run_id="run_stale",
+        base_generation_id=None,
+        base_epoch=0,
+        staging_epoch=1,
+        changes=[ItemChange(external_item_id="gone", change="created", content_hash="h")],
+    )
+    blobs.put_json(plan_key(source.tenant_id, source.id, "run_stale"), plan.to_json_dict())
+    generation = queued_generation(stack, table, source, "run_stale")
+    # When the apply state machine builds it (the slice runs inside the Map)
+    task = ApplyTask(tenant_id=source.tenant_id, source_id=source.id, run_id="run_stale", generation_id=generation.id)
+    ended = execute(stack, "ApplyStateMachine", task.to_json_dict())
+    # Then the Map's failure is the slice's: StalePlan, recorded, and the lease released
+    assert (ended["status"], ended.get("error")) == ("FAILED", "StalePlan")
+    recorded = GenerationRepository(table).get(source.id, generation.id)
+    assert recorded is not None
+    assert (recorded.status, recorded.error_code) == ("failed", "stale_plan")
+    assert SourceRepository(table).get(source.tenant_id, source.id).apply_lease is None  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kb import composition
 from kb.http import serving
 from kb.search.answers import Passage
 from kb.search.embeddings import embedding_provider
@@ -24,13 +25,14 @@ def _settings() -> Settings:
     )
 
 
-def _no_bedrock() -> Any:
-    raise AssertionError("a Bedrock client was made")
+class _NoBedrock(composition.Adapters):
+    def bedrock(self) -> Any:
+        raise AssertionError("a Bedrock client was made")
 
 
 def test_serving_makes_no_bedrock_client_and_still_answers(monkeypatch: pytest.MonkeyPatch):
     # Given the serving dependencies with the safe providers, where making a Bedrock client fails
-    monkeypatch.setattr(serving, "get_bedrock", _no_bedrock)
+    monkeypatch.setattr(composition, "_installed", _NoBedrock())
     settings = _settings()
     # When the embedder and the answer provider are made and a question is answered
     embedder = serving.embedder(settings)
@@ -43,9 +45,10 @@ def test_serving_makes_no_bedrock_client_and_still_answers(monkeypatch: pytest.M
 
 
 def test_builds_embed_nothing_without_a_client():
-    # The build function passes no client unless the provider is bedrock (functions/build_generation)
-    source = (ROOT / "functions/build_generation/app.py").read_text()
-    assert 'get_bedrock() if settings.embedding_provider == "bedrock" else None' in source
+    # The build functions pass no client unless the provider is bedrock
+    for function in ("build_generation", "build_slice"):
+        source = (ROOT / f"functions/{function}/app.py").read_text()
+        assert 'adapters().bedrock() if settings.embedding_provider == "bedrock" else None' in source
     assert embedding_provider("none", "amazon.titan-embed-text-v2:0", None) is None
 
 

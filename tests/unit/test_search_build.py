@@ -1,5 +1,6 @@
 """The index half of an apply: one segment per change, reuse, compaction, re-indexing."""
 
+from kb.generations.manifests import Entries
 from kb.generations.models import IndexInfo, SegmentRef
 from kb.search import build
 from kb.search.build import build_index
@@ -13,7 +14,7 @@ def never_unindexed(item_id, _entry):
 
 
 def first_generation(blobs, embedder=None):
-    entries = {"a": entry(), "b": entry()}
+    entries = Entries.whole({"a": entry(), "b": entry()})
     info = build_index(
         "gen1",
         "p/",
@@ -47,7 +48,7 @@ def test_a_change_writes_one_segment_and_reuses_the_base_ones():
     base, entries = first_generation(blobs)
     s3.puts.clear()
     # When one item changes and one is added
-    entries = {**entries, "a": entry("h2"), "c": entry()}
+    entries["a"], entries["c"] = entry("h2"), entry()
     info = build_index(
         "gen2",
         "p/",
@@ -96,7 +97,7 @@ def test_a_segment_mostly_dead_is_compacted_away():
     blobs, _ = memory_blobs()
     base, entries = first_generation(blobs)
     # When both base items are replaced, the base segment is wholly dead and drops out
-    entries = {"a": entry("h2"), "b": entry("h2")}
+    entries["a"], entries["b"] = entry("h2"), entry("h2")
     changes = [change("a", "refund v2", "h2"), change("b", "shipping v2", "h2")]
     info = build_index("gen2", "p/", base, entries, changes, blobs, None, 1000, 100, never_unindexed)
     assert [ref.key for ref in info.segments] == ["p/segments/gen2-0.npz"]
@@ -104,7 +105,7 @@ def test_a_segment_mostly_dead_is_compacted_away():
 
 def test_more_dead_than_live_chunks_merges_everything():
     blobs, _ = memory_blobs()
-    entries = {f"i{n}": entry() for n in range(4)}
+    entries = Entries.whole({f"i{n}": entry() for n in range(4)})
     base = build_index(
         "gen1",
         "p/",
@@ -163,7 +164,7 @@ def test_segment_refs_are_stored_in_the_manifest_shape():
         chunk_size=1000,
         chunk_overlap=100,
     )
-    assert info.to_json_dict()["segments"] == [{"key": "k", "chunkCount": 2, "itemCount": 1}]
+    assert info.to_json_dict()["segments"] == [{"key": "k", "chunkCount": 2, "itemCount": 1, "liveChunkCount": None}]
 
 
 def test_a_generation_built_before_indexes_existed_is_indexed_from_its_chunks_on_load():

@@ -19,6 +19,9 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3})
 # Our DynamoDB requests are built by typed code and DynamoDB validates them again: botocore's
 # client-side validation of a 100-action transaction costs more CPU than its serialization.
 _DYNAMODB_CONFIG = _CONFIG.merge(Config(parameter_validation=False))
+# Embedding calls run concurrently (kb.search.embeddings): a connection each, and adaptive retries,
+# whose client-side rate limiter slows every thread of the process down once Bedrock throttles.
+_BEDROCK_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 3}, max_pool_connections=16)
 SERVICES = {"dynamodb": "dynamodb", "s3": "s3", "sfn": "stepfunctions", "sqs": "sqs", "ssm": "ssm"}
 
 
@@ -73,4 +76,4 @@ def get_clients() -> AwsClients:
 @lru_cache(maxsize=1)
 def get_bedrock() -> Any:
     """bedrock-runtime, only for the functions that embed or answer (and only when they do)."""
-    return _create("bedrock-runtime")
+    return boto3.client("bedrock-runtime", config=_BEDROCK_CONFIG)

@@ -17,6 +17,11 @@ def manifest_key(tenant_id: str, source_id: str, generation_id: str) -> str:
     return f"{source_prefix(tenant_id, source_id)}generations/{generation_id}/manifest.json"
 
 
+def manifest_shard_key(prefix: str, digest: str) -> str:
+    """Content-addressed: a shard of a manifest that did not change is shared with its predecessor."""
+    return f"{prefix}manifests/{digest}.json"
+
+
 def chunks_key(tenant_id: str, source_id: str, external_item_id: str, content_hash: str) -> str:
     """Content-addressed: an unchanged item's chunks are shared by every generation that has it."""
     item_digest = hashlib.sha256(external_item_id.encode()).hexdigest()[:32]
@@ -24,8 +29,13 @@ def chunks_key(tenant_id: str, source_id: str, external_item_id: str, content_ha
 
 
 def segment_key(prefix: str, generation_id: str, number: int) -> str:
-    """A generation's own index segments (number 0: what changed; 1: a compaction's merge)."""
+    """A generation's own index segments (number 0: what changed, or was re-indexed; 1: a
+    compaction's merge; 2: its slices' segments merged into one; 100 + i: slice i's own)."""
     return f"{prefix}segments/{generation_id}-{number}.npz"
+
+
+def slice_output_key(tenant_id: str, source_id: str, run_id: str, generation_id: str, index: int) -> str:
+    return f"{source_prefix(tenant_id, source_id)}runs/{run_id}/builds/{generation_id}/slice-{index}.json"
 
 
 def content_key(tenant_id: str, source_id: str, external_item_id: str, write_id: str) -> str:

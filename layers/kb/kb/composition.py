@@ -31,6 +31,12 @@ class Adapters:
     def workflows(self, sfn: Any) -> Workflows:
         return Workflows(sfn)
 
+    def bedrock(self) -> Any:
+        """bedrock-runtime, for the functions that embed or answer (created on first use)."""
+        from kb.aws import get_bedrock  # boto3 only where it is needed
+
+        return get_bedrock()
+
 
 _installed = Adapters()
 

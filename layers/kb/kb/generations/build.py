@@ -1,31 +1,47 @@
-"""Build an immutable generation from a run's plan: chunk documents and an index segment for what
-changed, a manifest that reuses everything that did not."""
+"""Build an immutable generation from a run's plan: chunk documents and index segments for what
+changed, a manifest that reuses everything that did not. Three steps, so the apply state machine
+can spread a big build over invocations: plan (cut the change into slices), build each slice
+(chunks, embeddings, a segment), combine (the manifest)."""
 
-from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, source_prefix
+from concurrent.futures import ThreadPoolExecutor
+
+from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, segment_key, slice_output_key, source_prefix
 from kb.errors import NotFound, StalePlan
 from kb.generations.chunking import chunk_id, chunk_text
+from kb.generations.manifests import IO_CONCURRENCY, open_manifest, parallel
 from kb.generations.models import (
     ApplyTask,
+    BuildPlan,
     BuildResult,
     Chunk,
     ChunkDocument,
+    CombineTask,
     Manifest,
     ManifestEntry,
     ManifestSummary,
+    SliceOutput,
+    SliceResult,
+    SliceSpec,
+    SliceTask,
 )
 from kb.generations.repository import GenerationRepository
 from kb.ids import iso_now
 from kb.items.models import StagedItem
 from kb.items.repository import ContentGone, ItemRepository
-from kb.runs.models import Progress, RunPlan
-from kb.runs.service import load_manifest
-from kb.search.build import IndexedChange, build_index, indexed_change
+from kb.runs.models import ItemChange, Progress, RunPlan
+from kb.search.build import IndexedChange, build_index, indexed_change, write_segment
 from kb.search.embeddings import EmbeddingProvider
 from kb.sources.models import Chunking
 from kb.sources.repository import SourceRepository
 
 # A progress write every so many items: a client sees movement without a write per item.
 PROGRESS_EVERY_ITEMS = 50
+# A build is split into slices of the change, each built by its own invocation (the state machine's
+# Map): about TARGET_SLICES of them, none under SLICE_ITEMS_MIN items (an invocation costs) nor
+# over SLICE_ITEMS_MAX (what one invocation embeds well inside Lambda's 900 s with Titan).
+TARGET_SLICES = 8
+SLICE_ITEMS_MIN = 500
+SLICE_ITEMS_MAX = 5000
 
 
 def build_generation(
@@ -36,17 +52,111 @@ def build_generation(
     generations: GenerationRepository,
     embedder: EmbeddingProvider | None,
 ) -> BuildResult:
+    """The whole build in this process: plan, every slice, combine (what the state machine spreads
+    over invocations)."""
+    return combine_build(CombineTask(**task.model_dump()), sources, items, blobs, generations, embedder)
+
+
+def _built_items(plan: RunPlan) -> list[ItemChange]:
+    return [c for c in plan.changes if c.change in ("created", "updated")]
+
+
+def _plan(blobs: BlobStore, task: ApplyTask) -> RunPlan:
+    return RunPlan.model_validate(blobs.get_json(plan_key(task.tenant_id, task.source_id, task.run_id)))
+
+
+def plan_build(
+    task: ApplyTask, sources: SourceRepository, blobs: BlobStore, generations: GenerationRepository
+) -> BuildPlan:
+    """Mark the generation running and cut the created/updated items into slices."""
+    if sources.get(task.tenant_id, task.source_id) is None:
+        raise NotFound(f"Source {task.source_id} is gone.")
+    built = len(_built_items(_plan(blobs, task)))
+    generations.start(task.source_id, task.generation_id, Progress(items_total=built))
+    size = min(max(-(-built // TARGET_SLICES), SLICE_ITEMS_MIN), SLICE_ITEMS_MAX)
+    slices = [
+        SliceSpec(index=i, start=start, count=min(size, built - start)) for i, start in enumerate(range(0, built, size))
+    ]
+    return BuildPlan(**task.model_dump(), slices=slices)
+
+
+def build_slice(
+    task: SliceTask,
+    sources: SourceRepository,
+    items: ItemRepository,
+    blobs: BlobStore,
+    generations: GenerationRepository,
+    embedder: EmbeddingProvider | None,
+) -> SliceResult:
+    """Chunk documents, embeddings and one index segment for a slice of the change; its entries go
+    to S3 for the combining step (the state machine's payload stays small)."""
     source = sources.get(task.tenant_id, task.source_id)
     if source is None:
         raise NotFound(f"Source {task.source_id} is gone.")
-    plan = RunPlan.model_validate(blobs.get_json(plan_key(task.tenant_id, task.source_id, task.run_id)))
-    base = load_manifest(blobs, task.tenant_id, task.source_id, plan.base_generation_id)
-    entries: dict[str, ManifestEntry] = dict(base.items) if base else {}
-    changed = [c.external_item_id for c in plan.changes if c.change in ("created", "updated")]
-    progress = Progress(items_total=len(changed))
-    generations.start(task.source_id, task.generation_id, progress)
-    staged = items.get_many(task.source_id, changed)
+    changes = _built_items(_plan(blobs, task))[task.slice.start : task.slice.start + task.slice.count]
+    staged = items.get_many(task.source_id, [c.external_item_id for c in changes])
+    to_write: list[StagedItem] = []
+    for change in changes:
+        item = staged.get(change.external_item_id)
+        if item is None or item.state != "active" or item.content_hash_value != change.content_hash:
+            raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.")
+        to_write.append(item)
+
+    def write(item: StagedItem) -> tuple[ManifestEntry, ChunkDocument]:
+        try:
+            loaded = items.with_content(item)
+        except ContentGone as error:  # replaced after we read it: this plan is stale
+            raise StalePlan(f"Item {item.external_item_id} changed after the run; start a new run.") from error
+        return _write_chunks(task, loaded, blobs, source.chunking)
+
+    entries: dict[str, ManifestEntry] = {}
     indexed: list[IndexedChange] = []
+    # Chunk documents are written IO_CONCURRENCY at a time, progress added after each batch.
+    with ThreadPoolExecutor(max_workers=IO_CONCURRENCY) as pool:
+        for start in range(0, len(to_write), PROGRESS_EVERY_ITEMS):
+            batch = to_write[start : start + PROGRESS_EVERY_ITEMS]
+            written = list(pool.map(write, batch))
+            for item, (entry, document) in zip(batch, written, strict=True):
+                entries[item.external_item_id] = entry
+                indexed.append(indexed_change(document))
+            chunks = sum(entry.chunk_count for entry, _ in written)
+            generations.add_progress(task.source_id, task.generation_id, len(batch), chunks)
+    prefix = source_prefix(task.tenant_id, task.source_id)
+    ref = write_segment(segment_key(prefix, task.generation_id, 100 + task.slice.index), indexed, blobs, embedder)
+    if ref is not None:
+        entries = {item_id: entry.model_copy(update={"segment": ref.key}) for item_id, entry in entries.items()}
+    key = slice_output_key(task.tenant_id, task.source_id, task.run_id, task.generation_id, task.slice.index)
+    blobs.put_json(key, SliceOutput(segment=ref, items=entries).to_json_dict())
+    return SliceResult(key=key, item_count=len(entries))
+
+
+def combine_build(
+    task: CombineTask,
+    sources: SourceRepository,
+    items: ItemRepository,
+    blobs: BlobStore,
+    generations: GenerationRepository,
+    embedder: EmbeddingProvider | None,
+) -> BuildResult:
+    """The base manifest with the plan's deletions and tombstones and the slices' entries; the
+    slices' segments (merged into one when there are several); the manifest's touched shards and root."""
+    base_task = ApplyTask.model_validate(task.model_dump(exclude={"slices"}))
+    slices = task.slices
+    if slices is None:
+        planned = plan_build(base_task, sources, blobs, generations)
+        slices = [
+            build_slice(SliceTask(**base_task.model_dump(), slice=spec), sources, items, blobs, generations, embedder)
+            for spec in planned.slices
+        ]
+    source = sources.get(task.tenant_id, task.source_id)
+    if source is None:
+        raise NotFound(f"Source {task.source_id} is gone.")
+    plan = _plan(blobs, task)
+    base, entries = open_manifest(blobs, task.tenant_id, task.source_id, plan.base_generation_id)
+    model = embedder.model_id if embedder else None
+    if base is not None and (base.index is None or base.index.embedding_model != model):
+        entries.load_all()  # the base index cannot serve this build: every item is indexed again
+    entries.load(change.external_item_id for change in plan.changes)  # only the shards the change touches
     for change in plan.changes:
         if change.change in ("deleted", "purged"):
             entries.pop(change.external_item_id, None)
@@ -55,26 +165,10 @@ def build_generation(
             entries[change.external_item_id] = entries[change.external_item_id].model_copy(
                 update={"missing_since": missing_since}
             )
-        else:
-            item = staged.get(change.external_item_id)
-            if item is None or item.state != "active" or item.content_hash_value != change.content_hash:
-                raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.")
-            try:
-                loaded = items.with_content(item)
-            except ContentGone as error:  # replaced after we read it: this plan is stale
-                raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.") from error
-            entry, document = _write_chunks(task, loaded, blobs, source.chunking)
-            entries[item.external_item_id] = entry
-            indexed.append(indexed_change(document))
-            progress = progress.model_copy(
-                update={
-                    "items_done": progress.items_done + 1,
-                    "chunks_total": progress.chunks_total + entry.chunk_count,
-                }
-            )
-            if progress.items_done % PROGRESS_EVERY_ITEMS == 0:
-                generations.report(task.source_id, task.generation_id, progress)
-    generations.report(task.source_id, task.generation_id, progress)
+    outputs = parallel(lambda result: SliceOutput.model_validate(blobs.get_json(result.key)), slices)
+    for output in outputs:
+        for item_id, entry in output.items.items():
+            entries[item_id] = entry
     prefix = source_prefix(task.tenant_id, task.source_id)
 
     def load_unindexed(item_id: str, entry: ManifestEntry) -> IndexedChange:
@@ -85,16 +179,19 @@ def build_generation(
         prefix,
         base.index if base else None,
         entries,
-        indexed,
+        [],
         blobs,
         embedder,
         source.chunking.size,
         source.chunking.overlap,
         load_unindexed,
+        written=[output.segment for output in outputs if output.segment is not None],
     )
-    generations.report(
-        task.source_id, task.generation_id, progress.model_copy(update={"chunks_done": progress.chunks_total})
-    )
+    done = sum(len(output.items) for output in outputs)
+    chunks = sum(entry.chunk_count for output in outputs for entry in output.items.values())
+    progress = Progress(items_done=done, items_total=done, chunks_done=chunks, chunks_total=chunks)
+    generations.report(task.source_id, task.generation_id, progress)
+    shards = entries.write(blobs, prefix)
     manifest = Manifest(
         generation_id=task.generation_id,
         tenant_id=task.tenant_id,
@@ -103,20 +200,22 @@ def build_generation(
         base_generation_id=plan.base_generation_id,
         staging_epoch=plan.staging_epoch,
         created_at=iso_now(),
-        items=entries,
         index=index,
+        shard_count=entries.shard_count,
+        shards=shards,
     )
     key = manifest_key(task.tenant_id, task.source_id, task.generation_id)
     blobs.put_json(key, manifest.to_json_dict())
+    blobs.delete([result.key for result in slices])  # combined: the manifest holds their entries now
     summary = ManifestSummary(
         key=key,
-        item_count=len(entries),
-        chunk_count=sum(entry.chunk_count for entry in entries.values()),
-        tombstone_count=sum(1 for entry in entries.values() if entry.missing_since),
+        item_count=sum(ref.item_count for ref in shards),
+        chunk_count=sum(ref.chunk_count for ref in shards),
+        tombstone_count=sum(ref.tombstone_count for ref in shards),
         segment_count=len(index.segments),
         embedding_model=index.embedding_model,
     )
-    return BuildResult(**task.model_dump(), manifest=summary)
+    return BuildResult(**base_task.model_dump(), manifest=summary)
 
 
 def _write_chunks(

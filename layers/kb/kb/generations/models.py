@@ -20,6 +20,9 @@ class SegmentRef(ApiModel):
     key: str
     chunk_count: int  # chunks written, live or not (compaction compares it with the live count)
     item_count: int
+    # Chunks of this segment the manifest still serves: kept up to date by every apply, so a small
+    # change need not read the whole manifest to decide on compaction. None in older manifests.
+    live_chunk_count: int | None = None
 
 
 class IndexInfo(ApiModel):
@@ -29,7 +32,25 @@ class IndexInfo(ApiModel):
     chunk_overlap: int
 
 
+class ShardRef(ApiModel):
+    """One shard of a manifest: the items whose id hashes to `index`, in a content-addressed object
+    that every generation with the same entries there shares."""
+
+    index: int
+    key: str
+    item_count: int
+    chunk_count: int
+    tombstone_count: int = 0
+
+
+class ManifestShard(ApiModel):
+    items: dict[str, ManifestEntry]
+
+
 class Manifest(ApiModel):
+    """A generation's applied state. Sharded (`shard_count` and `shards` set, `items` empty) since
+    manifests outgrew one object; older generations hold every entry in `items`."""
+
     generation_id: str
     tenant_id: str
     source_id: str
@@ -37,8 +58,10 @@ class Manifest(ApiModel):
     base_generation_id: str | None
     staging_epoch: int
     created_at: str
-    items: dict[str, ManifestEntry]
+    items: dict[str, ManifestEntry] = Field(default_factory=dict)
     index: IndexInfo | None = None
+    shard_count: int | None = None
+    shards: list[ShardRef] | None = None
 
 
 class Chunk(ApiModel):
@@ -119,6 +142,44 @@ class ReleaseTask(ApplyTask):
 
 class BuildResult(ApplyTask):
     manifest: ManifestSummary
+
+
+class SliceSpec(ApiModel):
+    """A share of a build: the plan's created/updated items [start, start + count)."""
+
+    index: int
+    start: int
+    count: int
+
+
+class BuildPlan(ApplyTask):
+    """The planning step's output: the slices the state machine's Map builds, each in its own invocation."""
+
+    slices: list[SliceSpec]
+
+
+class SliceTask(ApplyTask):
+    slice: SliceSpec
+
+
+class SliceResult(ApiModel):
+    """What a slice hands on (small, inside the state machine's payload limit): where its output is."""
+
+    key: str
+    item_count: int
+
+
+class SliceOutput(ApiModel):
+    """A slice's entries, pointing at the segment it wrote (stored in S3 until the build combines it)."""
+
+    segment: SegmentRef | None
+    items: dict[str, ManifestEntry]
+
+
+class CombineTask(ApplyTask):
+    """The combining step's input; without `slices` (a direct invocation) it builds every slice itself."""
+
+    slices: list[SliceResult] | None = None
 
 
 class ApplyResult(ApiModel):

@@ -68,6 +68,18 @@ class GenerationRepository:
     def report(self, source_id: str, generation_id: str, progress: Progress) -> None:
         self._set_progress(source_id, generation_id, progress, "SET progress = :progress")
 
+    def add_progress(self, source_id: str, generation_id: str, items: int, chunks: int) -> None:
+        """A slice's share, added atomically: slices of one build report concurrently."""
+        key = generation_key(source_id, generation_id)
+        self.table.update(
+            key["pk"],
+            key["sk"],
+            "ADD progress.itemsDone :items, progress.chunksTotal :chunks",
+            condition="#status IN (:queued, :running)",
+            names={"#status": "status"},
+            values={**_UNFINISHED, ":items": items, ":chunks": chunks},
+        )
+
     def _set_progress(self, source_id: str, generation_id: str, progress: Progress, update: str) -> None:
         key = generation_key(source_id, generation_id)
         self.table.update(

@@ -20,6 +20,7 @@ from kb.errors import (
     StaleBase,
     StalePlan,
 )
+from kb.generations.manifests import SHARD_COUNT, parallel, shard_of
 from kb.generations.models import (
     ApplyResult,
     ApplyTask,
@@ -28,8 +29,10 @@ from kb.generations.models import (
     GenerationPage,
     GenerationView,
     Manifest,
+    ManifestShard,
     ReleaseTask,
     RollbackResult,
+    SegmentRef,
 )
 from kb.generations.repository import GenerationRepository
 from kb.ids import iso_now, new_id, to_iso
@@ -220,22 +223,50 @@ def _retain(
         return []
     # Only what a doomed manifest refers to and no retained one does: an apply building meanwhile
     # writes documents no manifest refers to yet, and those must survive.
-    referenced = _stored_keys(blobs, retained)
-    orphaned = _stored_keys(blobs, doomed) - referenced
-    blobs.delete(sorted(orphaned) + [g.manifest.key for g in doomed if g.manifest is not None])
+    blobs.delete(_orphaned_keys(blobs, retained, doomed) + [g.manifest.key for g in doomed if g.manifest is not None])
     for generation in doomed:
         generations.delete(generation)
     return [g.id for g in doomed]
 
 
-def _stored_keys(blobs: BlobStore, generations: list[Generation]) -> set[str]:
+def _orphaned_keys(blobs: BlobStore, retained: list[Generation], doomed: list[Generation]) -> list[str]:
+    """Manifest shards, chunk documents and segments of the doomed generations that no retained one
+    refers to. An item always lands in the same shard, so only the shards a doomed generation does
+    not share with a retained one are read, on both sides: the cost follows what changed."""
+    kept = [_root(blobs, g) for g in retained if g.manifest is not None]  # a failed build has no manifest
+    gone = [_root(blobs, g) for g in doomed if g.manifest is not None]
+    kept_shards = {ref.key for root in kept for ref in root.shards or []}
+    every_index = range(SHARD_COUNT)
+    if any(root.shards is None or root.shard_count != SHARD_COUNT for root in kept + gone):
+        indexes: set[int] = set(every_index)  # an older layout (or another shard count): compare everything
+    else:
+        indexes = {ref.index for root in gone for ref in root.shards or [] if ref.key not in kept_shards}
+    chunks = _chunk_keys(blobs, gone, indexes) - _chunk_keys(blobs, kept, indexes)
+    shards = {ref.key for root in gone for ref in root.shards or []} - kept_shards
+    segments = {ref.key for root in gone for ref in _segments(root)} - {
+        ref.key for root in kept for ref in _segments(root)
+    }
+    return sorted(chunks | shards | segments)
+
+
+def _root(blobs: BlobStore, generation: Generation) -> Manifest:
+    assert generation.manifest is not None
+    return Manifest.model_validate(blobs.get_json(generation.manifest.key))
+
+
+def _segments(root: Manifest) -> list[SegmentRef]:
+    return root.index.segments if root.index else []
+
+
+def _chunk_keys(blobs: BlobStore, roots: list[Manifest], indexes: set[int]) -> set[str]:
     keys: set[str] = set()
-    for generation in generations:
-        if generation.manifest is None:  # a failed build: no manifest refers to what it wrote
+    for root in roots:
+        if root.shards is None or root.shard_count is None:
+            keys.update(e.chunks_key for i, e in root.items.items() if shard_of(i, SHARD_COUNT) in indexes)
             continue
-        manifest = Manifest.model_validate(blobs.get_json(generation.manifest.key))
-        keys.update(entry.chunks_key for entry in manifest.items.values())
-        keys.update(segment.key for segment in (manifest.index.segments if manifest.index else []))
+        refs = [ref for ref in root.shards if ref.index in indexes]
+        for shard in parallel(lambda ref: ManifestShard.model_validate(blobs.get_json(ref.key)), refs):
+            keys.update(entry.chunks_key for entry in shard.items.values())
     return keys
 
 

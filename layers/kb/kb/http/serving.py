@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import Depends
 
 from kb import snapstart
-from kb.aws import get_bedrock
 from kb.chats.models import Chat
 from kb.chats.repository import ChatRepository
 from kb.chats.service import AnswerFn
@@ -31,12 +30,12 @@ def generation_cache(settings: SettingsDep) -> GenerationCache:
 
 
 def embedder(settings: SettingsDep) -> EmbeddingProvider | None:
-    bedrock = get_bedrock() if settings.embedding_provider == "bedrock" else None
+    bedrock = adapters().bedrock() if settings.embedding_provider == "bedrock" else None
     return embedding_provider(settings.embedding_provider, settings.embedding_model_id, bedrock)
 
 
 def answers(settings: SettingsDep) -> AnswerProvider:
-    bedrock = get_bedrock() if settings.answer_provider == "bedrock" else None
+    bedrock = adapters().bedrock() if settings.answer_provider == "bedrock" else None
     return answer_provider(settings.answer_provider, settings.answer_model_id, bedrock)
 
 

@@ -22,8 +22,14 @@ class AppliedState:
 
 
 def diff_changes(
-    staged: dict[str, StagedState], applied: dict[str, AppliedState], now: datetime, grace_days: int
+    staged: dict[str, StagedState],
+    applied: dict[str, AppliedState],
+    now: datetime,
+    grace_days: int,
+    applied_count: int | None = None,
 ) -> tuple[list[ItemChange], RunCounts]:
+    """`applied` needs the applied state of every staged item and every tombstone, not every item:
+    `applied_count` (default: all of `applied`) says how many the applied state holds."""
     changes: dict[str, ItemChange] = {}
     for item_id in sorted(staged):
         item, before = staged[item_id], applied.get(item_id)
@@ -61,5 +67,6 @@ def diff_changes(
     counts = RunCounts()
     for change in changes.values():
         setattr(counts, change.change, getattr(counts, change.change) + 1)
-    counts.unchanged = len(applied) - sum(1 for item_id in changes if item_id in applied)
+    total = len(applied) if applied_count is None else applied_count
+    counts.unchanged = total - sum(1 for item_id in changes if item_id in applied)
     return sorted(changes.values(), key=lambda c: c.external_item_id), counts

@@ -2,11 +2,11 @@
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from kb.blobs import BlobStore, manifest_key, plan_key
+from kb.blobs import BlobStore, plan_key
 from kb.composition import Clock
 from kb.cursors import CursorCodec, Listing, invalid_cursor
 from kb.errors import NotFound
-from kb.generations.models import Manifest
+from kb.generations.manifests import item_count, open_manifest
 from kb.ids import iso_now, new_id
 from kb.items.repository import ItemRepository
 from kb.runs.diff import AppliedState, StagedState, diff_changes
@@ -91,12 +91,6 @@ def _decode_offset(cursors: CursorCodec, cursor: str | None, listing: Listing) -
     return offset
 
 
-def load_manifest(blobs: BlobStore, tenant_id: str, source_id: str, generation_id: str | None) -> Manifest | None:
-    if generation_id is None:
-        return None
-    return Manifest.model_validate(blobs.get_json(manifest_key(tenant_id, source_id, generation_id)))
-
-
 def compute_run(
     task: RunTask,
     sources: SourceRepository,
@@ -114,19 +108,21 @@ def compute_run(
         raise NotFound(f"Run {task.run_id} of source {task.source_id} was not found.")
     closed = sources.close_epoch(source)
     epoch = closed.staging_epoch - 1
-    base = load_manifest(blobs, task.tenant_id, task.source_id, closed.current_generation_id)
+    base, entries = open_manifest(blobs, task.tenant_id, task.source_id, closed.current_generation_id)
     base_epoch = base.staging_epoch if base else 0
     changed_ids = items.changed_between(task.source_id, base_epoch, epoch)
+    # The applied state of what changed, and every tombstone (its grace may have ended): only
+    # the manifest shards holding them are read.
+    entries.load(changed_ids)
+    entries.load_shards(ref.index for ref in (base.shards or [] if base else []) if ref.tombstone_count)
     run = runs.start(run, Progress(items_total=len(changed_ids)))
     staged = {
         item_id: StagedState(item.state, item.content_hash_value, item.missing_since)
         for item_id, item in items.get_many(task.source_id, sorted(changed_ids)).items()
     }
-    applied = {
-        item_id: AppliedState(entry.content_hash, entry.missing_since)
-        for item_id, entry in (base.items if base else {}).items()
-    }
-    changes, counts = diff_changes(staged, applied, clock(), closed.grace_days)
+    applied = {item_id: AppliedState(entry.content_hash, entry.missing_since) for item_id, entry in entries.items()}
+    applied_count = item_count(base) if base else 0
+    changes, counts = diff_changes(staged, applied, clock(), closed.grace_days, applied_count)
     plan = RunPlan(
         run_id=run.id,
         base_generation_id=closed.current_generation_id,
