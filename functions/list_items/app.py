@@ -1,7 +1,6 @@
 """GET /api/v1/sources/{sourceId}/items: the staging set, cursor-paged, optionally filtered by
 tag, state, last update and words of the title (read scope)."""
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -10,7 +9,7 @@ from kb.http.app import build_app, make_handler
 from kb.http.deps import CursorQuery, source_for
 from kb.http.errors import LIST_ERROR_RESPONSES
 from kb.http.staging import ItemsDep
-from kb.items.models import ItemFilter, ItemPage, Tag
+from kb.items.models import IsoDateTime, ItemFilter, ItemPage, Tag
 from kb.items.service import list_items as list_page
 from kb.sources.models import Source
 
@@ -30,7 +29,7 @@ def list_items(
         Literal["active", "missing"] | None, Query(description="Only active or only tombstoned items")
     ] = None,
     updated_since: Annotated[
-        datetime | None, Query(alias="updatedSince", description="Items updated at or after this ISO-8601 time")
+        IsoDateTime | None, Query(alias="updatedSince", description="Items updated at or after this ISO-8601 time")
     ] = None,
     q: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Words that must all appear in the title")

@@ -255,13 +255,15 @@ class Table:
                 args["ExclusiveStartKey"] = start
             reply = self.client.query(**args)
             records = reply.get("Items", [])
-            for raw in records:
+            for position, raw in enumerate(records, start=1):
                 read += 1
                 item = deserialize(raw)
                 last_key = {"pk": raw["pk"], "sk": raw["sk"]}
                 if keep(item):
                     kept.append(item)
                     if len(kept) == limit:
+                        if position == len(records) and not reply.get("LastEvaluatedKey"):
+                            return kept, None  # full on the listing's last item: no empty page after it
                         break
             else:
                 start = reply.get("LastEvaluatedKey")

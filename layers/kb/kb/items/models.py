@@ -1,10 +1,11 @@
 import hashlib
 import json
 import math
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from kb.models import ApiModel, RecordModel, RequestModel
 
@@ -169,6 +170,19 @@ class ItemSummary(ApiModel):
     version: int
     missing_since: str | None = None
     updated_at: str
+
+
+_ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:?\d{2})?$")
+
+
+def _iso_only(value: object) -> object:
+    """pydantic also reads numbers as Unix times; a date-time parameter takes ISO-8601 only."""
+    if isinstance(value, str) and not _ISO_DATE_TIME.match(value):
+        raise ValueError("must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only), WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
 class ItemFilter(ApiModel):
