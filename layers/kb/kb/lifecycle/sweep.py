@@ -73,8 +73,10 @@ def sweep_source(
     pages: int,
     page_size: int,
 ) -> StepResult:
-    """Up to `pages` pages of one kind of a source's keys; the rest is a follow-up task."""
-    assert task.tenant_id and task.source_id and task.kind
+    """Up to `pages` pages of one kind of a source's keys; the rest is a follow-up task. Ages are
+    judged on the source's clock."""
+    if not (task.tenant_id and task.source_id and task.kind):
+        raise ValueError("a source's sweep step names its tenant, source and kind")
     prefix = f"{source_prefix(task.tenant_id, task.source_id)}{task.kind}/"
     now, token = clock(), task.token
     referenced: set[str] | None = None
