@@ -68,7 +68,7 @@ openapi: $(VENV)/.installed
 
 # Each script prints its own section; docs/benchmarks.md is replaced only when all of them succeeded.
 bench: $(VENV)/.installed
-	{ echo "# Benchmarks"; echo; $(PY) bench/import_time.py; echo; $(PY) bench/search/scifact.py; echo; \
+	{ echo "# Benchmarks"; echo; $(PY) bench/import_time.py --before 2cea6a9; echo; $(PY) bench/search/scifact.py; echo; \
 	  $(PY) bench/search/apply_scaling.py; echo; $(PY) bench/ingest.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
 
 lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed

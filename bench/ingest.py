@@ -35,7 +35,11 @@ from kb.sources.models import Source  # noqa: E402
 from kb.sources.repository import SourceRepository  # noqa: E402
 from kb.storage import Table  # noqa: E402
 from local.deploy import client, create_table  # noqa: E402
-from local.emulator_fixes import serialize_dynamodb_requests, transactions_snapshot_their_items  # noqa: E402
+from local.emulator_fixes import (  # noqa: E402
+    conditions_are_parsed_once,
+    serialize_dynamodb_requests,
+    transactions_snapshot_their_items,
+)
 from local.template import read_template  # noqa: E402
 
 BATCH = 1000
@@ -67,6 +71,7 @@ def write_bare(table: object, run: int) -> float:
 def dynamodb_calls_per_batch() -> dict[str, int]:
     serialize_dynamodb_requests()
     transactions_snapshot_their_items()
+    conditions_are_parsed_once()
     metrics.provider.namespace = "KnowledgeBaseBench"
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="us-east-1")
@@ -130,7 +135,14 @@ def main() -> None:
                 "",
                 f"DynamoDB calls for one batch of 1,000 new items: {sum(calls.values())} ("
                 + ", ".join(f"{name} {n}" for name, n in calls.items())
-                + "), counted in-process on the same code.",
+                + "), counted in-process on the same code: 10 batch reads of 100 for the content-hash check, "
+                "then transactions of up to 98 conditional puts plus one change-log record naming them all.",
+                "",
+                "Both paths run on the same emulator with the local stack's fixes (local/emulator_fixes.py), "
+                "one of which keeps parsed condition expressions: moto re-parses a condition three times per "
+                "conditional write, which made a conditional put cost twice an unconditional one (a 98-put "
+                "transaction took 24 ms against 12 ms for the same puts without conditions, in process); "
+                "AWS evaluates conditions server-side. The bare batch_writer has no conditions to gain from it.",
             ]
         )
     )

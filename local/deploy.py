@@ -90,6 +90,8 @@ class Deployment:
     stack_name: str
     resolver: Resolver
     function_names: dict[str, str] = field(default_factory=dict)  # logical id -> physical name
+    # logical id -> what invokers call: `name:alias` when SAM would publish an alias, else the name
+    invoke_targets: dict[str, str] = field(default_factory=dict)
     functions_by_name: dict[str, FunctionSpec] = field(default_factory=dict)
     queue_sources: list[QueueSource] = field(default_factory=list)
 
@@ -125,6 +127,9 @@ def _names(template: Template, stack: str) -> Resolver:
         if kind == "AWS::Serverless::Function":
             refs[logical_id] = name
             attributes[(logical_id, "Arn")] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+            alias = template.functions[logical_id].alias
+            if alias:  # SAM's `!Ref Function.Alias`: the alias ARN
+                refs[f"{logical_id}.Alias"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}:{alias}"
         elif kind == "AWS::DynamoDB::Table":
             refs[logical_id] = name
             attributes[(logical_id, "Arn")] = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
@@ -199,6 +204,7 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
             Environment={"Variables": environment},
         )
         deployment.function_names[logical_id] = name
+        deployment.invoke_targets[logical_id] = _publish_alias(lambda_client, name, spec.alias)
         deployment.functions_by_name[name] = spec
         # SQS event sources are polled by local.sqs_poller (moto's own mapping fires once per
         # SendMessage, ignores delays and ReportBatchItemFailures), so none is created here.
@@ -207,7 +213,7 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
             queue_name = queue_arn.rsplit(":", 1)[-1]
             deployment.queue_sources.append(
                 QueueSource(
-                    function_name=name,
+                    function_name=deployment.invoke_targets[logical_id],
                     queue_url=f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{queue_name}",
                     queue_arn=queue_arn,
                     batch_size=int(queue_event.get("BatchSize", 10)),
@@ -222,6 +228,15 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
             name=resolver.attributes[(logical_id, "Name")], definition=definition, roleArn=role_arn
         )
     return deployment
+
+
+def _publish_alias(lambda_client: Any, name: str, alias: str | None) -> str:
+    """What SAM's AutoPublishAlias creates: a published version and the alias pointing at it."""
+    if not alias:
+        return name
+    version = lambda_client.publish_version(FunctionName=name)["Version"]
+    lambda_client.create_alias(FunctionName=name, Name=alias, FunctionVersion=version)
+    return f"{name}:{alias}"
 
 
 def create_table(dynamodb: Any, name: str, props: dict[str, Any]) -> None:

@@ -17,6 +17,12 @@ cancelled transaction: O(table) per transaction, 2 s of a 10-item apply on a 5,0
 The local stack snapshots only the items the transaction names, and restores those on
 cancellation; atomicity is unchanged (`tests/integration/test_emulator_fixes.py`).
 
+moto parses a condition expression anew for every operation, three times per conditional write
+of a transaction (validation, the condition check, the put), which made a conditional put cost
+twice an unconditional one. AWS evaluates conditions server-side at no cost a client sees. The
+local stack keeps parsed conditions, keyed by the expression and its names and values; the parsed
+tree is immutable (built once, only evaluated), so what a condition decides is unchanged.
+
 moto's SQS recomputes a queue's approximate message counts, walking every message, each time it
 reads any queue attribute: on every SendMessage, and for every message a ReceiveMessage looks at
 (O(queue²) per receive). A 20,000-item apply announces 20,000 events and never finished. AWS
@@ -25,11 +31,13 @@ one pass and reuses them for up to a second."""
 
 import copy
 import functools
+import json
 import threading
 import time
 from typing import Any
 
 import moto.dynamodb.models as dynamodb_models
+from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
@@ -159,3 +167,33 @@ def transactions_snapshot_their_items() -> None:
 
     transact_write_items._kb_snapshots = True  # type: ignore[attr-defined]
     backend_class.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+_PARSED_CONDITIONS_LIMIT = 4096
+
+
+def conditions_are_parsed_once() -> None:
+    if getattr(ConditionExpressionParser.parse, "_kb_cached", False):
+        return
+    original = ConditionExpressionParser.parse
+    parsed: dict[tuple[str, str, str], tuple[Any, list[str], list[str]]] = {}
+
+    @functools.wraps(original)
+    def parse(self: Any) -> Any:
+        key = (
+            str(self.condition_expression),
+            json.dumps(self.expression_attribute_names, sort_keys=True),
+            json.dumps(self.expression_attribute_values, sort_keys=True, default=str),
+        )
+        hit = parsed.get(key)
+        if hit is not None:  # what parsing records on the parser, moto's validation reads
+            self.expr_attr_names_found, self.expr_attr_values_found = list(hit[1]), list(hit[2])
+            return hit[0]
+        tree = original(self)
+        if len(parsed) >= _PARSED_CONDITIONS_LIMIT:
+            parsed.clear()
+        parsed[key] = (tree, list(self.expr_attr_names_found), list(self.expr_attr_values_found))
+        return tree
+
+    parse._kb_cached = True  # type: ignore[attr-defined]
+    ConditionExpressionParser.parse = parse  # type: ignore[method-assign]

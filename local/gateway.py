@@ -40,7 +40,8 @@ def compile_routes(deployment: Deployment) -> list[CompiledRoute]:
         for route in spec.routes:
             regex = re.sub(r"\\\{([A-Za-z0-9_]+)\\\+\\\}", r"(?P<\1>.+)", re.escape(route.path))
             regex = re.sub(r"\\\{([A-Za-z0-9_]+)\\\}", r"(?P<\1>[^/]+)", regex)
-            routes.append(CompiledRoute(route.method, route.path, re.compile(f"^{regex}$"), name))
+            target = deployment.invoke_targets.get(spec.logical_id, name)  # the alias, as SAM wires it
+            routes.append(CompiledRoute(route.method, route.path, re.compile(f"^{regex}$"), target))
     # Like API Gateway: the most specific route wins (greedy {proxy+} last, fewer parameters, longer paths).
     return sorted(routes, key=lambda r: ("+}" in r.path, r.path.count("{"), -len(r.path)))
 

@@ -60,7 +60,7 @@ class LambdaRuntime:
             "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
             "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_VERSION": str(getattr(function, "version", "$LATEST")),
             "AWS_LAMBDA_FUNCTION_TIMEOUT": str(spec.timeout),
             "_HANDLER": spec.handler,
             # There is no X-Ray daemon on loopback.

@@ -19,6 +19,7 @@ from local import faults, seam
 from local.deploy import REGION, Deployment, client, deploy
 from local.emulator_fixes import (
     approximate_queue_counts,
+    conditions_are_parsed_once,
     query_partitions_only,
     serialize_dynamodb_requests,
     transactions_snapshot_their_items,
@@ -90,6 +91,7 @@ class LocalStack:
         query_partitions_only()
         approximate_queue_counts()
         transactions_snapshot_their_items()
+        conditions_are_parsed_once()
         self.moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()

@@ -25,6 +25,8 @@ class FunctionSpec:
     layer_ids: list[str]
     routes: list[Route] = field(default_factory=list)
     queue_events: list[dict[str, Any]] = field(default_factory=list)
+    # SAM's AutoPublishAlias: every invoker (gateway, queues, state machines) calls this alias.
+    alias: str | None = None
 
 
 @dataclass
@@ -94,6 +96,7 @@ def _function(root: Path, logical_id: str, globals_: dict[str, Any], props: dict
         memory_size=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
         environment=environment,
         layer_ids=[ref["Ref"] for ref in layer_refs if isinstance(ref, dict) and "Ref" in ref],
+        alias=props.get("AutoPublishAlias", globals_.get("AutoPublishAlias")),
     )
     for event in props.get("Events", {}).values():
         if event["Type"] == "HttpApi":

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import MAX_BATCH_BYTES, SnapshotsDep, json_body, source_for
+from kb.http.deps import MAX_BATCH_BYTES, json_body, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.staging import SnapshotsDep
 from kb.snapshots.models import SnapshotPageRequest, SnapshotPageResult
 from kb.snapshots.service import add_page
 from kb.sources.models import Source

@@ -11,18 +11,11 @@ from kb.generations.models import ApplyResult
 from kb.generations.service import apply_run as apply
 from kb.http.accepted import locate_accepted
 from kb.http.app import build_app, make_handler
-from kb.http.deps import (
-    GenerationsDep,
-    ItemsDep,
-    RunsDep,
-    SettingsDep,
-    SourceClockDep,
-    SourcesDep,
-    WorkflowsDep,
-    source_for,
-)
+from kb.http.deps import SettingsDep, SourceClockDep, SourcesDep, WorkflowsDep, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.publishing import GenerationsDep, RunsDep
+from kb.http.staging import ItemsDep
 from kb.sources.models import Source
 
 router = APIRouter()

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import MAX_BATCH_BYTES, ItemsDep, SourcesDep, json_body, source_for
+from kb.http.deps import MAX_BATCH_BYTES, SourcesDep, json_body, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.staging import ItemsDep
 from kb.items.batch import apply_batch
 from kb.items.models import BatchRequest, BatchResult
 from kb.sources.models import Source

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import SnapshotsDep, SourcesDep, source_for
+from kb.http.deps import SourcesDep, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.staging import SnapshotsDep
 from kb.snapshots.models import SnapshotEnvelope
 from kb.snapshots.service import begin_snapshot as begin
 from kb.sources.models import Source

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import MAX_ITEM_BYTES, ItemsDep, SnapshotsDep, SourcesDep, json_body, source_for
+from kb.http.deps import MAX_ITEM_BYTES, SourcesDep, json_body, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.staging import ItemsDep, SnapshotsDep
 from kb.snapshots.models import CommitSnapshotRequest, SnapshotEnvelope
 from kb.snapshots.service import commit_snapshot as commit
 from kb.sources.models import Source

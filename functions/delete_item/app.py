@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import ItemsDep, SourcesDep, source_for
+from kb.http.deps import SourcesDep, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.staging import ItemsDep
 from kb.items.service import delete_item as delete
 from kb.models import ApiModel
 from kb.sources.models import Source

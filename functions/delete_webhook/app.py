@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import SecretsDep, WebhooksDep, require_scope
+from kb.http.deps import require_scope
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.webhooks import SecretsDep, WebhooksDep
 from kb.keys.models import Principal
 from kb.webhooks.models import WebhookEnvelope
 from kb.webhooks.service import delete_webhook as delete

@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import BlobsDep, ItemsDep, SourcesDep, json_body, require_scope
+from kb.http.deps import BlobsDep, SourcesDep, json_body, require_scope
 from kb.http.errors import error_responses
 from kb.http.serving import CacheDep, ClockDep, EmbedderDep
+from kb.http.staging import ItemsDep
 from kb.keys.models import Principal
 from kb.search.explain import explain
 from kb.search.models import ExplainRequest, Explanation

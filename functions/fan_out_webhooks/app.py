@@ -9,6 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from kb import snapstart
 from kb.aws import get_clients
 from kb.observability import logger, metrics, tracer
 from kb.settings import get_settings
@@ -34,6 +35,9 @@ def fan_out() -> FanOut:
 
 def record_handler(record: SQSRecord) -> None:
     fan_out().process(json.loads(record.body))
+
+
+snapstart.install_common()
 
 
 @metrics.log_metrics

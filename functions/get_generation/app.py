@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Path
 from kb.generations.models import GenerationEnvelope
 from kb.generations.service import get_generation as find_generation
 from kb.http.app import build_app, make_handler
-from kb.http.deps import GenerationsDep, source_for
+from kb.http.deps import source_for
 from kb.http.errors import ERROR_RESPONSES
+from kb.http.publishing import GenerationsDep
 from kb.sources.models import Source
 
 router = APIRouter()

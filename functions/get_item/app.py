@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import ItemsDep, source_for
+from kb.http.deps import source_for
 from kb.http.errors import ERROR_RESPONSES
+from kb.http.staging import ItemsDep
 from kb.items.models import ItemEnvelope
 from kb.items.service import get_item as find_item
 from kb.sources.models import Source

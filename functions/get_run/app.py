@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import run_repository, source_for
+from kb.http.deps import source_for
 from kb.http.errors import ERROR_RESPONSES
+from kb.http.publishing import run_repository
 from kb.runs.models import RunEnvelope
 from kb.runs.repository import RunRepository
 from kb.runs.service import get_run as find_run

@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import WebhooksDep, require_scope
+from kb.http.deps import require_scope
 from kb.http.errors import ERROR_RESPONSES
+from kb.http.webhooks import WebhooksDep
 from kb.keys.models import Principal
 from kb.webhooks.models import WebhookEnvelope
 from kb.webhooks.service import get_webhook as find

@@ -6,8 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import CursorQuery, DeliveryLogDep, WebhooksDep, require_scope
+from kb.http.deps import CursorQuery, require_scope
 from kb.http.errors import LIST_ERROR_RESPONSES
+from kb.http.webhooks import DeliveryLogDep, WebhooksDep
 from kb.keys.models import Principal
 from kb.webhooks.models import DeliveryPage, DeliveryStatus
 from kb.webhooks.service import list_deliveries as list_page

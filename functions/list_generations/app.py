@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Query
 from kb.generations.models import GenerationPage
 from kb.generations.service import list_generations as list_page
 from kb.http.app import build_app, make_handler
-from kb.http.deps import CursorQuery, GenerationsDep, source_for
+from kb.http.deps import CursorQuery, source_for
 from kb.http.errors import LIST_ERROR_RESPONSES
+from kb.http.publishing import GenerationsDep
 from kb.sources.models import Source
 
 router = APIRouter()

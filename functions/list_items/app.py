@@ -1,13 +1,16 @@
-"""GET /api/v1/sources/{sourceId}/items: the staging set, cursor-paged (read scope)."""
+"""GET /api/v1/sources/{sourceId}/items: the staging set, cursor-paged, optionally filtered by
+tag, state, last update and words of the title (read scope)."""
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import CursorQuery, ItemsDep, source_for
+from kb.http.deps import CursorQuery, source_for
 from kb.http.errors import LIST_ERROR_RESPONSES
-from kb.items.models import ItemPage
+from kb.http.staging import ItemsDep
+from kb.items.models import ItemFilter, ItemPage, Tag
 from kb.items.service import list_items as list_page
 from kb.sources.models import Source
 
@@ -20,8 +23,21 @@ def list_items(
     items: ItemsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: CursorQuery = None,
+    tag: Annotated[
+        list[Tag] | None, Query(max_length=20, description="Items carrying this tag (repeat, up to 20: every one)")
+    ] = None,
+    state: Annotated[
+        Literal["active", "missing"] | None, Query(description="Only active or only tombstoned items")
+    ] = None,
+    updated_since: Annotated[
+        datetime | None, Query(alias="updatedSince", description="Items updated at or after this ISO-8601 time")
+    ] = None,
+    q: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Words that must all appear in the title")
+    ] = None,
 ) -> ItemPage:
-    return list_page(items, source, limit, cursor)
+    item_filter = ItemFilter(tags=tag or [], state=state, updated_since=updated_since, title_query=q)
+    return list_page(items, source, limit, cursor, item_filter)
 
 
 app = build_app(router)

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import BlobsDep, CursorQuery, CursorsDep, RunsDep, SettingsDep, SourceClockDep, source_for
+from kb.http.deps import BlobsDep, CursorQuery, CursorsDep, SettingsDep, SourceClockDep, source_for
 from kb.http.errors import error_responses
+from kb.http.publishing import RunsDep
 from kb.runs.models import ChangePage
 from kb.runs.service import list_changes
 from kb.sources.models import Source

@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import CursorQuery, RunsDep, source_for
+from kb.http.deps import CursorQuery, source_for
 from kb.http.errors import LIST_ERROR_RESPONSES
+from kb.http.publishing import RunsDep
 from kb.runs.models import RunPage
 from kb.runs.service import list_runs as list_page
 from kb.sources.models import Source

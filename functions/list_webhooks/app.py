@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import CursorQuery, WebhooksDep, require_scope
+from kb.http.deps import CursorQuery, require_scope
 from kb.http.errors import LIST_ERROR_RESPONSES
+from kb.http.webhooks import WebhooksDep
 from kb.keys.models import Principal
 from kb.webhooks.models import WebhookPage
 from kb.webhooks.service import list_webhooks as list_page

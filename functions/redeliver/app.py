@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import DeliveriesDep, DeliveryLogDep, WebhooksDep, require_scope
+from kb.http.deps import require_scope
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.webhooks import DeliveriesDep, DeliveryLogDep, WebhooksDep
 from kb.keys.models import Principal
 from kb.webhooks.models import DeliveryEnvelope
 from kb.webhooks.service import redeliver as send_again

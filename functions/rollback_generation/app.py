@@ -9,9 +9,11 @@ from fastapi.responses import JSONResponse
 from kb.generations.models import RollbackResult
 from kb.generations.service import rollback
 from kb.http.app import build_app, make_handler
-from kb.http.deps import EventsDep, GenerationsDep, SourceClockDep, SourcesDep, source_for
+from kb.http.deps import SourceClockDep, SourcesDep, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.publishing import GenerationsDep
+from kb.http.webhooks import EventsDep
 from kb.sources.models import Source
 
 router = APIRouter()

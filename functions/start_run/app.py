@@ -9,9 +9,10 @@ from fastapi.responses import JSONResponse
 
 from kb.http.accepted import locate_accepted
 from kb.http.app import build_app, make_handler
-from kb.http.deps import RunsDep, SettingsDep, WorkflowsDep, source_for
+from kb.http.deps import SettingsDep, WorkflowsDep, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
+from kb.http.publishing import RunsDep
 from kb.runs.models import RunEnvelope
 from kb.runs.service import start_run as start
 from kb.sources.models import Source

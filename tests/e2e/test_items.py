@@ -39,6 +39,27 @@ def test_listing_items_pages_with_a_cursor(api, writer_key, source_id):
     assert second["nextCursor"] is None
 
 
+def test_listing_filters_by_tag_state_update_time_and_title_words_with_versions(api, writer_key, source_id):
+    # Given three items, one of them changed twice and one deleted
+    push(api, writer_key, source_id, "refunds", "Refunds v1.", title="Refund policy", tags=["billing", "faq"])
+    push(api, writer_key, source_id, "refunds", "Refunds v2.", title="Refund policy", tags=["billing", "faq"])
+    push(api, writer_key, source_id, "invoices", "Invoices.", title="Invoices and receipts", tags=["billing"])
+    push(api, writer_key, source_id, "shipping", "Shipping.", title="Shipping times", tags=["faq"])
+    api.call("DELETE", f"/v1/sources/{source_id}/items/shipping", writer_key)
+    path = f"/v1/sources/{source_id}/items"
+    # When the staging set is listed with filters
+    billing_faq = api.call("GET", f"{path}?tag=billing&tag=faq", writer_key).json()["items"]
+    titled = api.call("GET", f"{path}?q=RECEIPTS%20invoices", writer_key).json()["items"]
+    future = api.call("GET", f"{path}?updatedSince=2999-01-01T00:00:00Z", writer_key).json()["items"]
+    active = api.call("GET", f"{path}?state=active", writer_key).json()["items"]
+    bad = api.call("GET", f"{path}?updatedSince=yesterday", writer_key)
+    # Then each filter keeps what it names, with each item's version; the deleted one never shows
+    assert [(i["externalItemId"], i["version"], i["tags"]) for i in billing_faq] == [("refunds", 2, ["billing", "faq"])]
+    assert [i["externalItemId"] for i in titled] == ["invoices"] and future == []
+    assert [i["externalItemId"] for i in active] == ["invoices", "refunds"]
+    assert bad.status_code == 400 and bad.json()["code"] == "validation_error"
+
+
 def test_a_deleted_item_is_gone_at_the_next_apply(api, writer_key, source_id):
     push(api, writer_key, source_id, "faq-1", "One.")
     push(api, writer_key, source_id, "faq-2", "Two.")

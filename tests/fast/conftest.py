@@ -11,6 +11,7 @@ import pytest
 from moto import mock_aws
 
 from kb.blobs import BlobStore
+from kb.cursors import CursorCodec
 from kb.ids import iso_now, new_id
 from kb.items.repository import ItemRepository
 from kb.observability import metrics
@@ -19,7 +20,12 @@ from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.storage import Table
 from local.deploy import create_table
-from local.emulator_fixes import query_partitions_only, serialize_dynamodb_requests, transactions_snapshot_their_items
+from local.emulator_fixes import (
+    conditions_are_parsed_once,
+    query_partitions_only,
+    serialize_dynamodb_requests,
+    transactions_snapshot_their_items,
+)
 from local.template import read_template
 from tests.helpers import ROOT
 
@@ -52,6 +58,7 @@ def store() -> Iterator[Store]:
     # concurrent writers behave here as they do there and in AWS.
     serialize_dynamodb_requests()
     transactions_snapshot_their_items()
+    conditions_are_parsed_once()
     query_partitions_only()
     template = read_template(ROOT)
     with mock_aws():
@@ -62,7 +69,9 @@ def store() -> Iterator[Store]:
             create_table(dynamodb, logical_id, props)
         for logical_id in template.resources_of("AWS::S3::Bucket"):
             s3.create_bucket(Bucket=logical_id.lower())
-        yield Store(dynamodb, s3, Table(dynamodb, "KbTable"), BlobStore(s3, "generationsbucket"))
+        yield Store(
+            dynamodb, s3, Table(dynamodb, "KbTable", CursorCodec("fast-tier")), BlobStore(s3, "generationsbucket")
+        )
 
 
 @pytest.fixture

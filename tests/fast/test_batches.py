@@ -133,6 +133,29 @@ def test_a_snapshot_commit_stages_in_batches(store, items, sources, snapshots, s
     assert len(writes) <= 60, {name: calls.count(name) for name in set(calls)}
 
 
+def test_a_run_closing_the_epoch_mid_commit_does_not_send_the_rest_one_by_one(store, items, sources, snapshots, source):
+    # Given a snapshot of 2,500 new items, and a run that closes the staging epoch once the first slice is staged
+    snapshot = begin_snapshot(snapshots, sources, sources.get(source.tenant_id, source.id))
+    wanted = _items(2500)
+    for start in range(0, len(wanted), 500):
+        add_page(snapshots, source, snapshot.id, SnapshotPageRequest(items=wanted[start : start + 500]))
+    calls = _calls(store)
+    closed = threading.Event()
+
+    def close_after_first_slice(**_):
+        if calls.count("TransactWriteItems") == 11 and not closed.is_set():  # the first 1,000 items landed
+            closed.set()
+            sources.close_epoch(sources.get(source.tenant_id, source.id))
+
+    store.dynamodb.meta.events.register("before-call.dynamodb.BatchGetItem", close_after_first_slice)
+    # When it is committed
+    committed = commit_snapshot(snapshots, sources, items, source, snapshot.id, allow_mass_deletion=True)
+    # Then all are staged, and the later slices went in transactions in the new epoch, not one write at a time
+    assert committed.counts is not None and committed.counts.created == 2500
+    assert closed.is_set() and calls.count("PutItem") <= 2, {name: calls.count(name) for name in set(calls)}
+    assert len(items.changed_between(source.id, source.staging_epoch, source.staging_epoch + 1)) == 1500
+
+
 def test_an_id_named_a_thousand_times_is_read_and_written_once(store, items, sources, source):
     # Given a batch that deletes one id 999 times after upserting it
     calls = _calls(store)

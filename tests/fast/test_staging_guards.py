@@ -181,7 +181,8 @@ def test_records_written_before_versions_still_update(store, items, sources, sou
         created_at=iso_now(),
         updated_at=iso_now(),
     )
-    store.table.put({"pk": f"SOURCE#{source.id}", "sk": "ITEM#old", **legacy.to_json_dict()})
+    fields = {name: value for name, value in legacy.to_json_dict().items() if name != "version"}
+    store.table.put({"pk": f"SOURCE#{source.id}", "sk": "ITEM#old", **fields})
     # When it is upserted
     result = _upsert(items, sources, source, "old", "new")
     # Then the write lands, now versioned

@@ -78,3 +78,23 @@ def test_a_cancelled_transaction_leaves_every_item_as_it_was(stack):
     assert (table.get("TX#1", "A") or {}).get("v") == 1 and table.get("TX#1", "B") is None
     ddb.transact_write_items(TransactItems=operations[:2])
     assert [(table.get("TX#1", sk) or {}).get("v") for sk in ("A", "B")] == [2, 2]
+
+
+def test_a_condition_parsed_before_is_decided_on_its_own_values(stack):
+    # Given an item at version 1 and a condition expression the emulator has parsed before
+    ddb = client("dynamodb", stack.info.moto_endpoint)
+    table = Table(ddb, stack.info.table_name)
+    table.put({"pk": "COND#1", "sk": "A", "version": 1})
+    bump = "SET version = version + :one"
+
+    def update(expected: int) -> bool:
+        try:
+            table.update("COND#1", "A", bump, condition="version = :v", values={":v": expected, ":one": 1})
+        except ddb.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    # When the same expression is used with values that match, then do not, then match again
+    outcomes = [update(1), update(1), update(2)]
+    # Then each is decided on its values (the cached parse never carries values over)
+    assert outcomes == [True, False, True] and (table.get("COND#1", "A") or {}).get("version") == 3

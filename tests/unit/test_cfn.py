@@ -34,3 +34,20 @@ def test_the_resolver_fills_refs_attributes_and_subs():
 def test_an_unknown_reference_fails_loudly():
     with pytest.raises(UnresolvableIntrinsic):
         Resolver({}, {}).resolve({"Ref": "Nope"})
+
+
+def test_an_alias_reference_resolves_to_the_alias_arn(tmp_path: Path):
+    # Given a template whose Globals publish every function under an alias
+    from local.deploy import _names
+    from local.template import read_template
+
+    (tmp_path / "template.yaml").write_text(
+        "Globals:\n  Function:\n    AutoPublishAlias: live\n"
+        "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: fn/}\n"
+    )
+    template = read_template(tmp_path)
+    # When `!Ref Fn.Alias` is resolved, as a state machine's substitution would be
+    resolved = _names(template, "s").resolve({"Ref": "Fn.Alias"})
+    # Then it is the alias ARN, which is also what the function's invokers call
+    assert template.functions["Fn"].alias == "live"
+    assert resolved == "arn:aws:lambda:us-east-1:123456789012:function:s-Fn:live"

@@ -1,13 +1,20 @@
-"""Typed settings, read from the environment once per process (the template sets them)."""
+"""Typed settings, read from the environment once per process (the template sets them).
 
+A plain pydantic model validated from os.environ: pydantic-settings would add ~20 ms to every
+cold start for sources (dotenv, secrets dirs, CLI) that Lambda never uses."""
+
+import os
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
+    # Lambda's environment holds many other variables; only the aliases below are read.
+    # defer_build: validated once, on the first request (or before the SnapStart snapshot).
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
+
     table_name: str = Field(validation_alias="TABLE_NAME")
     bucket_name: str = Field(validation_alias="BUCKET_NAME")
     idempotency_table_name: str = Field(default="", validation_alias="IDEMPOTENCY_TABLE_NAME")
@@ -55,4 +62,4 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return Settings.model_validate(dict(os.environ))

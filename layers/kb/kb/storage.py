@@ -1,5 +1,6 @@
 """A small typed wrapper over the DynamoDB client: plain dicts in and out, numbers kept exact."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -186,6 +187,18 @@ class Table:
                 return items
             args["ExclusiveStartKey"] = reply["LastEvaluatedKey"]
 
+    def exists_in_range(self, pk: str, sk_from: str, sk_to: str) -> bool:
+        """Whether any item has sk_from <= sk <= sk_to (one key read, whatever the items hold)."""
+        reply = self.client.query(
+            TableName=self.name,
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :low AND :high",
+            ExpressionAttributeValues=serialize({":pk": pk, ":low": sk_from, ":high": sk_to}),
+            ProjectionExpression="pk, sk",
+            ConsistentRead=True,
+            Limit=1,
+        )
+        return bool(reply.get("Items"))
+
     def query_range(self, pk: str, sk_from: str, sk_to: str) -> list[dict[str, Any]]:
         """Every item with sk_from <= sk <= sk_to, all pages."""
         items: list[dict[str, Any]] = []
@@ -201,6 +214,63 @@ class Table:
             if "LastEvaluatedKey" not in reply:
                 return items
             args["ExclusiveStartKey"] = reply["LastEvaluatedKey"]
+
+    def query_matching(
+        self,
+        pk: str,
+        sk_prefix: str,
+        limit: int,
+        cursor: str | None,
+        keep: Callable[[dict[str, Any]], bool],
+        *,
+        listing: Listing,
+        attributes: list[str] | None = None,
+        read_budget: int = 2000,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Up to `limit` items under `sk_prefix` that `keep` accepts, reading at most
+        `read_budget` items, and the cursor after the last one read when more may follow. The
+        filter runs here, not in DynamoDB, so a page stops exactly after its last match: a page
+        holds fewer than `limit` only when the budget ran out (its cursor then goes on from there).
+        `listing` must name the filter too, so a cursor cannot continue another filter's pages.
+        Only `attributes` (and the keys) of each item are read when given."""
+        key_names = ("pk", "sk")
+        projection: dict[str, Any] = {}
+        if attributes:
+            names = {f"#a{i}": name for i, name in enumerate(["pk", "sk", *attributes])}
+            projection = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
+        start = decode_cursor(self.cursors, cursor, listing, key_names, pk, sk_prefix)
+        kept: list[dict[str, Any]] = []
+        read = 0
+        last_key: dict[str, Any] | None = None
+        while len(kept) < limit and read < read_budget:
+            args: dict[str, Any] = {
+                "TableName": self.name,
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                "ExpressionAttributeValues": serialize({":pk": pk, ":prefix": sk_prefix}),
+                "ConsistentRead": True,
+                "Limit": min(max(limit * 2, 100), read_budget - read),
+                **projection,
+            }
+            if start:
+                args["ExclusiveStartKey"] = start
+            reply = self.client.query(**args)
+            records = reply.get("Items", [])
+            for raw in records:
+                read += 1
+                item = deserialize(raw)
+                last_key = {"pk": raw["pk"], "sk": raw["sk"]}
+                if keep(item):
+                    kept.append(item)
+                    if len(kept) == limit:
+                        break
+            else:
+                start = reply.get("LastEvaluatedKey")
+                if not start:
+                    return kept, None  # the whole listing was read
+                last_key = start
+                continue
+            break  # the page is full, mid-reply
+        return kept, encode_cursor(self.cursors, last_key, listing)
 
     def batch_get(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
         """Strongly consistent reads of up to any number of keys, 100 per request."""

@@ -1,7 +1,8 @@
 """What a state machine's task function needs, built from settings, clients and the process's
-adapters (no FastAPI)."""
+adapters (no FastAPI). Each collaborator is built on first use, so a task that never touches S3
+or the events queue never creates that client."""
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from kb.aws import AwsClients, get_clients
 from kb.blobs import BlobStore
@@ -15,17 +16,38 @@ from kb.storage import Table
 from kb.webhooks.events import EventPublisher
 
 
-@dataclass(frozen=True)
 class TaskContext:
-    settings: Settings
-    clients: AwsClients
-    table: Table
-    sources: SourceRepository
-    items: ItemRepository
-    runs: RunRepository
-    generations: GenerationRepository
-    blobs: BlobStore
-    events: EventPublisher
+    def __init__(self, settings: Settings, clients: AwsClients) -> None:
+        self.settings = settings
+        self.clients = clients
+
+    @cached_property
+    def table(self) -> Table:
+        return Table(self.clients.dynamodb, self.settings.table_name)
+
+    @cached_property
+    def sources(self) -> SourceRepository:
+        return SourceRepository(self.table)
+
+    @cached_property
+    def items(self) -> ItemRepository:
+        return ItemRepository(self.table, self.blobs)
+
+    @cached_property
+    def runs(self) -> RunRepository:
+        return RunRepository(self.table)
+
+    @cached_property
+    def generations(self) -> GenerationRepository:
+        return GenerationRepository(self.table)
+
+    @cached_property
+    def blobs(self) -> BlobStore:
+        return adapters().blob_store(self.clients.s3, self.settings.bucket_name)
+
+    @cached_property
+    def events(self) -> EventPublisher:
+        return EventPublisher(self.clients.sqs, self.settings.events_queue_url)
 
     def clock(self, source_id: str) -> Clock:
         return adapters().clock(source_id)
@@ -35,17 +57,4 @@ class TaskContext:
 
 
 def task_context() -> TaskContext:
-    settings, clients = get_settings(), get_clients()
-    table = Table(clients.dynamodb, settings.table_name)
-    blobs = adapters().blob_store(clients.s3, settings.bucket_name)
-    return TaskContext(
-        settings=settings,
-        clients=clients,
-        table=table,
-        sources=SourceRepository(table),
-        items=ItemRepository(table, blobs),
-        runs=RunRepository(table),
-        generations=GenerationRepository(table),
-        blobs=blobs,
-        events=EventPublisher(clients.sqs, settings.events_queue_url),
-    )
+    return TaskContext(get_settings(), get_clients())

@@ -1,5 +1,10 @@
-"""FastAPI dependencies: settings, clients, repositories, request guards and the authenticated
-principal. Tests swap any of them with app.dependency_overrides."""
+"""FastAPI dependencies every endpoint may need: settings, clients, the table and the bucket,
+request guards, the authenticated principal and the path's source. Tests swap any of them with
+app.dependency_overrides.
+
+The staging set's (kb.http.staging), runs' and generations' (kb.http.publishing) and webhooks'
+(kb.http.webhooks) live in modules of their own, like the serving functions' (kb.http.serving):
+a function imports only the domains it uses."""
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -12,22 +17,15 @@ from kb.blobs import BlobStore
 from kb.composition import Clock, adapters
 from kb.cursors import CursorCodec
 from kb.errors import InvalidKey, KeyExpired, KeyRevoked, PayloadTooLarge, UnsupportedMediaType
-from kb.generations.repository import GenerationRepository
-from kb.items.repository import ItemRepository
 from kb.keys.models import Principal, Scope
 from kb.keys.repository import KeyRepository
 from kb.keys.service import authenticate, authorize, key_id_of
 from kb.ratelimit import FailedAuthLimiter, RateLimitedWindow, RateLimiter
-from kb.runs.repository import RunRepository
 from kb.settings import Settings, get_settings
-from kb.snapshots.repository import SnapshotRepository
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import get_source
 from kb.storage import Table
-from kb.webhooks.events import DeliveryQueue, EventPublisher
-from kb.webhooks.repository import DeliveryLog, WebhookRepository
-from kb.webhooks.secrets import SecretStore
 from kb.workflows import Workflows
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -81,22 +79,6 @@ def source_repository(db: TableDep) -> SourceRepository:
     return SourceRepository(db)
 
 
-def item_repository(db: TableDep, blobs: Annotated[BlobStore, Depends(blob_store)]) -> ItemRepository:
-    return ItemRepository(db, blobs)
-
-
-def run_repository(db: TableDep) -> RunRepository:
-    return RunRepository(db)
-
-
-def generation_repository(db: TableDep) -> GenerationRepository:
-    return GenerationRepository(db)
-
-
-def snapshot_repository(db: TableDep, blobs: Annotated[BlobStore, Depends(blob_store)]) -> SnapshotRepository:
-    return SnapshotRepository(db, blobs)
-
-
 def rate_limiter(db: TableDep) -> RateLimiter:
     return RateLimiter(db)
 
@@ -105,36 +87,7 @@ def failed_auth_limiter(db: TableDep) -> FailedAuthLimiter:
     return FailedAuthLimiter(db)
 
 
-def webhook_repository(db: TableDep) -> WebhookRepository:
-    return WebhookRepository(db)
-
-
-def secret_store(settings: SettingsDep, clients: ClientsDep) -> SecretStore:
-    return SecretStore(clients.ssm, settings.webhook_secret_prefix)
-
-
-def event_publisher(settings: SettingsDep, clients: ClientsDep) -> EventPublisher:
-    return EventPublisher(clients.sqs, settings.events_queue_url)
-
-
-def delivery_log(db: TableDep) -> DeliveryLog:
-    return DeliveryLog(db)
-
-
-def delivery_queue(settings: SettingsDep, clients: ClientsDep) -> DeliveryQueue:
-    return DeliveryQueue(clients.sqs, settings.webhook_deliveries_queue_url)
-
-
-WebhooksDep = Annotated[WebhookRepository, Depends(webhook_repository)]
-DeliveryLogDep = Annotated[DeliveryLog, Depends(delivery_log)]
-DeliveriesDep = Annotated[DeliveryQueue, Depends(delivery_queue)]
-SecretsDep = Annotated[SecretStore, Depends(secret_store)]
-EventsDep = Annotated[EventPublisher, Depends(event_publisher)]
 SourcesDep = Annotated[SourceRepository, Depends(source_repository)]
-ItemsDep = Annotated[ItemRepository, Depends(item_repository)]
-RunsDep = Annotated[RunRepository, Depends(run_repository)]
-GenerationsDep = Annotated[GenerationRepository, Depends(generation_repository)]
-SnapshotsDep = Annotated[SnapshotRepository, Depends(snapshot_repository)]
 BlobsDep = Annotated[BlobStore, Depends(blob_store)]
 WorkflowsDep = Annotated[Workflows, Depends(workflows)]
 SourceClockDep = Annotated[Clock, Depends(source_clock)]

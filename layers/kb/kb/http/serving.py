@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from kb import snapstart
 from kb.aws import get_bedrock
 from kb.chats.models import Chat
 from kb.chats.repository import ChatRepository
@@ -18,6 +19,7 @@ from kb.search.cache import GenerationCache, process_cache
 from kb.search.embeddings import EmbeddingProvider, embedding_provider
 from kb.search.models import Answer
 from kb.search.query import answer_question
+from kb.settings import get_settings
 from kb.sources.models import Source
 
 Clock = Callable[[Source], datetime]
@@ -84,3 +86,13 @@ def chat_answerer(
 
 
 AnswererDep = Annotated[AnswerFn, Depends(chat_answerer)]
+
+
+def _prime_providers() -> None:
+    """Before the SnapStart snapshot: the configured providers (and a Bedrock client if used)."""
+    settings = get_settings()
+    embedder(settings)
+    answers(settings)
+
+
+snapstart.install("serving", _prime_providers)

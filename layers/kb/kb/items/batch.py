@@ -206,7 +206,8 @@ def _groups(decided: list[_Decided], size: int) -> list[list[_Decided]]:
         content = len(d.item.content.encode())
         inline = content if content <= INLINE_CONTENT_LIMIT else 0
         # the record's other fields, and its id once more in the group's change-log record
-        weight = inline + len(d.item.model_dump_json(exclude={"content"})) + len(d.operation.external_item_id) * 4
+        fields = len(d.item.model_dump_json(exclude={"content"}).encode())
+        weight = inline + fields + len(d.operation.external_item_id.encode()) * 4
         if groups[-1] and (len(groups[-1]) == size or weight > budget):
             groups.append([])
             budget = _TRANSACTION_BYTES

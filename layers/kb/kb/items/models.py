@@ -1,6 +1,7 @@
 import hashlib
 import json
 import math
+from datetime import UTC, datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -153,18 +154,56 @@ class StagedItem(ItemFields, RecordModel):
     updated_at: str
     # Set when the content is kept in S3 (and `content` is then not loaded until asked for).
     content_ref: str | None = Field(default=None, exclude=True)
-    # Incremented by every write; each write is conditioned on the version it read.
-    version: int = Field(default=0, exclude=True)
+    # Incremented by every write (1 when created; 0 for a record older than versions); each
+    # write is conditioned on the version it read.
+    version: int = 0
 
 
 class ItemSummary(ApiModel):
     external_item_id: str
     title: str
     url: str | None = None
+    tags: list[str] = Field(default_factory=list)
     content_hash: str
     state: ItemState
+    version: int
     missing_since: str | None = None
     updated_at: str
+
+
+class ItemFilter(ApiModel):
+    """What a listing of items keeps: every given condition must hold (deleted items never)."""
+
+    tags: list[str] = Field(default_factory=list)  # the item carries every one of them
+    state: Literal["active", "missing"] | None = None
+    updated_since: datetime | None = None  # updatedAt at or after
+    title_query: str | None = None  # every word appears in the title, case-insensitively
+
+    @field_validator("updated_since")
+    @classmethod
+    def _aware(cls, moment: datetime | None) -> datetime | None:
+        return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+    def accepts(self, item: "StagedItem") -> bool:
+        if item.state == "deleted" or (self.state is not None and item.state != self.state):
+            return False
+        if self.tags and not set(self.tags) <= set(item.tags):
+            return False
+        if self.updated_since is not None and _instant(item.updated_at) < self.updated_since:
+            return False
+        if self.title_query:
+            title = item.title.casefold()
+            return all(word in title for word in self.title_query.casefold().split())
+        return True
+
+    def key(self) -> str:
+        """What a cursor of this listing is bound to."""
+        return self.model_dump_json()
+
+
+def _instant(iso: str) -> datetime:
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class ItemUpsertResult(ApiModel):

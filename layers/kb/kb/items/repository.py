@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from kb.blobs import BlobStore, content_key
 from kb.cursors import Listing
 from kb.ids import new_id
-from kb.items.models import StagedItem, storable_id
+from kb.items.models import ItemFilter, StagedItem, storable_id
 from kb.sources.models import Source
 from kb.sources.repository import source_key
 from kb.storage import Table
@@ -60,6 +60,27 @@ def change_group_key(source_id: str, epoch: int, group_id: str) -> dict[str, str
     """One change-log record naming every id a transaction wrote (in its `ids`): "/" is never
     part of an externalItemId, so a group's key never meets an item's."""
     return {"pk": f"SOURCE#{source_id}", "sk": f"CHG#{epoch:010d}#/{group_id}"}
+
+
+# What a listing shows and filters on: never the content (up to 100 KiB a record).
+_SUMMARY_FIELDS = [
+    "externalItemId",
+    "sourceId",
+    "title",
+    "url",
+    "tags",
+    "contentHash",
+    "state",
+    "version",
+    "missingSince",
+    "createdAt",
+    "updatedAt",
+]
+
+
+def _summary_item(record: dict[str, Any]) -> StagedItem:
+    """An item read for a listing: its content is not loaded (a placeholder)."""
+    return StagedItem.model_validate({**record, "content": _NOT_LOADED})
 
 
 def _changes_from(epoch: int) -> str:
@@ -197,9 +218,10 @@ class ItemRepository:
             condition = {"condition": "version = :version", "values": {":version": previous.version}}
             if previous.version == 0:  # written before records had versions
                 condition = {
-                    "condition": "attribute_not_exists(version) AND contentHash = :hash AND #state = :state",
+                    "condition": "(attribute_not_exists(version) OR version = :zero) AND contentHash = :hash"
+                    " AND #state = :state",
                     "names": {"#state": "state"},
-                    "values": {":hash": previous.content_hash_value, ":state": previous.state},
+                    "values": {":zero": 0, ":hash": previous.content_hash_value, ":state": previous.state},
                 }
         stored = item.model_copy(update={"content_ref": content_ref, "version": version})
         return PendingWrite(stored, previous, record, condition, content_ref != item.content_ref)
@@ -237,6 +259,21 @@ class ItemRepository:
         )
         return [self._parse(r) for r in records], next_cursor
 
+    def page_matching(
+        self, tenant_id: str, source_id: str, limit: int, cursor: str | None, item_filter: ItemFilter
+    ) -> tuple[list[StagedItem], str | None]:
+        """A page of the items `item_filter` accepts (deleted ones never), in id order."""
+        records, next_cursor = self.table.query_matching(
+            f"SOURCE#{source_id}",
+            "ITEM#",
+            limit,
+            cursor,
+            lambda record: item_filter.accepts(_summary_item(record)),
+            listing=Listing(tenant_id, f"items:{source_id}\n{item_filter.key()}"),
+            attributes=_SUMMARY_FIELDS,
+        )
+        return [_summary_item(r) for r in records], next_cursor
+
     def states(self, source_id: str) -> dict[str, str]:
         """externalItemId -> state of every staged item, without reading any content."""
         records = self.table.query_attributes(f"SOURCE#{source_id}", "ITEM#", ["externalItemId", "state"])
@@ -266,5 +303,4 @@ class ItemRepository:
         return changed
 
     def changed_after(self, source_id: str, epoch: int) -> bool:
-        records = self.table.query_range(f"SOURCE#{source_id}", _changes_from(epoch + 1), "CHG$")
-        return bool(records)
+        return self.table.exists_in_range(f"SOURCE#{source_id}", _changes_from(epoch + 1), "CHG$")

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from kb.errors import NotFound
 from kb.ids import iso_now
 from kb.items.models import (
+    ItemFilter,
     ItemPage,
     ItemSummary,
     ItemUpsertResult,
@@ -123,21 +124,26 @@ def get_item(items: ItemRepository, source: Source, external_item_id: str) -> St
     raise RuntimeError("the item kept changing under concurrent writers")
 
 
-def list_items(items: ItemRepository, source: Source, limit: int, cursor: str | None) -> ItemPage:
-    """Active and missing (tombstoned) items; deleted ones are gone from the caller's view."""
-    page, next_cursor = items.page(source.tenant_id, source.id, limit, cursor)
+def list_items(
+    items: ItemRepository, source: Source, limit: int, cursor: str | None, item_filter: ItemFilter | None = None
+) -> ItemPage:
+    """Active and missing (tombstoned) items that `item_filter` keeps; deleted ones are gone
+    from the caller's view. A page holds `limit` items unless the listing ends, or the read
+    budget of one request runs out on a sparse filter (then its cursor goes on)."""
+    page, next_cursor = items.page_matching(source.tenant_id, source.id, limit, cursor, item_filter or ItemFilter())
     summaries = [
         ItemSummary(
             external_item_id=i.external_item_id,
             title=i.title,
             url=i.url,
+            tags=i.tags,
             content_hash=i.content_hash_value,
             state=i.state,
+            version=i.version,
             missing_since=i.missing_since,
             updated_at=i.updated_at,
         )
         for i in page
-        if i.state != "deleted"
     ]
     return ItemPage(items=summaries, next_cursor=next_cursor)
 

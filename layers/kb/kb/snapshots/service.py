@@ -119,10 +119,12 @@ def commit_snapshot(
             _still_committing(snapshots, source, snapshot_id)
             raise
         decisions = [(r.external_item_id, upsert_decision(source, r)) for r in requests]
+        source = _current(sources, source)
         outcomes += _staged(items, sources, snapshots, source, snapshot, decisions)
     for start in range(0, len(leaving), _COMMIT_SLICE):
         _still_committing(snapshots, source, snapshot_id)
         slice_ids = leaving[start : start + _COMMIT_SLICE]
+        source = _current(sources, source)
         outcomes += _staged(items, sources, snapshots, source, snapshot, [(i, missing_decision) for i in slice_ids])
     counts = SnapshotCounts(**{name: outcomes.count(name) for name in SnapshotCounts.model_fields})
     committed = committing.model_copy(update={"status": "committed", "closed_at": iso_now(), "counts": counts})
@@ -185,3 +187,10 @@ def abort_snapshot(
         sources.close_snapshot(source, snapshot.id)
     snapshots.delete_items(snapshot)
     return aborted
+
+
+def _current(sources: SourceRepository, source: Source) -> Source:
+    """The source as it is now, read once a slice: a run that closed the staging epoch during a
+    long commit would otherwise fail every later transaction's epoch check (each then retried
+    one write at a time)."""
+    return sources.get(source.tenant_id, source.id) or source

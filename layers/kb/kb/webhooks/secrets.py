@@ -1,11 +1,11 @@
 """Webhook signing secrets, as SSM SecureString parameters: the table holds only their names.
-Reads go through Powertools Parameters (cached for a few minutes per warm sandbox)."""
+Reads go through Powertools Parameters (cached for a few minutes per warm sandbox); only the
+sender reads, so the provider is imported and built on the first read."""
 
 import base64
 import secrets
+from functools import cached_property
 from typing import Any
-
-from aws_lambda_powertools.utilities import parameters
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
 
@@ -18,7 +18,12 @@ class SecretStore:
     def __init__(self, ssm: Any, prefix: str) -> None:
         self.ssm = ssm
         self.prefix = prefix.rstrip("/")
-        self.provider = parameters.SSMProvider(boto3_client=ssm)
+
+    @cached_property
+    def provider(self) -> Any:
+        from aws_lambda_powertools.utilities import parameters
+
+        return parameters.SSMProvider(boto3_client=self.ssm)
 
     def put(self, webhook_id: str, version: str, secret: str) -> str:
         name = f"{self.prefix}/{webhook_id}/{version}"
