@@ -98,9 +98,9 @@ class ControlledBlobStore(BlobStore):
         self._start()
         return super().get_bytes(key)
 
-    def put_json(self, key: str, document: Any) -> None:
+    def put_json(self, key: str, document: Any, tagging: str | None = None) -> None:
         self._count_write(key)
-        super().put_json(key, document)
+        super().put_json(key, document, tagging)
 
     def put_bytes(self, key: str, body: bytes) -> None:
         self._count_write(key)

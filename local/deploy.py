@@ -51,6 +51,12 @@ SKIPPED_TYPES = {
     "AWS::CloudWatch::Alarm": "no CloudWatch metrics locally: Powertools writes its metrics to stdout",
     "AWS::CloudWatch::Dashboard": "no CloudWatch metrics locally: Powertools writes its metrics to stdout",
 }
+# Function event sources: HttpApi routes are served by the gateway, SQS queues polled by
+# local.sqs_poller; these are left out on purpose.
+SERVED_EVENT_TYPES = frozenset({"HttpApi", "SQS"})
+SKIPPED_EVENT_TYPES = {
+    "Schedule": "no scheduler locally: invoke the function with make invoke FN=<id> EVENT=events/<sample>.json",
+}
 
 
 class UnsupportedResource(Exception):
@@ -63,6 +69,11 @@ def check_resource_types(template: Template) -> None:
             raise UnsupportedResource(
                 f"{logical_id} is a {resource['Type']}: deploy it in local/deploy.py or add it to SKIPPED_TYPES"
             )
+        for name, event in resource.get("Properties", {}).get("Events", {}).items():
+            if event["Type"] not in SERVED_EVENT_TYPES and event["Type"] not in SKIPPED_EVENT_TYPES:
+                raise UnsupportedResource(
+                    f"{logical_id}'s event {name} is a {event['Type']}: serve it locally or add it to SKIPPED_EVENT_TYPES"
+                )
 
 
 @dataclass(frozen=True)

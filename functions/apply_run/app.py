@@ -32,7 +32,8 @@ router = APIRouter()
         },
         **error_responses(
             mutation=True,
-            s409="source_inactive, not_apply_eligible, apply_conflict, stale_plan, stale_base, apply_in_progress, lease_lost",
+            s409="source_inactive, not_apply_eligible, apply_conflict, run_expired, stale_plan, stale_base, "
+            "apply_in_progress, lease_lost",
             s502="build_failed",
         ),
     },
@@ -63,6 +64,7 @@ def apply_run(
             settings.execution_wait_seconds,
             settings.apply_lease_seconds,
             clock,
+            settings.run_plan_retention_days,
         )
         return (202 if result.status == "applying" else 200), result
 

@@ -120,3 +120,17 @@ def test_a_storage_fault_mid_build_is_build_failed_and_the_previous_generation_k
     # And the lease was released: once storage recovers, the same run applies
     controls.fail_writes(source_id, after=None)
     assert apply(api, writer_key, source_id, planned["id"]).status_code == 200
+
+
+def test_a_run_older_than_the_plan_retention_answers_run_expired(api, writer_key, source_id, controls):
+    # Given a finished run whose changes list
+    push(api, writer_key, source_id, "a", "One.")
+    planned = run(api, writer_key, source_id)
+    changes = f"/v1/sources/{source_id}/runs/{planned['id']}/changes"
+    assert api.call("GET", changes, writer_key).status_code == 200
+    # When the source's clock passes RunPlanRetentionDays (30) after the run
+    controls.shift_clock(source_id, 30 * 24 * 3600)
+    # Then neither its changes nor an apply of it are served: the run has expired
+    listed, applied = api.call("GET", changes, writer_key), apply(api, writer_key, source_id, planned["id"])
+    assert (listed.status_code, listed.json()["code"]) == (409, "run_expired")
+    assert (applied.status_code, applied.json()["code"]) == (409, "run_expired")

@@ -2,13 +2,23 @@
 order of the lifecycle (each sample's placeholders filled from the steps before it)."""
 
 import json
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.s3.models import s3_backends
+
+from kb.blobs import BlobStore, content_key
 from kb.generations.models import ApplyTask, Generation
 from kb.generations.repository import GenerationRepository
-from kb.ids import iso_now
+from kb.ids import iso_now, new_id
+from kb.items.models import UpsertItemRequest
+from kb.items.repository import INLINE_CONTENT_LIMIT, ItemRepository
+from kb.items.service import upsert_item
 from kb.runs.models import Run, RunCounts
 from kb.runs.repository import RunRepository
+from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.storage import Table
 from local.deploy import client
@@ -202,6 +212,36 @@ def test_the_webhook_functions_answer_their_sample_events(stack):
     assert (
         invoke_http(stack, "DeleteWebhookFunction", "delete_webhook", **hook)[1]["webhook"]["id"] == hook["WEBHOOK_ID"]
     )
+
+
+def test_the_scheduled_sweep_walks_every_source_and_deletes_only_old_unreferenced_content(stack):
+    # Given a source whose big item's content is offloaded (its record names it), an old object of
+    # a write that never landed and a fresh one of a write that may still be landing
+    endpoint = stack.info.moto_endpoint
+    table = Table(client("dynamodb", endpoint), stack.info.table_name)
+    blobs = BlobStore(client("s3", endpoint), stack.info.bucket_name)
+    sources, items = SourceRepository(table), ItemRepository(table, blobs)
+    source = Source(id=new_id("src"), tenant_id=stack.info.tenant_id, name="sweep", grace_days=7, created_at=iso_now())
+    sources.create(source)
+    big = "big content. " * (INLINE_CONTENT_LIMIT // 10)
+    upsert_item(items, sources, source, UpsertItemRequest(external_item_id="big", content=big))
+    prefix = content_key(source.tenant_id, source.id, "big", "x").rsplit("/", 1)[0]
+    referenced = blobs.list_keys(prefix)[0]
+    old_stray, fresh_stray = (content_key(source.tenant_id, source.id, "big", new_id("content")) for _ in "ab")
+    for key in (old_stray, fresh_stray):
+        blobs.put_text(key, big)
+    for key in (referenced, old_stray):  # the emulator's LastModified, as if written three days ago
+        stored = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].get_object(stack.info.bucket_name, key)
+        assert stored is not None
+        stored.last_modified = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=3)
+    # When the schedule's event starts the sweep (its steps then run off the sweep queue)
+    assert invoke_task(stack, "SweepStorageFunction", "sweep_storage") == {"queued": 1, "deleted": 0}
+    # Then the old unreferenced object goes, in the same step that keeps the other two
+    deadline = time.monotonic() + 60
+    while old_stray in blobs.list_keys(prefix):
+        assert time.monotonic() < deadline, "the sweep never reached the source"
+        time.sleep(0.2)
+    assert set(blobs.list_keys(prefix)) == {referenced, fresh_stray}
 
 
 def test_every_sample_event_was_used():

@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from local.deploy import DEPLOYED_TYPES, SKIPPED_TYPES, UnsupportedResource, _names, check_resource_types
+from local.deploy import (
+    DEPLOYED_TYPES,
+    SKIPPED_EVENT_TYPES,
+    SKIPPED_TYPES,
+    UnsupportedResource,
+    _names,
+    check_resource_types,
+)
 from local.template import read_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +36,23 @@ def test_an_unknown_resource_type_fails_the_local_deployment():
     template.document["Resources"]["Mystery"] = {"Type": "AWS::Kinesis::Stream", "Properties": {}}
     # When checked, then it is refused by name
     with pytest.raises(UnsupportedResource, match="Mystery is a AWS::Kinesis::Stream"):
+        check_resource_types(template)
+
+
+def test_the_schedule_event_is_skipped_with_a_reason_and_an_unknown_event_fails():
+    # Given the template, whose storage sweep runs on a Schedule event
+    template = read_template(ROOT)
+    schedules = [
+        logical_id
+        for logical_id, resource in template.document["Resources"].items()
+        for event in resource.get("Properties", {}).get("Events", {}).values()
+        if event["Type"] == "Schedule"
+    ]
+    assert schedules == ["SweepStorageFunction"] and len(SKIPPED_EVENT_TYPES["Schedule"]) > 20
+    # When a function gains an event source the deployer has not decided on, then it is refused by name
+    events = template.document["Resources"]["SweepStorageFunction"]["Properties"]["Events"]
+    events["Stream"] = {"Type": "Kinesis", "Properties": {}}
+    with pytest.raises(UnsupportedResource, match="SweepStorageFunction's event Stream is a Kinesis"):
         check_resource_types(template)
 
 

@@ -62,6 +62,9 @@ class Blobs:
     def delete(self, keys: list[str]) -> None:
         pass
 
+    def list_keys(self, prefix: str) -> list[str]:
+        return []
+
 
 def test_failed_builds_do_not_push_published_generations_out_of_retention():
     # Given three published generations under four newer failed builds and one still building

@@ -87,7 +87,7 @@ class Blobs:
     def get_json(self, key: str) -> Any:
         return self.documents[key]
 
-    def put_json(self, key: str, document: Any) -> None:
+    def put_json(self, key: str, document: Any, tagging: str | None = None) -> None:
         self.documents[key] = document
 
 

@@ -2,7 +2,12 @@
 
 import hashlib
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+# The object tag a bucket lifecycle rule expires by (template.yaml: RunPlanRetentionDays).
+RUN_PLAN_TAG = "kb-lifecycle=run-plan"
 
 
 def source_prefix(tenant_id: str, source_id: str) -> str:
@@ -48,14 +53,30 @@ def snapshot_content_key(tenant_id: str, source_id: str, snapshot_id: str, write
     return f"{source_prefix(tenant_id, source_id)}snapshots/{snapshot_id}/{write_id}.txt"
 
 
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    last_modified: datetime
+
+
+@dataclass(frozen=True)
+class ListedPage:
+    """One page of a listing: objects, or (with a delimiter) the common prefixes below `prefix`."""
+
+    objects: list[StoredObject]
+    prefixes: list[str]
+    next_token: str | None  # None: the listing is complete
+
+
 class BlobStore:
     def __init__(self, s3: Any, bucket: str) -> None:
         self.s3 = s3
         self.bucket = bucket
 
-    def put_json(self, key: str, document: Any) -> None:
+    def put_json(self, key: str, document: Any, tagging: str | None = None) -> None:
         body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
-        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
+        tags = {"Tagging": tagging} if tagging else {}
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json", **tags)
 
     def get_json(self, key: str) -> Any:
         return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
@@ -84,3 +105,17 @@ class BlobStore:
         for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             keys.extend(obj["Key"] for obj in page.get("Contents", []))
         return keys
+
+    def list_page(
+        self, prefix: str, token: str | None = None, delimiter: str | None = None, max_keys: int = 1000
+    ) -> ListedPage:
+        """One ListObjectsV2 call: a caller that must stay bounded continues from next_token."""
+        args: dict[str, Any] = {"Bucket": self.bucket, "Prefix": prefix, "MaxKeys": max_keys}
+        if token:
+            args["ContinuationToken"] = token
+        if delimiter:
+            args["Delimiter"] = delimiter
+        page = self.s3.list_objects_v2(**args)
+        objects = [StoredObject(obj["Key"], obj["LastModified"]) for obj in page.get("Contents", [])]
+        prefixes = [p["Prefix"] for p in page.get("CommonPrefixes", [])]
+        return ListedPage(objects, prefixes, page.get("NextContinuationToken") if page.get("IsTruncated") else None)

@@ -99,6 +99,12 @@ class ApplyConflict(DomainError):
     code = "apply_conflict"
 
 
+class RunExpired(DomainError):
+    """The run is older than the plan retention (RunPlanRetentionDays), or its plan is gone."""
+
+    code = "run_expired"
+
+
 class BuildFailed(DomainError):
     code = "build_failed"
 

@@ -35,9 +35,13 @@ class Settings(BaseModel):
     chat_retention_days: int = Field(default=30, ge=1, validation_alias="CHAT_RETENTION_DAYS")
     rate_limit_per_minute: int = Field(default=120, validation_alias="RATE_LIMIT_PER_MINUTE")
     apply_lease_seconds: int = Field(default=300, validation_alias="APPLY_LEASE_SECONDS")
+    # A run plan's lifetime (the bucket's lifecycle rule expires plans after as many days).
+    run_plan_retention_days: int = Field(default=30, ge=1, validation_alias="RUN_PLAN_RETENTION_DAYS")
     generation_retention: int = Field(default=10, ge=1, validation_alias="GENERATION_RETENTION")
     # Signs page cursors (HMAC-SHA256); rotating it invalidates the cursors handed out before.
     cursor_signing_key: str = Field(default="", repr=False, validation_alias="CURSOR_SIGNING_KEY")
+    # The storage sweep's own queue of steps (functions/sweep_storage).
+    sweep_queue_url: str = Field(default="", validation_alias="SWEEP_QUEUE_URL")
     events_queue_url: str = Field(default="", validation_alias="EVENTS_QUEUE_URL")
     webhook_dead_letter_queue_url: str = Field(default="", validation_alias="WEBHOOK_DLQ_URL")
     webhook_secret_prefix: str = Field(default="/knowledge-base/webhooks", validation_alias="WEBHOOK_SECRET_PREFIX")

@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from kb.blobs import BlobStore, plan_key
+from kb.blobs import BlobStore, manifest_key, plan_key, source_prefix
 from kb.composition import Clock
 from kb.errors import (
     ApplyConflict,
@@ -40,7 +40,7 @@ from kb.items.repository import ItemRepository
 from kb.observability import count, logger
 from kb.runs.models import RunPlan
 from kb.runs.repository import RunRepository
-from kb.runs.service import get_run
+from kb.runs.service import get_run, require_unexpired
 from kb.sources.models import Source
 from kb.sources.repository import SourceConditionFailed, SourceRepository
 from kb.sources.service import require_active
@@ -79,6 +79,7 @@ def apply_run(
     wait_seconds: float,
     lease_seconds: int,
     clock: Clock,
+    plan_retention_days: int,
 ) -> ApplyResult:
     run = get_run(runs, source, run_id)
     require_active(source)
@@ -86,6 +87,7 @@ def apply_run(
         raise ApplyConflict(f"Run {run_id} was already applied as {run.applied_generation_id}; start a new run.")
     if run.status != "succeeded" or not run.discovery_complete or run.staging_epoch is None:
         raise NotApplyEligible(f"Run {run_id} is {run.status} with incomplete discovery; it cannot be applied.")
+    require_unexpired(run, clock, plan_retention_days)
     if source.current_generation_id != run.base_generation_id:
         raise StaleBase("Another generation was published since this run was planned; start a new run.")
     if items.changed_after(source.id, run.staging_epoch):
@@ -223,10 +225,26 @@ def _retain(
         return []
     # Only what a doomed manifest refers to and no retained one does: an apply building meanwhile
     # writes documents no manifest refers to yet, and those must survive.
-    blobs.delete(_orphaned_keys(blobs, retained, doomed) + [g.manifest.key for g in doomed if g.manifest is not None])
+    unpublished = _written_by_failed_builds(blobs, [g for g in doomed if g.status == "failed"])
+    if unpublished:  # never second-guess a retained manifest, whoever wrote what it names
+        unpublished -= {ref.key for g in retained if g.manifest is not None for ref in _segments(_root(blobs, g))}
+    orphaned = set(_orphaned_keys(blobs, retained, doomed)) | unpublished
+    blobs.delete(sorted(orphaned) + [g.manifest.key for g in doomed if g.manifest is not None])
     for generation in doomed:
         generations.delete(generation)
     return [g.id for g in doomed]
+
+
+def _written_by_failed_builds(blobs: BlobStore, failed: list[Generation]) -> set[str]:
+    """What a failed build wrote under its own generation id (its index segments, a manifest it
+    got as far as writing): no published manifest names them, so _stored_keys cannot find them."""
+    keys: set[str] = set()
+    for generation in failed:
+        prefix = source_prefix(generation.tenant_id, generation.source_id)
+        keys.update(blobs.list_keys(f"{prefix}segments/{generation.id}-"))
+        manifest_folder = manifest_key(generation.tenant_id, generation.source_id, generation.id).rsplit("/", 1)[0]
+        keys.update(blobs.list_keys(f"{manifest_folder}/"))
+    return keys
 
 
 def _orphaned_keys(blobs: BlobStore, retained: list[Generation], doomed: list[Generation]) -> list[str]:

@@ -31,6 +31,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "not_apply_eligible": 409,
     "not_rollback_eligible": 409,
     "apply_conflict": 409,
+    "run_expired": 409,
     "stale_plan": 409,
     "stale_base": 409,
     "lease_lost": 409,

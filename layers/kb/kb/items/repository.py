@@ -279,6 +279,11 @@ class ItemRepository:
         records = self.table.query_attributes(f"SOURCE#{source_id}", "ITEM#", ["externalItemId", "state"])
         return {r["externalItemId"]: r.get("state", "active") for r in records}
 
+    def content_refs(self, source_id: str) -> set[str]:
+        """Every S3 object a staged item's record names, without reading any content."""
+        records = self.table.query_attributes(f"SOURCE#{source_id}", "ITEM#", ["contentRef"])
+        return {r["contentRef"] for r in records if r.get("contentRef")}
+
     def list_all(self, source_id: str) -> list[StagedItem]:
         return [self._parse(r) for r in self.table.query_all(f"SOURCE#{source_id}", "ITEM#")]
 

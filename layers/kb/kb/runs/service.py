@@ -1,13 +1,15 @@
 """Runs: start one (an execution of the run state machine) and compute its plan (its task)."""
 
+from datetime import timedelta
+
 from botocore.exceptions import BotoCoreError, ClientError
 
-from kb.blobs import BlobStore, plan_key
+from kb.blobs import RUN_PLAN_TAG, BlobStore, plan_key
 from kb.composition import Clock
 from kb.cursors import CursorCodec, Listing, invalid_cursor
-from kb.errors import NotFound
+from kb.errors import NotFound, RunExpired
 from kb.generations.manifests import item_count, open_manifest
-from kb.ids import iso_now, new_id
+from kb.ids import iso_now, new_id, parse_iso
 from kb.items.repository import ItemRepository
 from kb.runs.diff import AppliedState, StagedState, diff_changes
 from kb.runs.models import ChangePage, Progress, Run, RunPage, RunPlan, RunTask
@@ -56,6 +58,25 @@ def get_run(runs: RunRepository, source: Source, run_id: str) -> Run:
     return run
 
 
+def require_unexpired(run: Run, clock: Clock, retention_days: int) -> None:
+    """A run's plan is expired by the bucket's lifecycle rule `retention_days` after it was
+    written (S3 rounds up to the next midnight, so never sooner): from that age on the run is
+    judged expired, whether or not S3 has deleted the plan yet, so the answer does not depend on
+    when S3 gets to it."""
+    if clock() - parse_iso(run.created_at) >= timedelta(days=retention_days):
+        raise RunExpired(f"Run {run.id} is older than {retention_days} days and its plan has expired; start a new run.")
+
+
+def load_plan(blobs: BlobStore, run: Run) -> RunPlan:
+    try:
+        document = blobs.get_json(plan_key(run.tenant_id, run.source_id, run.id))
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+            raise RunExpired(f"The plan of run {run.id} has expired; start a new run.") from error
+        raise
+    return RunPlan.model_validate(document)
+
+
 def list_runs(runs: RunRepository, source: Source, limit: int, cursor: str | None) -> RunPage:
     page, next_cursor = runs.page(source.tenant_id, source.id, limit, cursor)
     return RunPage(runs=page, next_cursor=next_cursor)
@@ -69,13 +90,16 @@ def list_changes(
     run_id: str,
     limit: int,
     cursor: str | None,
+    clock: Clock,
+    plan_retention_days: int,
 ) -> ChangePage:
     run = get_run(runs, source, run_id)
     listing = Listing(source.tenant_id, f"changes:{source.id}:{run.id}")
     start = _decode_offset(cursors, cursor, listing)
     if run.status != "succeeded":
         return ChangePage(changes=[])
-    plan = RunPlan.model_validate(blobs.get_json(plan_key(source.tenant_id, source.id, run.id)))
+    require_unexpired(run, clock, plan_retention_days)
+    plan = load_plan(blobs, run)
     page = plan.changes[start : start + limit]
     end = start + len(page)
     more = end < len(plan.changes)
@@ -130,7 +154,9 @@ def compute_run(
         staging_epoch=epoch,
         changes=changes,
     )
-    blobs.put_json(plan_key(task.tenant_id, task.source_id, run.id), plan.to_json_dict())
+    # Tagged: the bucket's lifecycle rule expires plans (RunPlanRetentionDays), and the API
+    # answers 409 run_expired for a run that old (require_unexpired).
+    blobs.put_json(plan_key(task.tenant_id, task.source_id, run.id), plan.to_json_dict(), tagging=RUN_PLAN_TAG)
     done = runs.complete(run, counts, closed.current_generation_id, epoch, closed.open_snapshot_id is None)
     data = {
         "sourceId": done.source_id,
