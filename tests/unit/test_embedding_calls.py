@@ -4,7 +4,6 @@ it, throttles retried with backoff, order preserved. A client double stands in f
 import io
 import json
 import threading
-import time
 from typing import Any
 
 import numpy as np
@@ -19,12 +18,15 @@ def throttled() -> ClientError:
 
 
 class FakeBedrock:
-    """Embeds text "t<i>" as [i, 1]; counts calls in flight; throttles the first `throttles` calls."""
+    """Embeds text "t<i>" as [i, 1]; counts calls in flight; throttles the first `throttles` calls.
+    With `together`, each call waits until that many are in flight at once (a barrier, so the test
+    proves calls overlap instead of hoping a delay makes them; the timeout only ends a broken run)."""
 
-    def __init__(self, throttles: int = 0, delay: float = 0.0) -> None:
+    def __init__(self, throttles: int = 0, together: int = 0) -> None:
         self.lock = threading.Lock()
         self.in_flight = self.peak = self.calls = 0
-        self.throttles, self.delay = throttles, delay
+        self.throttles = throttles
+        self.barrier = threading.Barrier(together, timeout=30) if together else None
         self.bodies: list[dict[str, Any]] = []
 
     def invoke_model(self, modelId: str, body: str, contentType: str) -> dict[str, Any]:
@@ -36,7 +38,8 @@ class FakeBedrock:
             throttle = self.throttles > 0
             self.throttles -= throttle
         try:
-            time.sleep(self.delay)  # a model's latency, so calls overlap; not a wait on a result
+            if self.barrier is not None:
+                self.barrier.wait()
             if throttle:
                 raise throttled()
             request = json.loads(body)
@@ -60,13 +63,13 @@ def expected(n: int) -> np.ndarray:
 
 def test_titan_calls_run_concurrently_up_to_the_bound_and_rows_keep_input_order():
     # Given a Titan embedder allowed 4 calls at a time
-    bedrock = FakeBedrock(delay=0.01)
+    bedrock = FakeBedrock(together=4)
     embedder = BedrockTitan(bedrock, "amazon.titan-embed-text-v2:0", concurrency=4, backoff=no_wait())
     # When it embeds 40 texts
     vectors = embedder.embed([f"t{i}" for i in range(40)])
-    # Then each text was one call, never more than 4 in flight, and row i is text i
+    # Then each text was one call, 4 in flight at once and never more, and row i is text i
     assert bedrock.calls == 40
-    assert 1 < bedrock.peak <= 4
+    assert bedrock.peak == 4
     assert np.allclose(vectors, expected(40))
 
 
