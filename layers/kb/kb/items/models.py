@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
+from kb.files.models import DocumentSection
 from kb.models import ApiModel, RecordModel, RequestModel
 
 MetadataValue = str | int | float | bool
@@ -158,6 +159,9 @@ class StagedItem(ItemFields, RecordModel):
     # Incremented by every write (1 when created; 0 for a record older than versions); each
     # write is conditioned on the version it read.
     version: int = 0
+    # Where each stretch of the content came from, for items extracted from an uploaded file
+    # (pages, heading paths); empty for items pushed as JSON. Part of the content hash.
+    sections: list[DocumentSection] = Field(default_factory=list)
 
 
 class ItemSummary(ApiModel):

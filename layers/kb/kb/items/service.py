@@ -1,10 +1,13 @@
 """Staging-set operations: upsert, delete, mark missing; one retry loop for all of them."""
 
+import hashlib
+import json
 from collections.abc import Callable
 
 from pydantic import ValidationError
 
 from kb.errors import NotFound
+from kb.files.models import DocumentSection
 from kb.ids import iso_now
 from kb.items.models import (
     ItemFilter,
@@ -60,8 +63,10 @@ def log_in_open_epoch(
         items.log_changes(source.id, logged, external_item_ids)
 
 
-def upsert_decision(source: Source, request: UpsertItemRequest) -> Decision:
-    new_hash = request.content_hash()
+def upsert_decision(
+    source: Source, request: UpsertItemRequest, sections: list[DocumentSection] | None = None
+) -> Decision:
+    new_hash = request.content_hash() if not sections else sectioned_hash(request, sections)
 
     def decide(existing: StagedItem | None) -> tuple[StagedItem | None, str]:
         if existing is not None and existing.state == "active" and existing.content_hash_value == new_hash:
@@ -72,6 +77,7 @@ def upsert_decision(source: Source, request: UpsertItemRequest) -> Decision:
             **request.model_dump(),
             source_id=source.id,
             content_hash_value=new_hash,
+            sections=sections or [],
             created_at=existing.created_at if existing and revived else now,
             updated_at=now,
         )
@@ -97,10 +103,22 @@ def missing_decision(existing: StagedItem | None) -> tuple[StagedItem | None, st
     return existing.model_copy(update={"state": "missing", "missing_since": now, "updated_at": now}), "missing"
 
 
+def sectioned_hash(request: UpsertItemRequest, sections: list[DocumentSection]) -> str:
+    """An extracted document's hash covers its sections too: a page break that moved is a change."""
+    layout = json.dumps([s.to_json_dict() for s in sections], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{request.content_hash()}\x00{layout}".encode()).hexdigest()
+
+
 def upsert_item(
-    items: ItemRepository, sources: SourceRepository, source: Source, request: UpsertItemRequest
+    items: ItemRepository,
+    sources: SourceRepository,
+    source: Source,
+    request: UpsertItemRequest,
+    sections: list[DocumentSection] | None = None,
 ) -> ItemUpsertResult:
-    item, outcome = stage(items, sources, source, request.external_item_id, upsert_decision(source, request))
+    """`sections` are given by the file pipeline only (an API request cannot set them)."""
+    decision = upsert_decision(source, request, sections)
+    item, outcome = stage(items, sources, source, request.external_item_id, decision)
     assert item is not None
     # The request holds the content: no need to read back what was just offloaded.
     return ItemUpsertResult(item=item.model_copy(update={"content": request.content}), outcome=outcome)
