@@ -57,6 +57,7 @@ class _Styles:
         self._names: dict[str, str] = {}
         self._outline: dict[str, int | None] = {}
         self._based_on: dict[str, str] = {}
+        self._lists: set[str] = set()  # styles that number or bullet their paragraphs (List Bullet)
         for style in root if root is not None else ():
             if _local(style.tag) != "style" or _attribute(style, "type") not in (None, "paragraph"):
                 continue
@@ -65,11 +66,16 @@ class _Styles:
             self._names[style_id] = (_attribute(name, "val") or "") if name is not None else ""
             if based_on is not None:
                 self._based_on[style_id] = _attribute(based_on, "val") or ""
+            if properties is not None and _child(properties, "numPr") is not None:
+                self._lists.add(style_id)
             if properties is not None and _child(properties, "outlineLvl") is not None:
                 self._outline[style_id] = _outline_level(properties)
 
     def is_title(self, style_id: str) -> bool:
         return self._names.get(style_id, style_id).lower() == "title"
+
+    def is_list(self, style_id: str) -> bool:
+        return style_id in self._lists
 
     def heading_level(self, style_id: str) -> int | None:
         seen: set[str] = set()
@@ -128,8 +134,10 @@ class _Body:
         elif level is not None:
             self.first_heading = self.first_heading or " ".join(text.split())
             self.builder.heading(level, text)
-        elif properties is not None and _child(properties, "numPr") is not None and text.strip():
-            self.builder.block("- " + text, separator="\n")
+        elif text.strip() and (
+            (properties is not None and _child(properties, "numPr") is not None) or self.styles.is_list(style_id)
+        ):
+            self.builder.block("- " + text, run="list")
         else:
             self.builder.block(text)
 

@@ -107,7 +107,7 @@ class _Walker:
                 self._flush()
                 cells = [" ".join(cell.get_text(" ").split()) for cell in node.find_all(("td", "th"), recursive=False)]
                 if any(cells):
-                    self.builder.block(" | ".join(cells), separator="\n")
+                    self.builder.block(" | ".join(cells), run=f"table-{id(node.find_parent('table'))}")
                 continue
             if name in BLOCKS:
                 self._flush()
@@ -124,4 +124,4 @@ class _Walker:
         text = " ".join("".join(self._inline).split())
         self._inline.clear()
         if text and text != "-":
-            self.builder.block(text, separator="\n" if text.startswith("- ") else "\n\n")
+            self.builder.block(text, run="list" if text.startswith("- ") else None)

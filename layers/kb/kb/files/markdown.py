@@ -27,6 +27,7 @@ def extract_markdown(text: str) -> ExtractedDocument:
     heading_level: int | None = None
     row: list[str] | None = None
     list_depth = 0
+    table = 0
     for token in tokens:
         kind = token.type
         if kind == "heading_open":
@@ -37,10 +38,12 @@ def extract_markdown(text: str) -> ExtractedDocument:
             list_depth += 1
         elif kind in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
+        elif kind == "table_open":
+            table += 1
         elif kind == "tr_open":
             row = []
         elif kind == "tr_close" and row is not None:
-            builder.block(" | ".join(row), separator="\n")
+            builder.block(" | ".join(row), run=f"table-{table}")
             row = None
         elif kind == "inline":
             inline = _inline_text(token.children or [])
@@ -50,7 +53,7 @@ def extract_markdown(text: str) -> ExtractedDocument:
             elif row is not None:
                 row.append(" ".join(inline.split()))
             elif list_depth:
-                builder.block("  " * (list_depth - 1) + "- " + inline, separator="\n")
+                builder.block("  " * (list_depth - 1) + "- " + inline, run="list")
             else:
                 builder.block(inline)
         elif kind in ("fence", "code_block"):

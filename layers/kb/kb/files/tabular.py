@@ -28,7 +28,7 @@ def extract_csv(text: str) -> ExtractedDocument:
                 if value.strip()
             ]
             if fields:
-                builder.block("; ".join(fields), separator="\n")
+                builder.block("; ".join(fields), run="rows")
     except csv.Error as error:
         raise ExtractionError(f"The CSV could not be read: {error}.", "file_corrupt") from error
     body, _ = builder.finish()
@@ -50,7 +50,7 @@ def extract_jsonl(text: str) -> ExtractedDocument:
                 raise ExtractionError("The file is not JSON lines.", "file_type_mismatch") from error
             raise ExtractionError(f"Line {number} is not JSON.", "file_corrupt") from error
         parsed += 1
-        builder.block(_readable(record), separator="\n")
+        builder.block(_readable(record), run="rows")
     body, _ = builder.finish()
     return ExtractedDocument(text=body)
 

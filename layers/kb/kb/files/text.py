@@ -32,11 +32,16 @@ class TextBuilder:
         self._sections: list[DocumentSection] = []
         self._open = _Open()
         self._headings: list[tuple[int, str]] = []  # (level, title), outermost first
+        self._run: str | None = None
 
-    def block(self, text: str, separator: str = BLOCK_SEPARATOR) -> None:
+    def block(self, text: str, run: str | None = None) -> None:
+        """Blocks of one run (list items, table rows, records) are one line apart; anything else
+        a blank line apart."""
         text = clean(text)
         if not text.strip():
             return
+        separator = "\n" if run is not None and run == self._run else BLOCK_SEPARATOR
+        self._run = run
         if self._length:
             self._parts.append(separator)
             self._length += len(separator)
