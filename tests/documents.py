@@ -43,13 +43,13 @@ def n_page_pdf(pages: int, title: str | None = None) -> bytes:
     return pdf([page_text(number) for number in range(1, pages + 1)], title=title)
 
 
-def encrypted_pdf(user_password: str = "secret", owner_password: str = "owner") -> bytes:  # noqa: S107 - a test file's password
-    """A two-page PDF encrypted with AES-256; an empty user password makes a PDF anyone may open
-    (only its permissions are restricted)."""
+def encrypted_pdf(user_password: str = "secret", owner_password: str = "owner", algorithm: str = "AES-256") -> bytes:  # noqa: S107 - a test file's password
+    """A two-page PDF encrypted with `algorithm` (pypdf's names: RC4-128, AES-128, AES-256); an
+    empty user password makes a PDF anyone may open (only its permissions are restricted)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf(["Secret page one.", "Secret page two."]))))
-    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm="AES-256")
+    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

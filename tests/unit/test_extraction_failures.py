@@ -1,5 +1,8 @@
 """Bad files fail with their own reason, quickly, and without inflating what they hide."""
 
+import os
+import subprocess
+import sys
 import time
 import tracemalloc
 
@@ -8,6 +11,7 @@ import pytest
 from kb.files.extract import MAX_FILE_BYTES, extract
 from kb.files.models import ExtractionError
 from tests import documents
+from tests.helpers import ROOT
 
 
 def reason(data: bytes, filename: str, content_type: str | None = None) -> str:
@@ -26,6 +30,21 @@ def test_a_file_over_the_limit_is_refused_before_parsing():
 
 def test_a_pdf_that_needs_a_password_is_file_encrypted():
     assert reason(documents.encrypted_pdf(user_password="secret"), "locked.pdf") == "file_encrypted"
+
+
+def test_an_aes_pdf_is_file_encrypted_where_the_cryptography_package_is_missing():
+    # Given a permissions-only AES PDF, and an interpreter without `cryptography` (as the layer ships)
+    data = documents.encrypted_pdf(user_password="", algorithm="AES-128")
+    probe = (
+        "import sys; sys.modules['cryptography'] = None\n"
+        "from kb.files.extract import extract\nfrom kb.files.models import ExtractionError\n"
+        "try:\n    extract(sys.stdin.buffer.read(), 'a.pdf')\nexcept ExtractionError as error:\n    print(error.reason)\n"
+    )
+    # When it is extracted there
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "layers/kb")}
+    done = subprocess.run([sys.executable, "-c", probe], input=data, env=env, capture_output=True, check=False)
+    # Then it is refused as encrypted, not as corrupt
+    assert done.stdout.decode().strip() == "file_encrypted", done.stderr.decode()[-2000:]
 
 
 def test_a_truncated_pdf_is_file_corrupt():

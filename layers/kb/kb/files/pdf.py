@@ -21,17 +21,10 @@ def extract_pdf(data: bytes) -> ExtractedDocument:
         raise ExtractionError("The PDF is truncated (it has no end-of-file marker).", "file_corrupt")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            # Many PDFs are encrypted with an empty user password only to restrict printing or
-            # copying: those open. A PDF that needs a password to be read does not.
-            try:
-                opened = reader.decrypt("")
-            except DependencyError as error:  # AES without the `cryptography` package
-                raise ExtractionError(
-                    "The PDF is encrypted with a cipher this service cannot open.", "file_encrypted"
-                ) from error
-            if not opened:
-                raise ExtractionError("The PDF is encrypted with a password.", "file_encrypted")
+        # Many PDFs are encrypted with an empty user password only to restrict printing or
+        # copying: those open. A PDF that needs a password to be read does not.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractionError("The PDF is encrypted with a password.", "file_encrypted")
         builder = TextBuilder()
         pages = reader.pages
         count = len(pages)
@@ -41,6 +34,10 @@ def extract_pdf(data: bytes) -> ExtractedDocument:
         title = _metadata_title(reader)
     except ExtractionError:
         raise
+    except DependencyError as error:  # AES without the `cryptography` package, which we do not ship
+        raise ExtractionError(
+            "The PDF is encrypted with a cipher this service cannot open.", "file_encrypted"
+        ) from error
     except Exception as error:  # pypdf raises many kinds on a damaged file; all mean the same to us
         raise ExtractionError(f"The PDF could not be read: {_describe(error)}.", "file_corrupt") from error
     text, sections = builder.finish()
