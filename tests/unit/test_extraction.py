@@ -122,6 +122,11 @@ def test_an_article_header_is_content_not_page_chrome():
     assert document.title == "Release notes"  # no <title>: the first heading
 
 
+def test_an_html_fragment_keeps_its_title_out_of_the_text():
+    document = extract(b"<title>Fragment</title><h1>Heading</h1><p>Body text.</p>", "fragment.html")
+    assert (document.title, document.text) == ("Fragment", "Heading\n\nBody text.")
+
+
 def test_markdown_headings_are_kept_as_structure():
     # Given Markdown with nested headings, emphasis, a link, code, a list and a table
     document = extract(documents.MARKDOWN.encode(), "guide.md", "text/markdown")
@@ -172,6 +177,15 @@ def test_plain_text_is_kept_with_one_newline_convention_and_no_byte_order_mark()
 
 def test_utf16_text_with_a_byte_order_mark_is_read():
     assert extract("Grüße\n".encode("utf-16"), "greeting.txt").text == "Grüße"
+
+
+def test_text_that_mentions_the_pdf_header_is_still_text():
+    document = extract(b"# PDF files\n\nEvery PDF starts with %PDF-1.7 and ends with %%EOF.\n", "pdf-notes.md")
+    assert document.sections[0].heading_path == ["PDF files"]
+
+
+def test_a_pdf_after_a_few_bytes_of_junk_is_still_a_pdf():
+    assert extract(b"\x00\x01junk" + documents.pdf(["Late header."]), "late.pdf").text == "Late header."
 
 
 def test_html_without_a_name_is_recognised_from_its_markup():

@@ -66,7 +66,10 @@ def claimed_formats(filename: str, content_type: str | None) -> tuple[Format | N
 
 def sniff(data: bytes) -> Format | None:
     """PDF or DOCX from their magic bytes; None for anything else (text or not)."""
-    if b"%PDF-" in data[:1024]:  # the header may follow a little junk (the spec allows 1024 bytes)
+    header = data.find(b"%PDF-", 0, 1024)
+    # The header may follow a little junk (readers look 1024 bytes in): whitespace or binary, but
+    # not text, or a Markdown file that mentions "%PDF-" near its start would be taken for a PDF.
+    if header == 0 or (header > 0 and (not data[:header].strip() or any(byte < 9 for byte in data[:header]))):
         return Format.PDF
     if data.startswith(ZIP_MAGIC):
         # Each entry's local header names it, and the central directory names it again: either

@@ -46,6 +46,9 @@ def extract_html(text: str) -> ExtractedDocument:
     soup = BeautifulSoup(text, "html.parser")
     title_tag = soup.find("title")
     title = " ".join(title_tag.get_text().split()) if title_tag is not None else ""
+    for element in soup.find_all(("head", "title")):  # a fragment has no <body> to keep them out
+        if not element.decomposed:
+            element.decompose()
     for element in soup.find_all(NOISE):
         if not element.decomposed:  # one inside another already went with it
             element.decompose()

@@ -5,6 +5,7 @@ import io
 import json
 from typing import Any
 
+from kb.files.limits import MAX_FILE_BYTES
 from kb.files.models import ExtractedDocument, ExtractionError
 from kb.files.text import TextBuilder
 
@@ -17,6 +18,7 @@ def extract_csv(text: str) -> ExtractedDocument:
     except csv.Error:  # one column, or nothing the sniffer can decide: plain commas
         dialect = csv.excel
     builder = TextBuilder()
+    csv.field_size_limit(MAX_FILE_BYTES)  # the default (128 KB a field) would refuse a long cell
     try:
         rows = csv.reader(io.StringIO(text), dialect)
         header = next(rows, [])
