@@ -1,6 +1,8 @@
 """Bad files fail with their own reason, quickly, and without inflating what they hide."""
 
+import contextlib
 import os
+import random
 import subprocess
 import sys
 import time
@@ -143,6 +145,26 @@ def test_a_json_lines_file_with_a_bad_line_names_the_line():
     with pytest.raises(ExtractionError) as caught:
         extract(b'{"a": 1}\n{"b": 2}\n{broken\n', "records.jsonl")
     assert (caught.value.reason, caught.value.message) == ("file_corrupt", "Line 3 is not JSON.")
+
+
+@pytest.mark.parametrize("filename", ["a.pdf", "a.docx", "a.html", "a.md", "a.jsonl"])
+def test_damaged_copies_of_every_format_end_in_a_document_or_an_extraction_error(filename):
+    # Given 40 copies of a real file, each with 1-20 random bytes overwritten (seeded: reproducible)
+    originals = {
+        "a.pdf": documents.n_page_pdf(2),
+        "a.docx": documents.n_page_docx(2),
+        "a.html": documents.n_page_html(2).encode(),
+        "a.md": documents.MARKDOWN.encode(),
+        "a.jsonl": documents.jsonl([{"n": n, "text": "hello"} for n in range(20)]).encode(),
+    }
+    rng = random.Random(filename)
+    for _ in range(40):
+        damaged = bytearray(originals[filename])
+        for _ in range(rng.randint(1, 20)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        # When each is extracted, Then nothing but ExtractionError is raised
+        with contextlib.suppress(ExtractionError):
+            extract(bytes(damaged), filename)
 
 
 def test_no_library_exception_escapes(monkeypatch):

@@ -1,6 +1,7 @@
 """PDF: the text of each page (pypdf), one section per page that has text."""
 
 import io
+import logging
 from typing import TYPE_CHECKING
 
 from kb.files.models import ExtractedDocument, ExtractionError
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 def extract_pdf(data: bytes) -> ExtractedDocument:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
+
+    # pypdf warns about every oddity it repairs, quoting the file's bytes: a damaged upload would
+    # write its contents into our logs. Its errors still reach us as exceptions.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     # pypdf rebuilds a damaged cross-reference table by scanning, so a truncated file would
     # "succeed" with whatever pages survive. A PDF ends with %%EOF (within its last bytes: some
