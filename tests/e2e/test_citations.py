@@ -60,14 +60,16 @@ def test_get_item_returns_the_documents_sections(api, writer_key, small_chunks_s
     reply = api.call("GET", f"/v1/sources/{small_chunks_source}/items/admin-guide.pdf", writer_key)
     assert reply.status_code == 200, reply.text
     sections = reply.json()["item"]["sections"]
-    assert [(s["page"], s["headingPath"][-1]) for s in sections] == [(1, "Overview"), (2, "Networking"), (3, "Licensing")]
+    assert [(s["page"], s["headingPath"][-1]) for s in sections] == [
+        (1, "Overview"),
+        (2, "Networking"),
+        (3, "Licensing"),
+    ]
 
 
 def test_a_search_result_names_the_page_and_heading_of_its_chunk(api, writer_key, small_chunks_source, guide):
     # When the document is searched for what its second page says
-    reply = api.call(
-        "POST", "/v1/search", writer_key, {"query": "firewall port", "sourceIds": [small_chunks_source]}
-    )
+    reply = api.call("POST", "/v1/search", writer_key, {"query": "firewall port", "sourceIds": [small_chunks_source]})
     assert reply.status_code == 200, reply.text
     best = reply.json()["results"][0]
     # Then the best chunk is on page 2, under Networking, and its offsets slice the content to it
@@ -118,9 +120,7 @@ def test_a_json_items_results_carry_offsets_that_slice_its_content_to_the_chunk(
     assert push(api, writer_key, source_id, "hours", content, title="Opening hours").status_code == 201
     run_and_apply(api, writer_key, source_id)
     # When it is searched
-    reply = api.call(
-        "POST", "/v1/search", writer_key, {"query": "café opens", "sourceIds": [source_id], "limit": 100}
-    )
+    reply = api.call("POST", "/v1/search", writer_key, {"query": "café opens", "sourceIds": [source_id], "limit": 100})
     results = reply.json()["results"]
     assert len(results) > 1
     # Then each result's offsets slice the content to its chunk (the first chunk also holds the
