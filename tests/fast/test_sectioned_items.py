@@ -5,14 +5,22 @@ import json
 from datetime import timedelta
 
 from kb.files.models import DocumentSection
-from kb.ids import utcnow
+from kb.generations.build import build_generation
+from kb.generations.models import ApplyTask, Generation
+from kb.generations.repository import GenerationRepository, generation_key
+from kb.ids import iso_now, utcnow
 from kb.items.batch import stage_many
 from kb.items.models import UpsertItemRequest
 from kb.items.repository import INLINE_SECTIONS_LIMIT
 from kb.items.service import delete_item, get_item, missing_decision, stage, upsert_decision, upsert_item
 from kb.lifecycle.models import SweepTask
 from kb.lifecycle.sweep import sweep_step
+from kb.runs.models import Run, RunCounts, RunTask
+from kb.runs.repository import RunRepository
+from kb.runs.service import compute_run
+from kb.search.loader import load_index
 from kb.snapshots.service import begin_snapshot, commit_snapshot
+from kb.webhooks.events import EventPublisher
 
 DYNAMODB_RECORD_LIMIT = 400 * 1000
 
@@ -168,3 +176,38 @@ def test_the_sweep_keeps_sections_a_record_names(store, items, sources, snapshot
     result = sweep_step(task, store.blobs, items, snapshots, lambda _: lambda: utcnow() + timedelta(days=2))
     # Then the sections object stays
     assert result.deleted == [] and _stored(store, ".json") == named
+
+
+def test_a_document_with_sections_in_s3_is_built_with_its_pages_and_served_with_them(store, items, sources, source):
+    # Given a long document whose content and sections are both kept in S3, computed into a run
+    content, sections = document(1000, page_chars=200)
+    _upsert(items, sources, source, "manual", content, sections)
+    runs = RunRepository(store.table)
+    runs.create(Run(id="run_1", source_id=source.id, tenant_id=source.tenant_id, status="queued", created_at=iso_now()))
+    task = RunTask(tenant_id=source.tenant_id, source_id=source.id, run_id="run_1")
+    compute_run(task, sources, items, runs, store.blobs, utcnow, EventPublisher(None, ""))
+    # When its generation is built (plan, slices, combine, in this process)
+    generations = GenerationRepository(store.table)
+    generation = Generation(
+        id="gen_1",
+        source_id=source.id,
+        tenant_id=source.tenant_id,
+        run_id="run_1",
+        status="queued",
+        counts=RunCounts(),
+        created_at=iso_now(),
+    )
+    store.table.put({**generation_key(source.id, "gen_1"), **generation.to_json_dict()})
+    apply = ApplyTask(tenant_id=source.tenant_id, source_id=source.id, run_id="run_1", generation_id="gen_1")
+    build_generation(apply, sources, items, store.blobs, generations, None)
+    # Then every chunk of the index knows its pages and heading path, consistent with its offsets
+    index = load_index(store.blobs, source.tenant_id, source.id, "gen_1")
+    located = [index.location(chunk) for chunk in range(index.chunk_count)]
+    assert index.chunk_count > 100 and all(location is not None for location in located)
+    by_page = {s.page: s for s in sections}
+    for chunk, location in enumerate(located):
+        assert location is not None and location.page is not None and location.page_end is not None
+        first = by_page[location.page]
+        assert first.start <= location.start + 2 and location.start < first.end + 2  # (a page break is 2 characters)
+        assert location.heading_path == tuple(first.heading_path)
+        assert "".join(content[location.start : location.end].split()) in "".join(index.chunk_texts[chunk].split())
