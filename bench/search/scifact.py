@@ -3,9 +3,10 @@ bm25s and tantivy measured in the same run on the same machine.
 
     .venv/bin/python bench/search/scifact.py [--dataset DIR] [--chunk-size N ...]   (via `make bench`)
 
-Ours: items are chunked as a source with the given chunk size would chunk them (kb.generations.
-chunking), indexed into one segment (kb.search.segments), loaded (kb.search.index) and ranked by
-kb.search.service.rank, the function the search endpoint calls once it has the generations.
+Ours: items are chunked as a source with the given chunk size would chunk them, with their
+locations (kb.generations.chunking, kb.generations.locations), indexed into one segment
+(kb.search.segments), loaded (kb.search.index) and ranked by kb.search.service.rank, the
+function the search endpoint calls once it has the generations.
 Documents are ranked by their best chunk. Embeddings: the local provider (all-MiniLM-L6-v2 int8).
 """
 
@@ -29,7 +30,8 @@ import bm25s  # noqa: E402
 import Stemmer  # noqa: E402
 import tantivy  # noqa: E402
 
-from kb.generations.chunking import chunk_id, chunk_text  # noqa: E402
+from kb.generations.chunking import chunk_id, item_chunks  # noqa: E402
+from kb.generations.locations import locate  # noqa: E402
 from kb.search.build import embed_chunks  # noqa: E402
 from kb.search.embeddings import LocalMiniLM  # noqa: E402
 from kb.search.index import LivePart, SearchIndex  # noqa: E402
@@ -100,8 +102,9 @@ def our_entries(corpus: list[dict[str, str]], size: int, overlap: int) -> list[t
     entries = []
     for doc in corpus:
         item = SegmentItem(doc["_id"], "h", doc["title"], None, [], {}, None)
-        text = f"{doc['title']}\n\n{doc['text']}" if doc["title"] else doc["text"]
-        chunks = [ChunkInput(chunk_id(doc["_id"], i, "h"), i, t) for i, t in enumerate(chunk_text(text, size, overlap))]
+        spans = item_chunks(doc["title"], doc["text"], size, overlap)  # with their offsets, as a build does
+        located = zip(spans, locate(spans, []), strict=True)
+        chunks = [ChunkInput(chunk_id(doc["_id"], i, "h"), i, span.text, at) for i, (span, at) in enumerate(located)]
         entries.append((item, chunks))
     return entries
 

@@ -49,6 +49,12 @@ def content_key(tenant_id: str, source_id: str, external_item_id: str, write_id:
     return f"{source_prefix(tenant_id, source_id)}content/{item_digest}/{write_id}.txt"
 
 
+def sections_key(tenant_id: str, source_id: str, external_item_id: str, write_id: str) -> str:
+    """An item's offloaded sections, one object per write, beside its content (swept alike)."""
+    item_digest = hashlib.sha256(external_item_id.encode()).hexdigest()[:32]
+    return f"{source_prefix(tenant_id, source_id)}content/{item_digest}/{write_id}.json"
+
+
 def snapshot_content_key(tenant_id: str, source_id: str, snapshot_id: str, write_id: str) -> str:
     return f"{source_prefix(tenant_id, source_id)}snapshots/{snapshot_id}/{write_id}.txt"
 

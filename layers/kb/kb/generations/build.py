@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, segment_key, slice_output_key, source_prefix
 from kb.errors import NotFound, StalePlan
-from kb.generations.chunking import chunk_id, chunk_text
+from kb.generations.chunking import chunk_id, item_chunks
+from kb.generations.locations import ChunkLocation, locate
 from kb.generations.manifests import IO_CONCURRENCY, open_manifest, parallel
 from kb.generations.models import (
     ApplyTask,
@@ -221,8 +222,8 @@ def combine_build(
 def _write_chunks(
     task: ApplyTask, item: StagedItem, blobs: BlobStore, chunking: Chunking
 ) -> tuple[ManifestEntry, ChunkDocument]:
-    text = f"{item.title}\n\n{item.content}" if item.title else item.content
-    texts = chunk_text(text, chunking.size, chunking.overlap)
+    spans = item_chunks(item.title, item.content, chunking.size, chunking.overlap)
+    locations = locate(spans, item.sections)
     document = ChunkDocument(
         external_item_id=item.external_item_id,
         content_hash=item.content_hash_value,
@@ -232,13 +233,18 @@ def _write_chunks(
         metadata=item.metadata,
         language=item.language,
         chunks=[
-            Chunk(id=chunk_id(item.external_item_id, i, item.content_hash_value), position=i, text=text)
-            for i, text in enumerate(texts)
+            Chunk(
+                id=chunk_id(item.external_item_id, i, item.content_hash_value),
+                position=i,
+                text=span.text,
+                location=ChunkLocation.of(location),
+            )
+            for i, (span, location) in enumerate(zip(spans, locations, strict=True))
         ],
     )
     key = chunks_key(task.tenant_id, task.source_id, item.external_item_id, item.content_hash_value)
     blobs.put_json(key, document.to_json_dict())
     entry = ManifestEntry(
-        content_hash=item.content_hash_value, chunks_key=key, chunk_count=len(texts), title=item.title, url=item.url
+        content_hash=item.content_hash_value, chunks_key=key, chunk_count=len(spans), title=item.title, url=item.url
     )
     return entry, document

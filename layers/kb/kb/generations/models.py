@@ -2,6 +2,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from kb.generations.locations import ChunkLocation
 from kb.models import ApiModel, RecordModel
 from kb.runs.models import Progress, RunCounts, WorkStatus
 
@@ -68,6 +69,7 @@ class Chunk(ApiModel):
     id: str
     position: int
     text: str
+    location: ChunkLocation | None = None  # None in chunk documents written before locations
 
 
 class ChunkDocument(ApiModel):

@@ -162,6 +162,8 @@ class StagedItem(ItemFields, RecordModel):
     # Where each stretch of the content came from, for items extracted from an uploaded file
     # (pages, heading paths); empty for items pushed as JSON. Part of the content hash.
     sections: list[DocumentSection] = Field(default_factory=list)
+    # Set when the sections are kept in S3 (big ones; `sections` is then empty until loaded).
+    sections_ref: str | None = Field(default=None, exclude=True)
 
 
 class ItemSummary(ApiModel):

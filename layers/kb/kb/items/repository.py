@@ -5,22 +5,27 @@ epoch or by a later one (single-item writes and consistent reads are linearizabl
 transaction is needed, which keeps batch writes cheap)."""
 
 import contextlib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from kb.blobs import BlobStore, content_key
+from kb.blobs import BlobStore, content_key, sections_key
 from kb.cursors import Listing
+from kb.files.models import DocumentSection
 from kb.ids import new_id
 from kb.items.models import ItemFilter, StagedItem, storable_id
 from kb.sources.models import Source
 from kb.sources.repository import source_key
 from kb.storage import Table
 
-# DynamoDB items stop at 400 KB; bigger content lives in S3, one object per write.
+# DynamoDB items stop at 400 KB; bigger content lives in S3, one object per write, and so do
+# sections bigger than their own limit (as JSON: a long PDF has a section per page and heading).
+# With the other fields' 64 KiB the record stays far below 400 KB.
 INLINE_CONTENT_LIMIT = 100 * 1024
+INLINE_SECTIONS_LIMIT = 32 * 1024
 
 
 def group_size(checks: int) -> int:
@@ -30,7 +35,7 @@ def group_size(checks: int) -> int:
 
 
 _NOT_LOADED = "\u2026"
-_OWN_CONTENT = re.compile(r"/content/[0-9a-f]{32}/[^/]+\.txt$")
+_OWN_CONTENT = re.compile(r"/content/[0-9a-f]{32}/[^/]+\.(txt|json)$")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class PendingWrite:
     record: dict[str, Any]
     condition: dict[str, Any]
     offloaded: bool  # this write put the content in S3 (forget it if the write does not land)
+    offloaded_sections: bool = False  # and the sections
 
 
 class StagingConflict(Exception):
@@ -100,9 +106,12 @@ class ItemRepository:
 
     @staticmethod
     def _parse(record: dict[str, Any]) -> StagedItem:
-        """Offloaded content is loaded only on demand (with_content); until then a placeholder."""
+        """Offloaded content (and sections) are loaded only on demand (with_content); until then a
+        placeholder (and no sections)."""
         if record.get("contentRef"):
             record = {**record, "content": _NOT_LOADED}
+        if record.get("sectionsRef"):
+            record = {**record, "sections": []}
         return StagedItem.model_validate(record)
 
     def get(self, source_id: str, external_item_id: str) -> StagedItem | None:
@@ -127,8 +136,25 @@ class ItemRepository:
                 raise ContentGone(item.external_item_id) from error
             raise
 
+    def sections_of(self, item: StagedItem) -> list[DocumentSection]:
+        if item.sections_ref is None:
+            return item.sections
+        try:
+            stored = self.blobs.get_json(item.sections_ref)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                raise ContentGone(item.external_item_id) from error
+            raise
+        return [DocumentSection.model_validate(section) for section in stored]
+
     def with_content(self, item: StagedItem) -> StagedItem:
-        return item if item.content_ref is None else item.model_copy(update={"content": self.content_of(item)})
+        """The item with its offloaded content and sections loaded."""
+        loaded: dict[str, Any] = {}
+        if item.content_ref is not None:
+            loaded["content"] = self.content_of(item)
+        if item.sections_ref is not None:
+            loaded["sections"] = self.sections_of(item)
+        return item.model_copy(update=loaded) if loaded else item
 
     def write(self, source: Source, item: StagedItem, previous: StagedItem | None) -> StagedItem:
         """Stage `item` if the record is still the version we read (`previous`), log the change in
@@ -188,7 +214,7 @@ class ItemRepository:
     def _stored(self, pending: "PendingWrite") -> bool:
         """Whether the record as stored is the one `pending` wrote."""
         record = self.table.get(pending.record["pk"], pending.record["sk"])
-        fields = ("version", "updatedAt", "contentHash", "state", "contentRef")
+        fields = ("version", "updatedAt", "contentHash", "state", "contentRef", "sectionsRef")
         return record is not None and all(record.get(f) == pending.record.get(f) for f in fields)
 
     def prepare(self, source: Source, item: StagedItem, previous: StagedItem | None) -> "PendingWrite":
@@ -213,6 +239,7 @@ class ItemRepository:
             record["content"] = ""
         if content_ref is not None:
             record["contentRef"] = content_ref
+        sections_ref = self._sections_ref(source, item, record)
         condition: dict[str, Any] = {"condition": "attribute_not_exists(pk)"}
         if previous is not None:
             condition = {"condition": "version = :version", "values": {":version": previous.version}}
@@ -223,19 +250,41 @@ class ItemRepository:
                     "names": {"#state": "state"},
                     "values": {":zero": 0, ":hash": previous.content_hash_value, ":state": previous.state},
                 }
-        stored = item.model_copy(update={"content_ref": content_ref, "version": version})
-        return PendingWrite(stored, previous, record, condition, content_ref != item.content_ref)
+        stored = item.model_copy(update={"content_ref": content_ref, "sections_ref": sections_ref, "version": version})
+        return PendingWrite(
+            stored, previous, record, condition, content_ref != item.content_ref, sections_ref != item.sections_ref
+        )
+
+    def _sections_ref(self, source: Source, item: StagedItem, record: dict[str, Any]) -> str | None:
+        """Where `record`'s sections are kept when not inline (and `record` says so)."""
+        sections_ref = item.sections_ref
+        if item.state == "deleted":
+            sections_ref = None  # never read again, like its content
+            record["sections"] = []
+        elif sections_ref is None and item.sections:
+            layout = [section.to_json_dict() for section in item.sections]
+            if len(json.dumps(layout, ensure_ascii=False, separators=(",", ":")).encode()) > INLINE_SECTIONS_LIMIT:
+                sections_ref = sections_key(source.tenant_id, source.id, item.external_item_id, new_id("sections"))
+                self.blobs.put_json(sections_ref, layout)
+        if sections_ref is not None:
+            record["sections"] = []  # in S3: kept there while unchanged
+            record["sectionsRef"] = sections_ref
+        return sections_ref
 
     def abandon(self, pending: "PendingWrite") -> None:
         """A write that did not land: content it offloaded is referenced by no record."""
         if pending.offloaded:
             self._forget(pending.item.content_ref)
+        if pending.offloaded_sections:
+            self._forget(pending.item.sections_ref)
 
     def landed(self, pending: "PendingWrite") -> StagedItem:
         """A write that landed: the content the replaced record named is nobody's now."""
         previous = pending.previous
         if previous is not None and previous.content_ref not in (None, pending.item.content_ref):
             self._forget(previous.content_ref)
+        if previous is not None and previous.sections_ref not in (None, pending.item.sections_ref):
+            self._forget(previous.sections_ref)
         return pending.item
 
     def _forget(self, content_ref: str | None) -> None:
@@ -280,9 +329,9 @@ class ItemRepository:
         return {r["externalItemId"]: r.get("state", "active") for r in records}
 
     def content_refs(self, source_id: str) -> set[str]:
-        """Every S3 object a staged item's record names, without reading any content."""
-        records = self.table.query_attributes(f"SOURCE#{source_id}", "ITEM#", ["contentRef"])
-        return {r["contentRef"] for r in records if r.get("contentRef")}
+        """Every S3 object a staged item's record names (content, sections), without reading any."""
+        records = self.table.query_attributes(f"SOURCE#{source_id}", "ITEM#", ["contentRef", "sectionsRef"])
+        return {r[name] for r in records for name in ("contentRef", "sectionsRef") if r.get(name)}
 
     def list_all(self, source_id: str) -> list[StagedItem]:
         return [self._parse(r) for r in self.table.query_all(f"SOURCE#{source_id}", "ITEM#")]

@@ -120,8 +120,9 @@ def upsert_item(
     decision = upsert_decision(source, request, sections)
     item, outcome = stage(items, sources, source, request.external_item_id, decision)
     assert item is not None
-    # The request holds the content: no need to read back what was just offloaded.
-    return ItemUpsertResult(item=item.model_copy(update={"content": request.content}), outcome=outcome)
+    # The request holds the content and sections: no need to read back what was just offloaded.
+    loaded = {"content": request.content, "sections": sections or []}
+    return ItemUpsertResult(item=item.model_copy(update=loaded), outcome=outcome)
 
 
 def delete_item(items: ItemRepository, sources: SourceRepository, source: Source, external_item_id: str) -> None:

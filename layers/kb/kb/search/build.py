@@ -37,7 +37,10 @@ def indexed_change(document: ChunkDocument) -> IndexedChange:
         metadata=document.metadata,
         language=document.language,
     )
-    chunks = [ChunkInput(chunk.id, chunk.position, chunk.text) for chunk in document.chunks]
+    chunks = [
+        ChunkInput(chunk.id, chunk.position, chunk.text, chunk.location.to_location() if chunk.location else None)
+        for chunk in document.chunks
+    ]
     return IndexedChange(document.external_item_id, item, chunks)
 
 
@@ -159,7 +162,13 @@ def merge_segments(segments: list[tuple[str, Segment]], entries: Mapping[str, Ma
                 continue
             rows = np.flatnonzero(segment.chunk_item == index)
             chunks = [
-                ChunkInput(segment.chunk_ids[r], int(segment.chunk_position[r]), segment.chunk_texts[r]) for r in rows
+                ChunkInput(
+                    segment.chunk_ids[r],
+                    int(segment.chunk_position[r]),
+                    segment.chunk_texts[r],
+                    segment.location(int(r)),
+                )
+                for r in rows
             ]
             pairs.append((item, chunks))
             if segment.embeddings is not None:

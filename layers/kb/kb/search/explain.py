@@ -17,7 +17,7 @@ from kb.search.filters import failed_conditions, item_filter
 from kb.search.index import IndexedItem, SearchIndex
 from kb.search.models import ChunkScores, ExplainRequest, Explanation
 from kb.search.query import MIN_SIMILARITY
-from kb.search.service import FUSION_DEPTH, open_indexes, rank, resolve_mode, searchable_sources
+from kb.search.service import FUSION_DEPTH, chunk_location, open_indexes, rank, resolve_mode, searchable_sources
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import get_source
@@ -143,6 +143,7 @@ def _scores(
             "keywordScore": round(float(keyword[best]), 6),
             "keywordRank": keyword_rank if keyword[best] > 0 else None,
             "similarity": None if similarity is None else round(float(similarity[best]), 6),
+            "location": chunk_location(index, best),
         }
     )
 

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kb.search.segments import Segment, SegmentItem
+from kb.generations.locations import Location
+from kb.search.segments import NO_LOCATION, Segment, SegmentItem, location_of
 from kb.search.text import terms
 
 # BM25 as Anserini tunes it for short passages (k1 0.9, b 0.4); Lucene's idf.
@@ -47,6 +48,8 @@ class SearchIndex:
         term_parts: list[npt.NDArray[np.int64]] = []
         chunk_parts: list[npt.NDArray[np.int64]] = []
         count_parts: list[npt.NDArray[np.int32]] = []
+        location_parts: list[npt.NDArray[np.int64]] = []
+        self.heading_paths: list[list[str]] = []
         self.vocabulary: dict[str, int] = {}
         self.embedding_model: str | None = None
         has_embeddings = bool(parts) and all(p.segment.embeddings is not None for p in parts)
@@ -68,6 +71,7 @@ class SearchIndex:
             item_parts.append(item_number[segment.chunk_item[chunk_live]])
             position_parts.append(segment.chunk_position[chunk_live])
             length_parts.append(segment.chunk_length[chunk_live])
+            location_parts.append(self._locations(segment, chunk_live))
             if has_embeddings and segment.embeddings is not None:
                 embedding_parts.append(segment.embeddings[chunk_live])
                 self.embedding_model = segment.embedding_model
@@ -82,12 +86,28 @@ class SearchIndex:
         self.chunk_item = _concat(item_parts, np.int32)
         self.chunk_position = _concat(position_parts, np.int32)
         lengths = _concat(length_parts, np.int32).astype(np.float32)
+        self.chunk_location = (
+            np.concatenate(location_parts) if location_parts else np.zeros((0, len(NO_LOCATION)), dtype=np.int64)
+        )
         self.embeddings = np.concatenate(embedding_parts) if has_embeddings and embedding_parts else None
         self._build_postings(
             _concat(term_parts, np.int64), _concat(chunk_parts, np.int64), _concat(count_parts, np.int32), lengths
         )
         self.tombstoned = [i for i, entry in enumerate(self.items) if entry.missing_since]
         self.nbytes = self._estimate_bytes()
+
+    def _locations(self, segment: Segment, live: Mask) -> npt.NDArray[np.int64]:
+        """The live chunks' location rows, their heading paths renumbered into this index's table."""
+        if segment.chunk_location is None:  # written before locations
+            return np.tile(np.asarray(NO_LOCATION, dtype=np.int64), (int(np.count_nonzero(live)), 1))
+        rows = segment.chunk_location[live].copy()
+        first = len(self.heading_paths)
+        self.heading_paths.extend(segment.heading_paths)
+        rows[:, 4] = np.where(rows[:, 4] >= 0, rows[:, 4] + first, -1)
+        return rows
+
+    def location(self, chunk: int) -> Location | None:
+        return location_of(self.chunk_location[chunk], self.heading_paths)
 
     def _build_postings(
         self,
@@ -115,6 +135,7 @@ class SearchIndex:
     def _estimate_bytes(self) -> int:
         """Roughly what this index holds in memory (for the cache's budget)."""
         arrays = self.posting_chunks.nbytes + self.posting_weights.nbytes + self.term_offsets.nbytes
+        arrays += self.chunk_location.nbytes + 64 * len(self.heading_paths)
         arrays += 0 if self.embeddings is None else self.embeddings.nbytes
         text = sum(len(t) for t in self.chunk_texts) + 64 * (len(self.chunk_ids) + len(self.vocabulary))
         return arrays + text + 512 * len(self.items)

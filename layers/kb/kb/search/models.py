@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
+from kb.generations.locations import ChunkLocation
 from kb.items.models import MetadataValue
 from kb.models import ApiModel, JsonInt, NoNullsRequest, RequestModel, without_nulls
 
@@ -86,6 +87,9 @@ class SearchResult(ApiModel):
     score: float
     item: ResultItem
     generation_id: str
+    location: ChunkLocation | None = Field(
+        default=None, description="Where the chunk lies in its item; null for chunks published before locations"
+    )
 
 
 class SearchResponse(ApiModel):
@@ -108,6 +112,9 @@ class AnswerSource(ApiModel):
     chunk_id: str
     excerpt: str
     relevance: float = Field(description="0 to 1: how well this chunk matches, relative to the best match")
+    location: ChunkLocation | None = Field(
+        default=None, description="Where the chunk lies in its item; null for chunks published before locations"
+    )
 
 
 class Answer(ApiModel):
@@ -149,6 +156,9 @@ class ChunkScores(ApiModel):
     keyword_score: float = Field(description="BM25; 0 when no query term is in the chunk")
     keyword_rank: int | None = Field(description="Among every searched chunk that passes the filters")
     similarity: float | None = Field(description="Cosine to the query, when the search used embeddings")
+    location: ChunkLocation | None = Field(
+        default=None, description="Where the chunk lies in its item; null for chunks published before locations"
+    )
 
 
 class Explanation(ApiModel):

@@ -53,6 +53,7 @@ def answer_question(
             chunk_id=hit.index.chunk_ids[hit.chunk],
             excerpt=_excerpt(hit.text),
             relevance=round(hit.score / best, 3) if best > 0 else 0.0,
+            location=hit.location,
         )
         for hit in hits
     ]

@@ -8,12 +8,13 @@ segment for what changed and reuses every other one (see docs/search.md).
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from kb.generations.locations import Location
 from kb.search.text import TermTable
 
 FORMAT_VERSION = 1
@@ -58,6 +59,27 @@ class ChunkInput:
     chunk_id: str
     position: int
     text: str
+    location: Location | None = None  # None: built from a chunk document older than locations
+
+
+# A chunk's location as a row of `Segment.chunk_location`: start, end, page, last page (0: none),
+# heading path (an index into `heading_paths`, -1: none). start -1: the chunk has no location.
+NO_LOCATION = (-1, -1, 0, 0, -1)
+
+
+def location_row(location: Location | None, headings: dict[tuple[str, ...], int]) -> tuple[int, int, int, int, int]:
+    if location is None:
+        return NO_LOCATION
+    heading = headings.setdefault(location.heading_path, len(headings)) if location.heading_path else -1
+    return (location.start, location.end, location.page or 0, location.page_end or 0, heading)
+
+
+def location_of(row: npt.NDArray[np.int64], heading_paths: list[list[str]]) -> Location | None:
+    start, end, page, page_end, heading = (int(value) for value in row)
+    if start < 0:
+        return None
+    path = tuple(heading_paths[heading]) if heading >= 0 else ()
+    return Location(start, end, page or None, page_end or None, path)
 
 
 @dataclass
@@ -74,10 +96,17 @@ class Segment:
     posting_counts: npt.NDArray[np.int32]
     embeddings: npt.NDArray[np.float32] | None  # one unit vector per chunk
     embedding_model: str | None
+    # One NO_LOCATION-shaped row per chunk, and the distinct heading paths the rows point at;
+    # None in segments written before locations.
+    chunk_location: npt.NDArray[np.int64] | None = None
+    heading_paths: list[list[str]] = field(default_factory=list)
 
     @property
     def chunk_count(self) -> int:
         return len(self.chunk_ids)
+
+    def location(self, row: int) -> Location | None:
+        return None if self.chunk_location is None else location_of(self.chunk_location[row], self.heading_paths)
 
     def to_bytes(self) -> bytes:
         meta = {
@@ -87,6 +116,7 @@ class Segment:
             "chunkTexts": self.chunk_texts,
             "vocabulary": self.vocabulary,
             "embeddingModel": self.embedding_model,
+            "headingPaths": self.heading_paths,
         }
         arrays: dict[str, Any] = {
             "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
@@ -97,6 +127,8 @@ class Segment:
             "posting_chunks": self.posting_chunks,
             "posting_counts": self.posting_counts,
         }
+        if self.chunk_location is not None:
+            arrays["chunk_location"] = self.chunk_location
         if self.embeddings is not None:
             arrays["embeddings"] = self.embeddings.astype(np.float16)  # unit vectors: half precision is plenty
         buffer = io.BytesIO()
@@ -121,6 +153,8 @@ class Segment:
                 posting_counts=stored["posting_counts"],
                 embeddings=embeddings,
                 embedding_model=meta["embeddingModel"],
+                chunk_location=stored["chunk_location"] if "chunk_location" in stored.files else None,
+                heading_paths=meta.get("headingPaths", []),
             )
 
 
@@ -142,6 +176,8 @@ def build_segment(
     chunk_texts: list[str] = []
     chunk_item: list[int] = []
     chunk_position: list[int] = []
+    locations: list[tuple[int, int, int, int, int]] = []
+    headings: dict[tuple[str, ...], int] = {}
     indexed: list[str] = []
     for item, chunks in entries:
         items.append(item)
@@ -150,6 +186,7 @@ def build_segment(
             chunk_texts.append(chunk.text)
             chunk_item.append(len(items) - 1)
             chunk_position.append(chunk.position)
+            locations.append(location_row(chunk.location, headings))
             indexed.append(indexed_text(item, chunk))
     table = TermTable()
     every_word, word_chunk = table.word_ids(indexed)
@@ -178,4 +215,6 @@ def build_segment(
         posting_counts=counts.astype(np.int32),
         embeddings=embeddings,
         embedding_model=embedding_model,
+        chunk_location=np.asarray(locations, dtype=np.int64).reshape(-1, len(NO_LOCATION)),
+        heading_paths=[list(path) for path in headings],
     )

@@ -9,6 +9,7 @@ import numpy as np
 
 from kb.blobs import BlobStore
 from kb.errors import SemanticUnavailable
+from kb.generations.locations import ChunkLocation
 from kb.search.cache import GenerationCache
 from kb.search.embeddings import EmbeddingProvider
 from kb.search.filters import item_filter
@@ -39,6 +40,15 @@ class Hit:
     @property
     def text(self) -> str:
         return self.index.chunk_texts[self.chunk]
+
+    @property
+    def location(self) -> ChunkLocation | None:
+        return chunk_location(self.index, self.chunk)
+
+
+def chunk_location(index: SearchIndex, chunk: int) -> ChunkLocation | None:
+    location = index.location(chunk)
+    return None if location is None else ChunkLocation.of(location)
 
 
 def searchable_sources(sources: SourceRepository, tenant_id: str, source_ids: list[str] | None) -> list[Source]:
@@ -153,6 +163,7 @@ def to_result(hit: Hit) -> SearchResult:
             metadata=item.metadata,
         ),
         generation_id=index.generation_id,
+        location=hit.location,
     )
 
 
