@@ -22,7 +22,7 @@ router = APIRouter()
     "/v1/sources/{sourceId}/files/uploads",
     status_code=201,
     response_model=UploadTicket,
-    responses=error_responses(mutation=True, s409="source_inactive"),
+    responses=error_responses(mutation=True, s409="source_inactive", s413="payload_too_large"),
     dependencies=[Depends(json_body(64 * 1024))],
     tags=["files"],
 )

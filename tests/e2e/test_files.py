@@ -78,7 +78,9 @@ def test_a_multipart_upload_completes_and_becomes_searchable_after_run_and_apply
     # Then it is accepted for processing, with where to poll
     assert reply.status_code == 202, reply.text
     accepted = reply.json()["file"]
-    assert (accepted["status"], accepted["externalItemId"], accepted["size"]) == ("uploaded", "shipping.md", len(text))
+    assert (accepted["externalItemId"], accepted["size"]) == ("shipping.md", len(text))
+    # (processing may already have taken it: the queue's poller is quick)
+    assert accepted["status"] in ("uploaded", "processing", "completed")
     assert reply.headers["Location"] == f"/api/v1/sources/{source_id}/files/{accepted['id']}"
     # When it has been processed
     done = finished(api, writer_key, source_id, accepted["id"])

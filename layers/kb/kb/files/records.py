@@ -4,7 +4,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from kb.items.models import MetadataValue, Tag
+from kb.items.models import (
+    _METADATA_SCHEMA,
+    EXTERNAL_ID_PATTERN,
+    MAX_ID_CHARS,
+    MAX_METADATA_KEYS,
+    MAX_TAGS,
+    MAX_TITLE_CHARS,
+    PATH_SEGMENTS,
+    MetadataValue,
+    Tag,
+)
 from kb.models import ApiModel, JsonInt, RecordModel, RequestModel
 
 # Through the API (multipart/form-data): Lambda takes at most 6 MB (6,291,456 bytes) of synchronous
@@ -75,10 +85,20 @@ class CreateUploadRequest(RequestModel):
     filename: str = Field(min_length=1, max_length=MAX_FILENAME_CHARS)
     size: JsonInt = Field(ge=1, le=MAX_UPLOAD_BYTES, description="The file's exact size in bytes")
     content_type: str | None = Field(default=None, max_length=255)
-    external_item_id: str | None = Field(default=None, description="Derived from the file name when left out")
-    title: str | None = None
-    tags: list[Tag] = Field(default_factory=list)
-    metadata: dict[str, MetadataValue] = Field(default_factory=dict)
+    # The item's own limits (kb.items.models), checked when the upload is accepted.
+    external_item_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        pattern=EXTERNAL_ID_PATTERN,
+        json_schema_extra={"not": {"enum": list(PATH_SEGMENTS)}},
+        description="Derived from the file name when left out",
+    )
+    title: str | None = Field(default=None, max_length=MAX_TITLE_CHARS)
+    tags: list[Tag] = Field(default_factory=list, max_length=MAX_TAGS)
+    metadata: dict[str, MetadataValue] = Field(
+        default_factory=dict, max_length=MAX_METADATA_KEYS, json_schema_extra=_METADATA_SCHEMA
+    )
 
 
 class UploadTarget(ApiModel):

@@ -26,6 +26,7 @@ from kb.sources.service import require_active
 from kb.webhooks.events import EventPublisher, new_event
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
+_FILE_ID = re.compile(r"file_[0-9a-f]{19}")
 
 
 def derive_external_item_id(filename: str) -> str:
@@ -129,7 +130,8 @@ def create_upload(
 
 
 def get_file(files: FileRepository, source: Source, file_id: str) -> FileRecord:
-    record = files.get(source.id, file_id)
+    # An id we never made is not looked up (nor is one too long to be a key).
+    record = files.get(source.id, file_id) if _FILE_ID.fullmatch(file_id) else None
     if record is None or record.tenant_id != source.tenant_id:
         raise NotFound(f"File {file_id} was not found.")
     return record
