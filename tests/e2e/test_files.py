@@ -161,28 +161,22 @@ def test_a_duplicate_notification_neither_processes_again_nor_regresses_the_file
     done = finished(api, writer_key, source_id, accepted["id"])
     assert done["status"] == "completed"
     receiver.wait_for(path, 1)
-    # When S3 announces the same object again (notifications are delivered at least once)
+    # When S3 announces the same object again (notifications are delivered at least once), as a
+    # new message that the function receives
     key = f"files/{api.info['tenant_id']}/{source_id}/{accepted['id']}"
     notification = {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"object": {"key": key, "size": 36}}}]}
-    sqs = client("sqs", api.info["moto_endpoint"])
-    sqs.send_message(QueueUrl=_queue_url(api), MessageBody=json.dumps(notification))
-    wait_until(lambda: _queue_drained(sqs, api), timeout=FILE_SECONDS)
-    # Then the file stays as it was, and file.processed was sent once
+    record = {"messageId": str(uuid.uuid4()), "receiptHandle": "r", "body": json.dumps(notification)}
+    reply = client("lambda", api.info["moto_endpoint"]).invoke(
+        FunctionName=api.info["function_names"]["ProcessFileFunction"],
+        Payload=json.dumps({"Records": [{**record, "eventSource": "aws:sqs", "attributes": {}}]}).encode(),
+    )
+    assert json.loads(reply["Payload"].read()) == {"batchItemFailures": []}
+    # Then the file stays as it was
     assert file_of(api, writer_key, source_id, accepted["id"]) == done
-    assert len(receiver.received(path)) == 1
-
-
-def _queue_url(api: Api) -> str:
-    url: str = api.info["files_queue_url"]
-    return url
-
-
-def _queue_drained(sqs: Any, api: Api) -> bool:
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=_queue_url(api),
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return all(int(value) == 0 for value in attributes.values())
+    # And file.processed was sent once for it: a later file's event arrives, no second one of its own
+    later = upload(api, writer_key, source_id, "later.txt", b"Exchanges take a week.").json()["file"]
+    got = receiver.wait_for(path, 2)
+    assert sorted(json.loads(r.body)["data"]["fileId"] for r in got) == sorted([accepted["id"], later["id"]])
 
 
 def test_file_events_reach_a_webhook(api, writer_key, source_id, receiver):
