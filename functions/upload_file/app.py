@@ -2,10 +2,14 @@
 (write scope). 202 with the file (uploaded); processing follows (GET the file for its status)."""
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from kb.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from kb.files.records import MAX_MULTIPART_BYTES, FileEnvelope
@@ -23,8 +27,18 @@ router = APIRouter()
 _FORM_OVERHEAD_BYTES = 64 * 1024
 
 
-async def multipart_body(request: Request) -> None:
-    """415 unless the body is multipart/form-data; 413 past the limit, before anything is parsed."""
+@dataclass(frozen=True)
+class UploadForm:
+    filename: str
+    content_type: str | None
+    data: bytes
+    fields: dict[str, Any]
+
+
+async def upload_form(request: Request) -> UploadForm:
+    """415 unless the body is multipart/form-data; 413 past the limit, before it is parsed. The
+    form is parsed here, from the body read whole (the idempotency check reads it too), rather than
+    by FastAPI's File/Form parameters, which would consume the stream first."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "multipart/form-data":
         raise UnsupportedMediaType("Send the file as multipart/form-data (field `file`).")
@@ -33,10 +47,31 @@ async def multipart_body(request: Request) -> None:
             f"A file sent through the API is at most {MAX_MULTIPART_BYTES // (1024 * 1024)} MiB; "
             "larger ones go through POST /v1/sources/{sourceId}/files/uploads."
         )
+    try:
+        form = await request.form()
+    except (AssertionError, ValueError, MultiPartException, HTTPException):  # Starlette's 400 for a bad form
+        raise ValidationFailed("body: not a readable multipart/form-data body") from None
+    file = form.get("file")
+    if not isinstance(file, StarletteUploadFile):
+        raise ValidationFailed("file: a file part named `file` is required")
+    if not file.filename:
+        raise ValidationFailed("file: needs a file name (the part's filename)")
+    texts = {name: value for name, value in form.items() if isinstance(value, str)}
+    return UploadForm(
+        filename=file.filename,
+        content_type=file.content_type,
+        data=await file.read(),
+        fields={
+            "external_item_id": texts.get("externalItemId") or None,
+            "title": texts.get("title") or None,
+            "tags": _json_field("tags", texts.get("tags"), list),
+            "metadata": _json_field("metadata", texts.get("metadata"), dict),
+        },
+    )
 
 
 def _json_field(name: str, text: str | None, kind: type) -> Any:
-    if text is None:
+    if not text:
         return kind()
     try:
         value = json.loads(text)
@@ -47,39 +82,44 @@ def _json_field(name: str, text: str | None, kind: type) -> Any:
     return value
 
 
+# The form, for openapi.yaml (parsed by upload_form, not by FastAPI parameters).
+_FORM_SCHEMA = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "The file; its name is the item's id unless externalItemId is given",
+        },
+        "externalItemId": {"type": "string", "minLength": 1, "maxLength": 250},
+        "title": {"type": "string", "maxLength": 1000},
+        "tags": {"type": "string", "description": 'A JSON array of strings, e.g. ["guides"]'},
+        "metadata": {"type": "string", "description": 'A JSON object, e.g. {"lang": "en"}'},
+    },
+}
+
+
 @router.post(
     "/v1/sources/{sourceId}/files",
     status_code=202,
     response_model=FileEnvelope,
     responses=error_responses(mutation=True, s409="source_inactive", s413="payload_too_large"),
-    dependencies=[Depends(multipart_body)],
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _FORM_SCHEMA}}}},
     tags=["files"],
 )
 def upload_file(
-    file: Annotated[UploadFile, File(description="The file; its name is the item's id unless externalItemId is given")],
+    form: Annotated[UploadForm, Depends(upload_form)],
     source: Annotated[Source, Depends(source_for("write"))],
     files: FilesDep,
     uploads: UploadsDep,
     events: EventsDep,
     idempotency: IdempotencyDep,
-    external_item_id: Annotated[str | None, Form(alias="externalItemId")] = None,
-    title: Annotated[str | None, Form()] = None,
-    tags: Annotated[str | None, Form(description='A JSON array of strings, e.g. ["guides"]')] = None,
-    metadata: Annotated[str | None, Form(description='A JSON object, e.g. {"lang": "en"}')] = None,
 ) -> JSONResponse:
-    if not file.filename:
-        raise ValidationFailed("file: needs a file name (the part's filename)")
-    filename = file.filename
-    fields = {
-        "external_item_id": external_item_id or None,
-        "title": title or None,
-        "tags": _json_field("tags", tags, list),
-        "metadata": _json_field("metadata", metadata, dict),
-    }
-    data = file.file.read()
-
     def operation() -> tuple[int, FileEnvelope]:
-        record = accept_multipart(files, uploads, events, source, filename, file.content_type, data, fields)
+        record = accept_multipart(
+            files, uploads, events, source, form.filename, form.content_type, form.data, form.fields
+        )
         return 202, FileEnvelope(file=record)
 
     response = idempotency.run(source.tenant_id, operation)
