@@ -21,8 +21,10 @@ class UploadKey:
 
     @classmethod
     def parse(cls, key: str) -> "UploadKey | None":
-        """From an S3 event's object key (URL-encoded, as S3 sends it); None for a foreign key."""
-        parts = unquote_plus(key).removeprefix(_PREFIX).split("/") if key.startswith(_PREFIX) else []
+        """From an S3 event's object key, which S3 sends URL-encoded (form encoding: a space is "+";
+        moto encodes "/" too); None for a key that is not an upload's."""
+        decoded = unquote_plus(key)
+        parts = decoded.removeprefix(_PREFIX).split("/") if decoded.startswith(_PREFIX) else []
         return cls(*parts) if len(parts) == 3 and all(parts) else None
 
 
