@@ -5,6 +5,7 @@ import json
 import threading
 from typing import Any
 
+import boto3
 import pytest
 
 from kb.files.extract import extract
@@ -16,6 +17,9 @@ from kb.files.uploads import UploadKey, UploadStore
 from kb.ids import iso_now, new_id
 from kb.items.service import get_item
 from kb.webhooks.models import Event
+from local.cfn import load_template
+from local.deploy import notification_configuration
+from tests.helpers import ROOT
 
 EARLY, LATER, LATEST = "2026-01-01T00:00:00.000Z", "2026-01-01T00:10:00.000Z", "2026-01-01T00:20:00.000Z"
 
@@ -241,3 +245,22 @@ def test_two_uploads_to_one_item_processed_at_once_leave_the_newer(processor, fi
 )
 def test_an_item_id_derived_from_a_file_name(filename, expected):
     assert derive_external_item_id(filename) == expected
+
+
+def test_the_buckets_own_notification_reaches_the_processor(processor, files, uploads, store, source, events):
+    # Given the uploads bucket notifying a queue as template.yaml configures it (moto delivers it)
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    queue_url = sqs.create_queue(QueueName="files")["QueueUrl"]
+    cfn = load_template(ROOT / "template.yaml")["Resources"]["UploadsBucket"]["Properties"]["NotificationConfiguration"]
+    cfn["QueueConfigurations"][0]["Queue"] = "arn:aws:sqs:us-east-1:123456789012:files"
+    store.s3.put_bucket_notification_configuration(
+        Bucket="uploadsbucket", NotificationConfiguration=notification_configuration(cfn)
+    )
+    # When a file's bytes land and the queue's message is handed to the processor
+    record = _uploaded(files, uploads, source, b"Refunds take 14 days.")
+    messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
+    for message in messages:
+        processor.process_message(message["Body"], message["MessageId"])
+    # Then the file completed (S3's test event, if any, was skipped)
+    assert files.get(source.id, record.id).status == "completed"
+    assert events.types() == ["file.uploaded", "file.processed"]
