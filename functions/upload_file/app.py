@@ -62,7 +62,7 @@ async def upload_form(request: Request) -> UploadForm:
         content_type=file.content_type,
         data=await file.read(),
         fields={
-            "external_item_id": texts.get("externalItemId") or None,
+            "external_item_id": texts.get("externalItemId"),  # "" is refused, not taken for absent
             "title": texts.get("title") or None,
             "tags": _json_field("tags", texts.get("tags"), list),
             "metadata": _json_field("metadata", texts.get("metadata"), dict),

@@ -38,6 +38,14 @@ def derive_external_item_id(filename: str) -> str:
     return "file" if base in ("", ".", "..") else base
 
 
+def _require_utf8(field: str, text: str) -> None:
+    """Stored as it is: no lone surrogates (JSON can carry them; DynamoDB cannot)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise ValidationFailed(f"{field}: must be valid Unicode (no lone surrogates)") from None
+
+
 def _check_item_fields(external_item_id: str, title: str | None, tags: list[str], metadata: dict[str, Any]) -> None:
     """The item's own limits, checked now rather than after the upload (content comes later)."""
     try:
@@ -68,7 +76,9 @@ def _new_record(
     upload: str,
 ) -> FileRecord:
     require_active(source)
-    item_id = external_item_id or derive_external_item_id(filename)
+    _require_utf8("filename", filename)
+    _require_utf8("contentType", content_type or "")
+    item_id = derive_external_item_id(filename) if external_item_id is None else external_item_id
     _check_item_fields(item_id, title, tags, metadata)
     now = iso_now()
     return FileRecord(
