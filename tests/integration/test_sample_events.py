@@ -244,11 +244,6 @@ def test_the_scheduled_sweep_walks_every_source_and_deletes_only_old_unreference
     assert set(blobs.list_keys(prefix)) == {referenced, fresh_stray}
 
 
-def test_every_sample_event_was_used():
-    samples = {path.stem for path in Path(ROOT / "events").glob("*.json")}
-    assert invoked == samples
-
-
 def test_the_file_functions_answer_their_sample_events(stack):
     admin = {"ADMIN_KEY": stack.info.admin_key, "IDEMPOTENCY_KEY": "sample-files"}
     _, body = invoke_http(stack, "CreateSourceFunction", "create_source", **admin)
@@ -288,3 +283,8 @@ def test_the_file_functions_answer_their_sample_events(stack):
         ] != "completed":
             assert time.monotonic() < deadline, found
             time.sleep(0.2)
+
+
+def test_every_sample_event_was_used():
+    samples = {path.stem for path in Path(ROOT / "events").glob("*.json")}
+    assert invoked == samples
