@@ -150,6 +150,10 @@ def _names(template: Template, stack: str) -> Resolver:
         else:
             refs[logical_id] = name
     resolver = Resolver(refs, attributes)
+    for logical_id, props in template.resources_of("AWS::S3::Bucket").items():
+        if "BucketName" in props:  # a name of its own (!Sub of pseudo parameters only)
+            refs[logical_id] = str(resolver.resolve(props["BucketName"]))
+            attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{refs[logical_id]}"
     for logical_id, props in template.resources_of("AWS::Logs::LogGroup").items():
         group = str(resolver.resolve(props.get("LogGroupName", name_of(stack, logical_id))))
         refs[logical_id] = group
@@ -167,9 +171,6 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
     deployment = Deployment(endpoint=endpoint, stack_name=stack, resolver=resolver)
     for logical_id, props in template.resources_of("AWS::DynamoDB::Table").items():
         create_table(client("dynamodb", endpoint), resolver.refs[logical_id], props)
-    s3 = client("s3", endpoint)
-    for logical_id in template.resources_of("AWS::S3::Bucket"):
-        s3.create_bucket(Bucket=resolver.refs[logical_id])
     sqs = client("sqs", endpoint)
     for logical_id, props in template.resources_of("AWS::SQS::Queue").items():
         attributes = {
@@ -178,6 +179,14 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
             if k in {"VisibilityTimeout", "DelaySeconds", "MessageRetentionPeriod"}
         }
         sqs.create_queue(QueueName=resolver.attributes[(logical_id, "QueueName")], Attributes=attributes)
+    s3 = client("s3", endpoint)
+    for logical_id, props in template.resources_of("AWS::S3::Bucket").items():
+        s3.create_bucket(Bucket=resolver.refs[logical_id])
+        notifications = resolver.resolve(props.get("NotificationConfiguration", {}))
+        if notifications:  # after the queues: moto delivers ObjectCreated events to SQS as S3 does
+            s3.put_bucket_notification_configuration(
+                Bucket=resolver.refs[logical_id], NotificationConfiguration=notification_configuration(notifications)
+            )
     logs = client("logs", endpoint)
     for logical_id, props in template.resources_of("AWS::Logs::LogGroup").items():
         resolved = resolver.resolve(props)
@@ -228,6 +237,21 @@ def deploy(template: Template, endpoint: str, stack: str = "kb-local") -> Deploy
             name=resolver.attributes[(logical_id, "Name")], definition=definition, roleArn=role_arn
         )
     return deployment
+
+
+def notification_configuration(cfn: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's NotificationConfiguration (queues only) as PutBucketNotificationConfiguration takes it."""
+    unsupported = set(cfn) - {"QueueConfigurations"}
+    if unsupported:
+        raise UnsupportedResource(f"bucket notifications to {sorted(unsupported)} are not deployed locally")
+    queues = []
+    for entry in cfn["QueueConfigurations"]:
+        queue: dict[str, Any] = {"QueueArn": entry["Queue"], "Events": [entry["Event"]]}
+        rules = entry.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+        if rules:
+            queue["Filter"] = {"Key": {"FilterRules": rules}}
+        queues.append(queue)
+    return {"QueueConfigurations": queues}
 
 
 def _publish_alias(lambda_client: Any, name: str, alias: str | None) -> str:

@@ -27,8 +27,15 @@ moto's SQS recomputes a queue's approximate message counts, walking every messag
 reads any queue attribute: on every SendMessage, and for every message a ReceiveMessage looks at
 (O(queue²) per receive). A 20,000-item apply announces 20,000 events and never finished. AWS
 documents these counts as approximate and eventually consistent; the local stack computes them in
-one pass and reuses them for up to a second."""
+one pass and reuses them for up to a second.
 
+moto's S3 accepts a browser-form POST without checking its policy: any size, any key, after the
+policy expired. S3 refuses such a POST (400 EntityTooLarge/EntityTooSmall for a body outside the
+policy's content-length-range, 403 AccessDenied for an expired policy or another key), and
+presigned uploads rely on it to bound what a client may send. The local stack checks the same
+three conditions before moto stores the object."""
+
+import base64
 import copy
 import functools
 import json
@@ -41,6 +48,7 @@ from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.s3.responses import S3Response
 from moto.sqs.models import Queue
 
 _LOCK = threading.RLock()
@@ -197,3 +205,42 @@ def conditions_are_parsed_once() -> None:
 
     parse._kb_cached = True  # type: ignore[attr-defined]
     ConditionExpressionParser.parse = parse  # type: ignore[method-assign]
+
+
+def _post_policy_refusal(form: dict[str, Any], body: Any) -> tuple[int, str, str] | None:
+    """(status, code, message) when S3 would refuse this form POST under its policy, else None."""
+    if "policy" not in form:
+        return None
+    policy = json.loads(base64.b64decode(form["policy"][0]))
+    expires = policy.get("expiration", "")
+    if expires and expires.replace("Z", "+00:00") < time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()):
+        return 403, "AccessDenied", "Invalid according to Policy: Policy expired."
+    size = len(body.encode() if isinstance(body, str) else body or b"")
+    for condition in policy.get("conditions", []):
+        if isinstance(condition, dict) and "key" in condition and form.get("key", [None])[0] != condition["key"]:
+            return 403, "AccessDenied", "Invalid according to Policy: Policy Condition failed: key"
+        if isinstance(condition, list) and condition[0] == "content-length-range":
+            low, high = int(condition[1]), int(condition[2])
+            if size > high:
+                return 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size"
+            if size < low:
+                return 400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size"
+    return None
+
+
+def post_policies_are_enforced() -> None:
+    if getattr(S3Response._bucket_response_post, "_kb_policy", False):
+        return
+    original = S3Response._bucket_response_post
+
+    @functools.wraps(original)
+    def bucket_response_post(self: Any, request: Any, bucket_name: str) -> Any:
+        refusal = _post_policy_refusal(self.querystring, self.body)
+        if refusal is None:
+            return original(self, request, bucket_name)
+        status, code, message = refusal
+        xml = f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>{code}</Code><Message>{message}</Message></Error>"
+        return status, {"Content-Type": "application/xml"}, xml
+
+    bucket_response_post._kb_policy = True  # type: ignore[attr-defined]
+    S3Response._bucket_response_post = bucket_response_post  # type: ignore[method-assign]

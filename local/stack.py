@@ -20,6 +20,7 @@ from local.deploy import REGION, Deployment, client, deploy
 from local.emulator_fixes import (
     approximate_queue_counts,
     conditions_are_parsed_once,
+    post_policies_are_enforced,
     query_partitions_only,
     serialize_dynamodb_requests,
     transactions_snapshot_their_items,
@@ -52,6 +53,8 @@ class StackInfo:
     controls_table: str | None = None
     # Where tests arm injected crashes (local/faults.py); only with test controls.
     faults_dir: str | None = None
+    uploads_bucket_name: str | None = None
+    files_queue_url: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)
@@ -94,6 +97,7 @@ class LocalStack:
         approximate_queue_counts()
         transactions_snapshot_their_items()
         conditions_are_parsed_once()
+        post_policies_are_enforced()
         self.moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()
@@ -133,6 +137,8 @@ class LocalStack:
             function_names=dict(self.deployment.function_names),
             controls_table=CONTROLS_TABLE if self.test_controls else None,
             faults_dir=self.faults_dir,
+            uploads_bucket_name=self.deployment.physical("UploadsBucket"),
+            files_queue_url=self.deployment.physical("FilesQueue"),
         )
         return self.info
 

@@ -50,6 +50,18 @@ def test_a_json_body_travels_as_text_and_binary_as_base64():
     assert (as_binary["body"], as_binary["isBase64Encoded"]) == ("AAE=", True)
 
 
+def test_a_multipart_form_travels_as_base64_even_when_its_bytes_are_utf8():
+    # Given a file upload (multipart/form-data) whose parts happen to be text
+    route = compile_routes(deployment_with(("p", "POST", "/api/x")))[0]
+    body = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--b--\r\n'
+    headers = {"content-type": "multipart/form-data; boundary=b"}
+    # When it becomes the function's event
+    event = build_event("POST", "/api/x", headers, body, route, {}, "::1")
+    # Then it is base64, as HTTP API sends any media type that is not text (and counts 4/3 of it)
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == body
+
+
 def test_a_bare_json_result_is_a_200_json_response():
     assert _from_lambda(json.dumps({"ok": True}).encode()) == (
         200,

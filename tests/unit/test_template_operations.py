@@ -71,15 +71,18 @@ def test_every_function_and_service_logs_to_a_group_with_the_retention():
         assert logging["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0] in groups
 
 
-def test_bucket_and_queues_refuse_plain_http():
-    bucket = RESOURCES["GenerationsBucketPolicy"]["Properties"]
-    queues = RESOURCES["QueuesTlsPolicy"]["Properties"]
-    assert bucket["Bucket"] == {"Ref": "GenerationsBucket"}
-    assert {q["Ref"] for q in queues["Queues"]} == set(_of_type("AWS::SQS::Queue"))
-    for policy in (bucket, queues):
-        (statement,) = policy["PolicyDocument"]["Statement"]
+def test_buckets_and_queues_refuse_plain_http():
+    buckets = [RESOURCES[f"{name}Policy"]["Properties"] for name in ("GenerationsBucket", "UploadsBucket")]
+    assert [b["Bucket"] for b in buckets] == [{"Ref": "GenerationsBucket"}, {"Ref": "UploadsBucket"}]
+    # A queue has one policy: the files queues' own also lets S3 send the uploads bucket's notifications.
+    queue_policies = [RESOURCES[name]["Properties"] for name in ("QueuesTlsPolicy", "FilesQueuePolicy")]
+    covered = [q["Ref"] for policy in queue_policies for q in policy["Queues"]]
+    assert sorted(covered) == sorted(_of_type("AWS::SQS::Queue"))
+    for policy in (*buckets, *queue_policies):
+        statement = policy["PolicyDocument"]["Statement"][0]
         assert statement["Effect"] == "Deny"
         assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert len(RESOURCES["QueuesTlsPolicy"]["Properties"]["PolicyDocument"]["Statement"]) == 1
 
 
 def test_tables_are_protected_unless_the_parameter_turns_it_off():

@@ -42,6 +42,9 @@ class Settings(BaseModel):
     cursor_signing_key: str = Field(default="", repr=False, validation_alias="CURSOR_SIGNING_KEY")
     # The storage sweep's own queue of steps (functions/sweep_storage).
     sweep_queue_url: str = Field(default="", validation_alias="SWEEP_QUEUE_URL")
+    # Uploaded files (functions/upload_file, create_file_upload, process_file).
+    uploads_bucket_name: str = Field(default="", validation_alias="UPLOADS_BUCKET_NAME")
+    files_queue_url: str = Field(default="", validation_alias="FILES_QUEUE_URL")
     events_queue_url: str = Field(default="", validation_alias="EVENTS_QUEUE_URL")
     webhook_dead_letter_queue_url: str = Field(default="", validation_alias="WEBHOOK_DLQ_URL")
     webhook_secret_prefix: str = Field(default="/knowledge-base/webhooks", validation_alias="WEBHOOK_SECRET_PREFIX")
