@@ -85,10 +85,13 @@ def test_a_multipart_upload_completes_and_becomes_searchable_after_run_and_apply
     # When it has been processed
     done = finished(api, writer_key, source_id, accepted["id"])
     assert done["status"] == "completed", done
-    assert done["result"] == {"pages": None, "characters": len(text), "chunks": 1, "outcome": "created"}
+    # (the Markdown's text: the heading's marker is structure, not words)
+    extracted = "Shipping\n\nParcels to Norway take nine working days by courier."
+    assert done["result"] == {"pages": None, "characters": len(extracted), "chunks": 1, "outcome": "created"}
     # Then it is an item of the source, and a run and an apply publish it
     item = api.call("GET", f"/v1/sources/{source_id}/items/shipping.md", writer_key).json()["item"]
-    assert (item["title"], item["tags"], item["content"]) == ("Shipping", ["logistics"], text)
+    assert (item["title"], item["tags"], item["content"]) == ("Shipping", ["logistics"], extracted)
+    assert [s["headingPath"] for s in item["sections"]] == [["Shipping"]]
     _, applied = run_and_apply(api, writer_key, source_id)
     assert applied["counts"]["created"] == 1
     hits = search(api, writer_key, source_id, "parcels Norway courier")

@@ -1,0 +1,131 @@
+"""Real documents end to end, over HTTP against the local stack: a two-page PDF, a Word document
+with headings and an HTML page with navigation noise are uploaded, extracted by the pipeline,
+published, and found again with citations that say where in the document the words are. Bad
+files fail one at a time, with their reason, and take nothing already stored with them."""
+
+from typing import Any
+
+import pytest
+
+from tests import documents
+from tests.e2e.conftest import Api, run_and_apply
+from tests.e2e.test_files import finished
+
+PDF, DOCX, HTML = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "text/html"
+
+REFUNDS_PAGE = "Refunds. Returned goods are refunded within fourteen days of arrival at the warehouse."
+SHIPPING_PAGE = "Shipping. Parcels to Iceland travel by ferry and arrive after eleven working days."
+
+
+def upload(api: Api, key: str, source_id: str, name: str, data: bytes, content_type: str) -> dict[str, Any]:
+    reply = api.call("POST", f"/v1/sources/{source_id}/files", key, files={"file": (name, data, content_type)})
+    assert reply.status_code == 202, reply.text
+    accepted: dict[str, Any] = reply.json()["file"]
+    return accepted
+
+
+def processed(api: Api, key: str, source_id: str, name: str, data: bytes, content_type: str) -> dict[str, Any]:
+    return finished(api, key, source_id, upload(api, key, source_id, name, data, content_type)["id"])
+
+
+def best_hit(api: Api, key: str, source_id: str, query: str) -> dict[str, Any]:
+    reply = api.call("POST", "/v1/search", key, {"query": query, "sourceIds": [source_id], "mode": "keyword"})
+    assert reply.status_code == 200, reply.text
+    results = reply.json()["results"]
+    assert results, f"nothing found for {query!r}"
+    best: dict[str, Any] = results[0]
+    return best
+
+
+@pytest.fixture
+def page_sized_source(api: Api, writer_key: str) -> str:
+    """Chunks smaller than a page, so each page's words land in chunks of their own."""
+    reply = api.call("POST", "/v1/sources", writer_key, {"name": "Manuals", "chunking": {"size": 200, "overlap": 0}})
+    assert reply.status_code == 201, reply.text
+    source_id: str = reply.json()["source"]["id"]
+    return source_id
+
+
+def test_a_two_page_pdf_is_cited_by_page(api, writer_key, page_sized_source):
+    # Given a two-page PDF uploaded through the API
+    data = documents.pdf([REFUNDS_PAGE, SHIPPING_PAGE], title="Customer handbook")
+    done = processed(api, writer_key, page_sized_source, "handbook.pdf", data, PDF)
+    # Then it is processed into an item of two pages, titled from the PDF
+    assert done["status"] == "completed", done
+    assert done["result"]["pages"] == 2 and done["result"]["chunks"] == 2
+    item = api.call("GET", f"/v1/sources/{page_sized_source}/items/handbook.pdf", writer_key).json()["item"]
+    assert item["title"] == "Customer handbook"
+    assert [s["page"] for s in item["sections"]] == [1, 2]
+    # When it is published and searched for what page 2 says
+    run_and_apply(api, writer_key, page_sized_source)
+    best = best_hit(api, writer_key, page_sized_source, "ferry Iceland")
+    # Then the result cites page 2, and its offsets slice the item's text to the chunk
+    assert best["item"]["externalItemId"] == "handbook.pdf"
+    assert (best["location"]["page"], best["location"]["pageEnd"]) == (2, 2)
+    assert item["content"][best["location"]["start"] : best["location"]["end"]] == best["text"]
+    # And an answer to a question about page 1 cites page 1
+    asked = {"query": "How fast are refunds paid?", "sourceIds": [page_sized_source], "mode": "keyword"}
+    answer = api.call("POST", "/v1/query", writer_key, asked)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["sources"][0]["location"]["page"] == 1
+
+
+def test_a_word_document_is_cited_by_its_headings(api, writer_key, page_sized_source):
+    # Given a Word document with nested headings
+    blocks = [
+        ("h1", "Installation"),
+        ("p", "Download the installer from the customer portal."),
+        ("h2", "On Linux"),
+        ("p", "Unpack the tarball and run the setup script as root."),
+        ("h1", "Support"),
+        ("p", "Tickets are answered within one business day."),
+    ]
+    done = processed(api, writer_key, page_sized_source, "setup.docx", documents.docx(blocks), DOCX)
+    assert done["status"] == "completed", done
+    # When it is published and searched
+    run_and_apply(api, writer_key, page_sized_source)
+    best = best_hit(api, writer_key, page_sized_source, "tarball setup script")
+    # Then the result names the heading path its words lie under
+    assert best["item"]["externalItemId"] == "setup.docx"
+    assert best["location"]["headingPath"] == ["Installation", "On Linux"]
+
+
+def test_an_html_page_keeps_its_content_and_drops_the_noise(api, writer_key, page_sized_source):
+    # Given a page with header, navigation, scripts, an aside and a footer around its content
+    page = documents.html_page("Pricing plans").encode()
+    done = processed(api, writer_key, page_sized_source, "pricing.html", page, HTML)
+    assert done["status"] == "completed", done
+    # Then the item holds the page's title and content, without the noise or the links' targets
+    item = api.call("GET", f"/v1/sources/{page_sized_source}/items/pricing.html", writer_key).json()["item"]
+    assert item["title"] == "Pricing plans"
+    assert "20 euros per seat" in item["content"] and "priority support" in item["content"]
+    for noise in ("Docs nav link", "tracking-script-noise", "sidebar noise", "footer noise", "https://example.com"):
+        assert noise not in item["content"]
+    # And once published, a search cites the heading of the matching part
+    run_and_apply(api, writer_key, page_sized_source)
+    best = best_hit(api, writer_key, page_sized_source, "euros per seat")
+    assert best["location"]["headingPath"] == ["Plans and prices", "Team plan"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "content_type", "reason"),
+    [
+        ("locked.pdf", documents.encrypted_pdf(), PDF, "file_encrypted"),
+        ("cut.pdf", documents.truncated(documents.pdf([REFUNDS_PAGE, SHIPPING_PAGE])), PDF, "file_corrupt"),
+        ("bomb.docx", documents.zip_bomb_docx(), DOCX, "archive_bomb"),
+        ("report.pdf", b"Plain words pretending to be a PDF report.", PDF, "file_type_mismatch"),
+    ],
+)
+def test_a_bad_file_fails_with_its_reason_and_keeps_the_item_it_would_replace(
+    api, writer_key, source_id, name, data, content_type, reason
+):
+    # Given an item already staged from a good file of the same name
+    good = processed(api, writer_key, source_id, name, documents.pdf([REFUNDS_PAGE]), PDF)
+    assert good["status"] == "completed", good
+    before = api.call("GET", f"/v1/sources/{source_id}/items/{name}", writer_key).json()["item"]
+    # When a bad file is uploaded under that name
+    failed = processed(api, writer_key, source_id, name, data, content_type)
+    # Then it fails with its reason, and the item is as it was
+    assert (failed["status"], failed["error"]["code"]) == ("failed", reason), failed
+    after = api.call("GET", f"/v1/sources/{source_id}/items/{name}", writer_key).json()["item"]
+    assert (after["content"], after["version"]) == (before["content"], before["version"])
