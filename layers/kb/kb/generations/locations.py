@@ -38,7 +38,8 @@ class ChunkLocation(ApiModel):
 
     @classmethod
     def of(cls, location: Location) -> "ChunkLocation":
-        return cls(
+        # Built from a Location, valid by construction: no validation on the serving path.
+        return cls.model_construct(
             start=location.start,
             end=location.end,
             page=location.page,

@@ -75,7 +75,7 @@ def location_row(location: Location | None, headings: dict[tuple[str, ...], int]
 
 
 def location_of(row: npt.NDArray[np.int64], heading_paths: list[list[str]]) -> Location | None:
-    start, end, page, page_end, heading = (int(value) for value in row)
+    start, end, page, page_end, heading = row.tolist()  # plain ints, at once (results are served from here)
     if start < 0:
         return None
     path = tuple(heading_paths[heading]) if heading >= 0 else ()
