@@ -12,6 +12,7 @@ EVENT_TYPES = (
     "generation.published",
     "generation.build_failed",
     "generation.rolled_back",
+    "source.publish_failed",
     "training.started",
     "training.completed",
     "training.failed",
