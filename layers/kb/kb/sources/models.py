@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, computed_field, model_validator
 
 from kb.models import ApiModel, IntegralNumber, JsonInt, PatchRequest, RecordModel, RequestModel
 
@@ -86,6 +86,12 @@ class Source(RecordModel):
     publish_window: ApplyLease | None = Field(default=None, exclude=True)
     publish_worker: ApplyLease | None = Field(default=None, exclude=True)
     publish_failures: int = Field(default=0, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def publish_pending(self) -> bool:
+        """Staged changes wait for an automatic publish that has not started yet."""
+        return self.publish_window is not None
 
 
 _THRESHOLD_DESCRIPTION = "Percent of active items a snapshot commit may tombstone without opting in (100: no guard)"
