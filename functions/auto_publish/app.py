@@ -17,6 +17,7 @@ from kb.autopublish.worker import AutoPublisher, PublishSettings
 from kb.composition import adapters
 from kb.observability import logger, metrics, tracer
 from kb.tasks import TaskContext, task_context
+from kb.webhooks.events import retry_failed_records
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -65,6 +66,13 @@ snapstart.install_common()
 @tracer.capture_lambda_handler(capture_response=False)
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return dict(
-        process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    response = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
     )
+    # A failed record comes back after the retry delay, not the queue's 90-minute visibility timeout.
+    ctx = shared_context()
+    failed = [record.receipt_handle for record in processor.fail_messages if isinstance(record, SQSRecord)]
+    retry_failed_records(
+        ctx.clients.sqs, ctx.settings.auto_publish_queue_url, failed, ctx.settings.auto_publish_retry_seconds
+    )
+    return dict(response)

@@ -110,7 +110,9 @@ class AutoPublisher:
                 self.clock,
                 settings.plan_retention_days,
             )
-        except (DomainError, BotoCoreError, ClientError) as error:
+        except Exception as error:  # noqa: BLE001 - the window is closed: a failure must lead to a retry or a report
+            if not isinstance(error, DomainError | BotoCoreError | ClientError):
+                logger.exception("automatic publish raised", extra={"source_id": source.id})
             return self._failed(source, error)
         if result.status == "applying":  # still building: look again later
             message = PublishMessage(
