@@ -5,13 +5,15 @@ run or apply here unless a test says so. Everything that waits polls with a dead
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from standardwebhooks import Webhook as Verifier
 
-from tests.e2e.conftest import push
+from tests.e2e.conftest import apply, push, run
 from tests.e2e.receiver import Receiver, start_receiver, wait_until
+from tests.e2e.test_apply import wait_for_lease
 
 WAIT = 120.0  # a build on a loaded 2-core machine; polls end as soon as the answer is there
 
@@ -91,23 +93,47 @@ def test_quick_writes_are_folded_into_one_generation(api, writer_key):
     assert generation["counts"]["created"] == 5
 
 
-def test_a_write_during_a_build_is_published_by_one_more_build_after_it(api, writer_key, controls):
-    # Given an auto source whose first build is held while it runs
-    source_id = auto_source(api, writer_key, delay=0)
+def test_a_change_during_a_build_is_published_by_one_more_build_after_it(api, writer_key, source_id, table, controls):
+    # Given a build of "first" that holds the source's lease, held until released
+    push(api, writer_key, source_id, "first", "The first answer about returns.")
+    planned = run(api, writer_key, source_id)
     controls.hold_tasks(source_id)
-    try:
-        push(api, writer_key, source_id, "first", "The first answer about returns.")
-        wait_until(lambda: runs(api, writer_key, source_id), WAIT)
-        # When another change arrives during that build
+    with ThreadPoolExecutor(1) as pool:
+        applying = pool.submit(apply, api, writer_key, source_id, planned["id"])
+        wait_for_lease(api, table, source_id)
+        # When the source is switched to auto publishing and a change arrives during the build
+        reply = api.call(
+            "PATCH", f"/v1/sources/{source_id}", writer_key, {"publishing": {"mode": "auto", "delaySeconds": 0}}
+        )
+        assert reply.status_code == 200, reply.text
         push(api, writer_key, source_id, "second", "The second answer about warranties.")
-    finally:
         controls.release_tasks(source_id)
-    # Then the first build publishes the first item only, and a second build the second
+        assert applying.result().status_code in (200, 202)
+    # Then the held build publishes "first" only, and one more build after it publishes "second"
     wait_until(lambda: published(api, writer_key, source_id, "second"), WAIT)
     built = sorted(generations(api, writer_key, source_id), key=lambda g: g["createdAt"])
     assert [g["status"] for g in built] == ["succeeded", "succeeded"]
     assert [g["counts"]["created"] for g in built] == [1, 1]
     assert found(api, writer_key, source_id, "warranties") == ["second"]
+
+
+def test_a_change_during_an_automatic_run_is_folded_into_one_build(api, writer_key, controls):
+    # Given an auto source whose first run is held
+    source_id = auto_source(api, writer_key, delay=0)
+    controls.hold_tasks(source_id)
+    try:
+        push(api, writer_key, source_id, "first", "The first answer about returns.")
+        wait_until(lambda: runs(api, writer_key, source_id), WAIT)
+        # When another change arrives while that run is under way
+        push(api, writer_key, source_id, "second", "The second answer about warranties.")
+    finally:
+        controls.release_tasks(source_id)
+    # Then both are published by one build (a plan the change made stale is not applied; it is
+    # run again with the change), and never two builds at once
+    wait_until(lambda: published(api, writer_key, source_id, "second"), WAIT)
+    assert published(api, writer_key, source_id, "first")
+    [generation] = [g for g in generations(api, writer_key, source_id) if g["status"] == "succeeded"]
+    assert generation["counts"]["created"] == 2
 
 
 def test_a_manual_source_never_publishes_by_itself(api, writer_key, source_id):
