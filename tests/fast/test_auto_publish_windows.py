@@ -178,3 +178,71 @@ def test_a_window_is_not_claimed_while_an_apply_holds_the_lease(watched_items, s
     assert claimed is None
     stored = sources.get(source.tenant_id, source.id)
     assert stored is not None and stored.publish_window is not None
+
+
+def _publisher(store, sources, trigger, items):
+    from kb.autopublish.worker import AutoPublisher, PublishSettings
+    from kb.generations.repository import GenerationRepository
+    from kb.runs.repository import RunRepository
+    from kb.webhooks.events import EventPublisher
+
+    settings = PublishSettings("", "", 1.0, 300, 30, retry_seconds=0, max_attempts=4, worker_seconds=960)
+    return AutoPublisher(
+        sources=sources,
+        state=PublishStateRepository(store.table),
+        trigger=trigger,
+        runs=RunRepository(store.table),
+        items=items,
+        generations=GenerationRepository(store.table),
+        workflows=None,  # type: ignore[arg-type]  # none of these cases gets as far as a run
+        events=EventPublisher(None, ""),
+        clock=utcnow,
+        settings=settings,
+    )
+
+
+def test_a_message_whose_window_was_replaced_is_dropped(store, sources, trigger, watched_items, queue):
+    # Given a window's message, and the window closed meanwhile
+    source = _auto_source(sources)
+    _upsert(watched_items, sources, source, "a")
+    [message] = _messages(queue)
+    PublishStateRepository(store.table).close_window(source, message.window)
+    # When it arrives, Then it is dropped and nothing is sent again
+    assert _publisher(store, sources, trigger, watched_items).handle(message) == "stale"
+    assert _messages(queue) == []
+
+
+def test_a_window_of_a_source_switched_to_manual_is_closed_when_it_ends(store, sources, trigger, watched_items, queue):
+    # Given a window's message, and the source switched to manual before it arrives
+    source = _auto_source(sources)
+    _upsert(watched_items, sources, source, "a")
+    [message] = _messages(queue)
+    update_source(sources, source, UpdateSourceRequest.model_validate({"publishing": {"mode": "manual"}}))
+    # When it arrives, Then nothing runs, the window is closed, and later changes schedule nothing
+    assert _publisher(store, sources, trigger, watched_items).handle(message) == "stopped"
+    stored = sources.get(source.tenant_id, source.id)
+    assert stored is not None and stored.publish_window is None and not stored.publish_pending
+    _upsert(watched_items, sources, stored, "b")
+    assert _messages(queue) == []
+
+
+@pytest.mark.parametrize("busy_with", ["a manual apply", "an open snapshot"])
+def test_a_window_ending_while_the_source_is_busy_waits_for_it(
+    busy_with, store, sources, snapshots, trigger, watched_items, queue
+):
+    # Given a window's message and a source busy with a manual apply's lease or an open snapshot
+    source = _auto_source(sources)
+    _upsert(watched_items, sources, source, "a")
+    [message] = _messages(queue)
+    if busy_with == "a manual apply":
+        now = utcnow()
+        sources.acquire_lease(source, "gen_manual", to_iso(now + timedelta(minutes=5)), to_iso(now))
+    else:
+        begin_snapshot(snapshots, sources, source)
+    # When it arrives
+    outcome = _publisher(store, sources, trigger, watched_items).handle(message)
+    # Then it comes back later, the window still open (so changes keep folding into it)
+    assert outcome == "busy"
+    assert _messages(queue) == [message]
+    stored = sources.get(source.tenant_id, source.id)
+    assert stored is not None and stored.publish_window is not None and stored.publish_window.owner == message.window
