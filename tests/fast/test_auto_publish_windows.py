@@ -246,3 +246,21 @@ def test_a_window_ending_while_the_source_is_busy_waits_for_it(
     assert _messages(queue) == [message]
     stored = sources.get(source.tenant_id, source.id)
     assert stored is not None and stored.publish_window is not None and stored.publish_window.owner == message.window
+
+
+def test_a_window_opened_during_a_build_is_sent_again_when_the_build_ends(
+    store, sources, trigger, watched_items, queue
+):
+    # Given a worker building a window, and a change that opened the next window meanwhile
+    source = _auto_source(sources)
+    _upsert(watched_items, sources, source, "a")
+    [first] = _messages(queue)
+    state = PublishStateRepository(store.table)
+    claimed = state.claim(source, first.window, to_iso(utcnow() + timedelta(minutes=5)), iso_now())
+    assert claimed is not None
+    _upsert(watched_items, sources, source, "b")
+    [second] = _messages(queue)  # it would find the source busy and come back after the retry delay
+    # When the worker ends its claim
+    _publisher(store, sources, trigger, watched_items).release(claimed, first.window)
+    # Then the next window's message is sent again at once (its delay, 0, has passed)
+    assert _messages(queue) == [second]

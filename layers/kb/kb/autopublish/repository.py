@@ -32,12 +32,12 @@ class PublishStateRepository:
                 return None
             raise
 
-    def open_window(self, source: Source, token: str, expires_at: str, now: str) -> bool:
+    def open_window(self, source: Source, token: str, expires_at: str, now: str, due_at: str) -> bool:
         """Open a window unless a live one is open (then the change is folded into it)."""
         return (
             self._update(
                 source,
-                "SET publishWindow = :window",
+                "SET publishWindow = :window, publishDueAt = :due",
                 "#status = :active AND publishing.#mode = :auto AND " + _FREE.format("publishWindow"),
                 names={"#status": "status", "#mode": "mode"},
                 values={
@@ -45,6 +45,7 @@ class PublishStateRepository:
                     ":active": "active",
                     ":auto": "auto",
                     ":now": now,
+                    ":due": due_at,
                 },
             )
             is not None
@@ -83,14 +84,16 @@ class PublishStateRepository:
         )
         return Source.model_validate(record) if record else None
 
-    def release(self, source: Source, token: str) -> None:
-        self._update(
+    def release(self, source: Source, token: str) -> Source | None:
+        """The source as released (None: the claim was not ours any more)."""
+        record = self._update(
             source,
             "REMOVE publishWorker",
             "publishWorker.#owner = :token",
             names={"#owner": "owner"},
             values={":token": token},
         )
+        return Source.model_validate(record) if record else None
 
     def count_failure(self, source: Source) -> int:
         record = self._update(source, "ADD publishFailures :one", "attribute_exists(pk)", values={":one": 1})

@@ -24,7 +24,7 @@ from kb.errors import (
     StaleBase,
     StalePlan,
 )
-from kb.ids import Clock, new_id, to_iso, utcnow
+from kb.ids import Clock, new_id, parse_iso, to_iso, utcnow
 from kb.observability import count
 from kb.sources.models import MAX_PUBLISH_DELAY_SECONDS, Source
 
@@ -109,7 +109,8 @@ class AutoPublishTrigger:
         now = self.clock()
         token = new_id("win")
         until = to_iso(now + timedelta(seconds=delay_seconds + WINDOW_GRACE_SECONDS))
-        if not self.state.open_window(source, token, until, to_iso(now)):
+        due = to_iso(now + timedelta(seconds=delay_seconds))
+        if not self.state.open_window(source, token, until, to_iso(now), due):
             return False
         message = PublishMessage(tenant_id=source.tenant_id, source_id=source.id, window=token)
         try:
@@ -119,6 +120,17 @@ class AutoPublishTrigger:
             raise
         count("AutoPublishScheduled")
         return True
+
+    def nudge(self, source: Source) -> None:
+        """A window that waited for a build that has just ended: its build starts when it is due,
+        not when its busy message next comes back. A duplicate message is harmless (only one
+        claims the window; the other finds it gone)."""
+        window = source.publish_window
+        if window is None:
+            return
+        due = parse_iso(source.publish_due_at) if source.publish_due_at else self.clock()
+        message = PublishMessage(tenant_id=source.tenant_id, source_id=source.id, window=window.owner)
+        self.queue.send(message, max(0.0, (due - self.clock()).total_seconds()))
 
     def resend(self, source: Source, message: PublishMessage, delay_seconds: float) -> None:
         """The same message again later (its source busy, or its build still running)."""

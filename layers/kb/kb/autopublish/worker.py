@@ -84,7 +84,13 @@ class AutoPublisher:
         try:
             return self._publish(claimed)
         finally:
-            self.state.release(claimed, message.window)
+            self.release(claimed, message.window)
+
+    def release(self, claimed: Source, token: str) -> None:
+        """End the claim; a window that opened during the build is nudged to start when due."""
+        released = self.state.release(claimed, token)
+        if released is not None:
+            self.trigger.nudge(released)
 
     def _publish(self, source: Source) -> str:
         settings = self.settings

@@ -84,6 +84,7 @@ class Source(RecordModel):
     # and the worker building one, each with an expiry, so a lost message or a dead worker cannot
     # hold the source for ever; failures since the last successful automatic publish.
     publish_window: ApplyLease | None = Field(default=None, exclude=True)
+    publish_due_at: str | None = Field(default=None, exclude=True)  # when the open window's build is due
     publish_worker: ApplyLease | None = Field(default=None, exclude=True)
     publish_failures: int = Field(default=0, exclude=True)
 
