@@ -92,6 +92,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             # receiver that hangs, short enough that a test can wait one out.
             "--parameter",
             "WebhookTimeoutSeconds=10",
+            # Auto publishing retries after 1 s, 2 s, 4 s instead of 30 s, 60 s, 120 s.
+            "--parameter",
+            "AutoPublishRetrySeconds=1",
         ],
         cwd=ROOT,
         stdout=log,

@@ -64,6 +64,9 @@ def test_every_http_function_answers_its_sample_event(stack):
     ]
     assert invoke_http(stack, "GetSourceFunction", "get_source", **source)[1]["source"]["name"] == "Help center"
     assert invoke_http(stack, "UpdateSourceFunction", "update_source", **source)[1]["source"]["graceDays"] == 3
+    # A manual source has no open window: the auto-publish worker drops the message as stale
+    window = {"TENANT_ID": stack.info.tenant_id, "SOURCE_ID": source["SOURCE_ID"]}
+    assert invoke_task(stack, "AutoPublishFunction", "auto_publish", **window) == {"batchItemFailures": []}
 
     assert invoke_http(stack, "UpsertItemFunction", "upsert_item", **source)[1]["outcome"] == "created"
     assert invoke_http(stack, "BatchItemsFunction", "batch_items", **source)[1]["succeeded"] == 2

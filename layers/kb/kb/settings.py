@@ -46,6 +46,13 @@ class Settings(BaseModel):
     uploads_bucket_name: str = Field(default="", validation_alias="UPLOADS_BUCKET_NAME")
     files_queue_url: str = Field(default="", validation_alias="FILES_QUEUE_URL")
     events_queue_url: str = Field(default="", validation_alias="EVENTS_QUEUE_URL")
+    # Auto publishing (kb.autopublish): its queue, the backoff base after a failed attempt (and
+    # how often a busy source is looked at again), the attempts before giving up, and how long
+    # the worker waits for each of its run and its apply (within its function's timeout).
+    auto_publish_queue_url: str = Field(default="", validation_alias="AUTO_PUBLISH_QUEUE_URL")
+    auto_publish_retry_seconds: float = Field(default=30.0, ge=0, validation_alias="AUTO_PUBLISH_RETRY_SECONDS")
+    auto_publish_max_attempts: int = Field(default=4, ge=1, validation_alias="AUTO_PUBLISH_MAX_ATTEMPTS")
+    auto_publish_wait_seconds: float = Field(default=400.0, gt=0, validation_alias="AUTO_PUBLISH_WAIT_SECONDS")
     webhook_dead_letter_queue_url: str = Field(default="", validation_alias="WEBHOOK_DLQ_URL")
     webhook_secret_prefix: str = Field(default="/knowledge-base/webhooks", validation_alias="WEBHOOK_SECRET_PREFIX")
     webhook_deliveries_queue_url: str = Field(default="", validation_alias="WEBHOOK_DELIVERIES_QUEUE_URL")

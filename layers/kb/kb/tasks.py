@@ -4,6 +4,8 @@ or the events queue never creates that client."""
 
 from functools import cached_property
 
+from kb.autopublish.repository import PublishStateRepository
+from kb.autopublish.scheduler import AutoPublishTrigger, PublishQueue
 from kb.aws import AwsClients, get_clients
 from kb.blobs import BlobStore
 from kb.composition import Clock, adapters
@@ -31,7 +33,13 @@ class TaskContext:
 
     @cached_property
     def items(self) -> ItemRepository:
-        return ItemRepository(self.table, self.blobs)
+        """Staging writes through it schedule auto publishing, as the HTTP endpoints' do."""
+        return ItemRepository(self.table, self.blobs, self.publish_trigger)
+
+    @cached_property
+    def publish_trigger(self) -> AutoPublishTrigger:
+        queue = PublishQueue(lambda: self.clients.sqs, self.settings.auto_publish_queue_url)
+        return AutoPublishTrigger(PublishStateRepository(self.table), queue)
 
     @cached_property
     def runs(self) -> RunRepository:

@@ -4,13 +4,25 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from kb.http.deps import BlobsDep, TableDep
+from kb.autopublish.repository import PublishStateRepository
+from kb.autopublish.scheduler import AutoPublishTrigger, PublishQueue
+from kb.http.deps import BlobsDep, ClientsDep, SettingsDep, TableDep
 from kb.items.repository import ItemRepository
 from kb.snapshots.repository import SnapshotRepository
 
 
-def item_repository(db: TableDep, blobs: BlobsDep) -> ItemRepository:
-    return ItemRepository(db, blobs)
+def publish_trigger(db: TableDep, settings: SettingsDep, clients: ClientsDep) -> AutoPublishTrigger:
+    """Schedules the automatic publish of an auto-publishing source after its staging writes."""
+    return AutoPublishTrigger(
+        PublishStateRepository(db), PublishQueue(lambda: clients.sqs, settings.auto_publish_queue_url)
+    )
+
+
+PublishTriggerDep = Annotated[AutoPublishTrigger, Depends(publish_trigger)]
+
+
+def item_repository(db: TableDep, blobs: BlobsDep, trigger: PublishTriggerDep) -> ItemRepository:
+    return ItemRepository(db, blobs, trigger)
 
 
 def snapshot_repository(db: TableDep, blobs: BlobsDep) -> SnapshotRepository:

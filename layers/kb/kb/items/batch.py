@@ -13,7 +13,7 @@ from typing import Literal
 
 from kb.items.models import BatchItemResult, BatchRequest, BatchResult, StagedItem
 from kb.items.repository import INLINE_CONTENT_LIMIT, ItemRepository, PendingWrite, group_size
-from kb.items.service import Decision, delete_decision, stage, upsert_decision, validate_items
+from kb.items.service import Decision, delete_decision, notify_staged, stage, upsert_decision, validate_items
 from kb.observability import count, logger
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
@@ -23,6 +23,7 @@ _WORKERS = 8
 # A transaction carries at most 4 MB; keep clear of it (a record is counted as its inline
 # content plus its other fields as JSON, its keys and its id in the change-log record).
 _TRANSACTION_BYTES = 3_500_000
+_NOTHING_WRITTEN = frozenset({"unchanged", "not_found", "failed"})
 _FAILED = "internal_error: this operation failed and was not applied; retry it"
 
 
@@ -126,6 +127,8 @@ def _stage_operations(
             results[result.operation.index] = result
     for index, fold in folds.items():
         results |= fold.expand(results.pop(index))
+    if any(r.outcome not in _NOTHING_WRITTEN for r in results.values()):
+        notify_staged(items, source)
     return results
 
 

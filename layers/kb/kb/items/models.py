@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
+from kb.autopublish.models import ItemPublication
 from kb.files.models import DocumentSection
 from kb.models import ApiModel, RecordModel, RequestModel
 
@@ -233,6 +234,8 @@ class ItemUpsertResult(ApiModel):
 
 class ItemEnvelope(ApiModel):
     item: StagedItem
+    # Where the item stands (docs/api.md, "Publishing without an apply"); GET item only.
+    publication: ItemPublication | None = None
 
 
 class ItemPage(ApiModel):

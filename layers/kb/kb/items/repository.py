@@ -18,7 +18,7 @@ from kb.files.models import DocumentSection
 from kb.ids import new_id
 from kb.items.models import ItemFilter, StagedItem, storable_id
 from kb.sources.models import Source
-from kb.sources.repository import source_key
+from kb.sources.repository import StagingListener, source_key
 from kb.storage import Table
 
 # DynamoDB items stop at 400 KB; bigger content lives in S3, one object per write, and so do
@@ -100,9 +100,11 @@ def _changes_through(epoch: int) -> str:
 
 
 class ItemRepository:
-    def __init__(self, table: Table, blobs: BlobStore) -> None:
+    def __init__(self, table: Table, blobs: BlobStore, listener: StagingListener | None = None) -> None:
         self.table = table
         self.blobs = blobs
+        # Told after staging writes (kb.items.service.notify_staged): auto publishing hooks in here.
+        self.listener = listener
 
     @staticmethod
     def _parse(record: dict[str, Any]) -> StagedItem:

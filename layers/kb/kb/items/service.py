@@ -18,7 +18,7 @@ from kb.items.models import (
     UpsertItemRequest,
 )
 from kb.items.repository import ContentGone, ItemRepository, StagingConflict
-from kb.observability import count
+from kb.observability import count, logger
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import require_active
@@ -45,8 +45,22 @@ def stage(
             continue
         log_in_open_epoch(items, sources, source, [external_item_id])
         count(f"Items{outcome.capitalize()}")
+        notify_staged(items, source)
         return stored, outcome
     raise RuntimeError("the item kept changing under concurrent writers")
+
+
+def notify_staged(items: ItemRepository, source: Source) -> None:
+    """Every staging write path ends here once something was written (single writes, batches,
+    snapshot commits, file uploads: all stage through this module or kb.items.batch). The write
+    has landed, so a failing listener must not fail it: logged and counted."""
+    if items.listener is None:
+        return
+    try:
+        items.listener.staged(source)
+    except Exception:  # noqa: BLE001 - the change is staged; a later change or a manual apply publishes it
+        logger.exception("scheduling the automatic publish failed", extra={"source_id": source.id})
+        count("AutoPublishScheduleFailed")
 
 
 def log_in_open_epoch(

@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, computed_field, model_validator
 
 from kb.models import ApiModel, IntegralNumber, JsonInt, PatchRequest, RecordModel, RequestModel
 
@@ -30,6 +30,35 @@ class Chunking(ApiModel):
         return self
 
 
+# An auto-publishing source's debounce: SQS delays messages by up to 15 minutes.
+MAX_PUBLISH_DELAY_SECONDS = 900
+
+
+class Publishing(ApiModel):
+    """How a source's staged changes reach search. manual: a client runs and applies (as always).
+    auto: `delaySeconds` after the first change of a quiet source, the source runs and applies by
+    itself; changes arriving meanwhile are folded into the same build (docs/api.md)."""
+
+    model_config = ConfigDict(strict=True)
+
+    mode: Literal["manual", "auto"] = "manual"
+    delay_seconds: JsonInt = Field(
+        default=60,
+        ge=0,
+        le=MAX_PUBLISH_DELAY_SECONDS,
+        description="Seconds between the first unpublished change and the build (auto only)",
+    )
+
+
+class PublishFailure(ApiModel):
+    """The last automatic publish that gave up (cleared by the next one that succeeds)."""
+
+    code: str
+    reason: str
+    attempts: int
+    at: str
+
+
 class Source(RecordModel):
     id: str
     tenant_id: str
@@ -49,6 +78,21 @@ class Source(RecordModel):
     # Every staging write is tagged with the current epoch; a run closes the epoch it reads.
     staging_epoch: int = Field(default=1, exclude=True)
     apply_lease: ApplyLease | None = Field(default=None, exclude=True)
+    publishing: Publishing = Field(default_factory=Publishing)
+    publish_failure: PublishFailure | None = None
+    # Auto-publishing's own state (kb.autopublish): the open debounce window (its token as owner)
+    # and the worker building one, each with an expiry, so a lost message or a dead worker cannot
+    # hold the source for ever; failures since the last successful automatic publish.
+    publish_window: ApplyLease | None = Field(default=None, exclude=True)
+    publish_due_at: str | None = Field(default=None, exclude=True)  # when the open window's build is due
+    publish_worker: ApplyLease | None = Field(default=None, exclude=True)
+    publish_failures: int = Field(default=0, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def publish_pending(self) -> bool:
+        """Staged changes wait for an automatic publish that has not started yet."""
+        return self.publish_window is not None
 
 
 _THRESHOLD_DESCRIPTION = "Percent of active items a snapshot commit may tombstone without opting in (100: no guard)"
@@ -61,6 +105,7 @@ class CreateSourceRequest(RequestModel):
     mass_deletion_threshold: JsonInt = Field(
         default=DEFAULT_MASS_DELETION_THRESHOLD, ge=0, le=100, description=_THRESHOLD_DESCRIPTION
     )
+    publishing: Publishing = Field(default_factory=Publishing)
 
 
 class UpdateSourceRequest(PatchRequest):
@@ -69,6 +114,8 @@ class UpdateSourceRequest(PatchRequest):
     mass_deletion_threshold: Annotated[int, Field(ge=0, le=100), IntegralNumber] | None = Field(
         default=None, description=_THRESHOLD_DESCRIPTION
     )
+    # Replaced whole: {"mode": "auto"} means the default delay, not the delay set before.
+    publishing: Publishing | None = None
 
 
 class SourceEnvelope(ApiModel):

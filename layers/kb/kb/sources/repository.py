@@ -1,5 +1,5 @@
 import contextlib
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
@@ -10,6 +10,12 @@ from kb.storage import Table
 
 class SourceConditionFailed(Exception):
     """The source was not in the state the write required."""
+
+
+class StagingListener(Protocol):
+    """Told once a staging write (or a settings change) may have left unpublished changes."""
+
+    def staged(self, source: Source) -> None: ...
 
 
 def source_key(tenant_id: str, source_id: str) -> dict[str, str]:

@@ -1,7 +1,7 @@
 from kb.errors import NotFound, SourceInactive
 from kb.ids import iso_now, new_id
 from kb.sources.models import CreateSourceRequest, Source, SourcePage, UpdateSourceRequest
-from kb.sources.repository import SourceConditionFailed, SourceRepository
+from kb.sources.repository import SourceConditionFailed, SourceRepository, StagingListener
 
 
 def create_source(repo: SourceRepository, tenant_id: str, request: CreateSourceRequest) -> Source:
@@ -12,6 +12,7 @@ def create_source(repo: SourceRepository, tenant_id: str, request: CreateSourceR
         grace_days=request.grace_days,
         chunking=request.chunking,
         mass_deletion_threshold=request.mass_deletion_threshold,
+        publishing=request.publishing,
         created_at=iso_now(),
     )
     repo.create(source)
@@ -37,12 +38,19 @@ def list_sources(repo: SourceRepository, tenant_id: str, limit: int, cursor: str
     return SourcePage(sources=sources, next_cursor=next_cursor)
 
 
-def update_source(repo: SourceRepository, source: Source, request: UpdateSourceRequest) -> Source:
+def update_source(
+    repo: SourceRepository, source: Source, request: UpdateSourceRequest, listener: StagingListener | None = None
+) -> Source:
+    """A source switched to auto publishing may already hold unpublished changes: the listener
+    (kb.autopublish) schedules their publish as a staging write would."""
     fields = request.model_dump(by_alias=True, exclude_none=True)
     try:
-        return repo.update_active(require_active(source), fields, iso_now())
+        updated = repo.update_active(require_active(source), fields, iso_now())
     except SourceConditionFailed as error:
         raise SourceInactive(f"Source {source.id} is archived.") from error
+    if listener is not None and request.publishing is not None:
+        listener.staged(updated)
+    return updated
 
 
 def archive_source(repo: SourceRepository, source: Source) -> Source:

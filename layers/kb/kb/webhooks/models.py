@@ -15,6 +15,7 @@ EVENT_TYPES = (
     "file.uploaded",
     "file.processed",
     "file.failed",
+    "source.publish_failed",
     "training.started",
     "training.completed",
     "training.failed",
