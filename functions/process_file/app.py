@@ -10,6 +10,8 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from kb import snapstart
+from kb.autopublish.repository import PublishStateRepository
+from kb.autopublish.scheduler import AutoPublishTrigger, PublishQueue
 from kb.aws import get_clients
 from kb.composition import adapters
 from kb.files.extract import extract
@@ -32,10 +34,14 @@ RETRY_SECONDS = 5
 def file_processor() -> FileProcessor:
     settings, clients = get_settings(), get_clients()
     table = Table(clients.dynamodb, settings.table_name)
+    # A processed file is a staging write like any other: an auto-publishing source publishes it.
+    trigger = AutoPublishTrigger(
+        PublishStateRepository(table), PublishQueue(lambda: clients.sqs, settings.auto_publish_queue_url)
+    )
     return FileProcessor(
         files=FileRepository(table),
         sources=SourceRepository(table),
-        items=ItemRepository(table, adapters().blob_store(clients.s3, settings.bucket_name)),
+        items=ItemRepository(table, adapters().blob_store(clients.s3, settings.bucket_name), trigger),
         uploads=UploadStore(clients.s3, settings.uploads_bucket_name),
         events=EventPublisher(clients.sqs, settings.events_queue_url),
         extract=extract,

@@ -9,6 +9,7 @@ import pytest
 
 from tests import documents
 from tests.e2e.conftest import Api, run_and_apply
+from tests.e2e.receiver import wait_until
 from tests.e2e.test_files import finished
 
 PDF, DOCX, HTML = (
@@ -49,6 +50,16 @@ Prices are shown without sales tax, which is added at checkout.</p>
 <p>The team plan costs twenty euros per seat and month, billed yearly. It includes single sign-on,
 audit logs and up to fifty seats in one workspace.</p></main>
 <aside>Related posts sidebar noise</aside><footer>Copyright footer noise</footer></body></html>"""
+
+
+AUTO_PUBLISH_SECONDS = 60
+
+
+def search_hits(api: Api, key: str, source_id: str, query: str) -> list[dict[str, Any]]:
+    reply = api.call("POST", "/v1/search", key, {"query": query, "sourceIds": [source_id], "mode": "keyword"})
+    assert reply.status_code == 200, reply.text
+    results: list[dict[str, Any]] = reply.json()["results"]
+    return results
 
 
 def upload(api: Api, key: str, source_id: str, name: str, data: bytes, content_type: str) -> dict[str, Any]:
@@ -163,3 +174,24 @@ def test_a_bad_file_fails_with_its_reason_and_keeps_the_item_it_would_replace(
     assert (failed["status"], failed["error"]["code"]) == ("failed", reason), failed
     after = api.call("GET", f"/v1/sources/{source_id}/items/{name}", writer_key).json()["item"]
     assert (after["content"], after["version"]) == (before["content"], before["version"])
+
+
+def test_a_pdf_uploaded_to_an_auto_publishing_source_is_found_without_a_run_or_an_apply(api, writer_key):
+    # Given a source that publishes by itself
+    body = {
+        "name": "Handbooks",
+        "publishing": {"mode": "auto", "delaySeconds": 0},
+        "chunking": {"size": 200, "overlap": 0},
+    }
+    source_id = api.call("POST", "/v1/sources", writer_key, body).json()["source"]["id"]
+    # When a PDF is uploaded, and nothing else is asked of the API
+    done = processed(api, writer_key, source_id, "handbook.pdf", documents.pdf([REFUNDS_PAGE, SHIPPING_PAGE]), PDF)
+    assert done["status"] == "completed", done
+    # Then it becomes searchable, cited by page, and its item says which generation publishes it
+    hits = wait_until(lambda: search_hits(api, writer_key, source_id, "ferry Iceland"), timeout=AUTO_PUBLISH_SECONDS)
+    assert hits[0]["location"]["page"] == 2
+    reply = api.call("GET", f"/v1/sources/{source_id}/items/handbook.pdf", writer_key).json()
+    current = api.call("GET", f"/v1/sources/{source_id}", writer_key).json()["source"]["currentGenerationId"]
+    assert reply["publication"]["status"] == "published" and reply["publication"]["generationId"] == current
+    # And it was published by a run nobody asked for
+    assert len(api.call("GET", f"/v1/sources/{source_id}/runs", writer_key).json()["runs"]) == 1
