@@ -92,6 +92,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             # receiver that hangs, short enough that a test can wait one out.
             "--parameter",
             "WebhookTimeoutSeconds=10",
+            # Import slices of 16 KiB: a file of a few thousand lines is read in many slices.
+            "--parameter",
+            "ImportSliceBytes=16384",
         ],
         cwd=ROOT,
         stdout=log,
