@@ -148,7 +148,7 @@ def cancel_import(
             raise ImportClosed(f"Import {import_id} is {job.status}; it cannot be cancelled.")
         cancelled = job.model_copy(update={"status": "cancelled", "completed_at": iso_now()})
         try:
-            imports.replace(cancelled, ("created", "running"))
+            imports.replace(cancelled, ("created", "running"), bytes_read=job.progress.bytes_read)
         except ImportConflict:
             continue  # a slice was counted meanwhile: decide again on the newer record
         if cancelled.snapshot_id:
