@@ -2,6 +2,7 @@
 (`IMPORT#<id>` / `ID#<externalItemId>`, holding the line that first named it)."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -12,6 +13,8 @@ from kb.storage import Table
 
 # Seen-id markers outlive an import that never finishes by at most this long (the table's TTL).
 MARKER_TTL_SECONDS = 7 * 24 * 3600
+_MARKERS_PER_CALL = 25
+_WORKERS = 4
 
 
 class ImportConflict(Exception):
@@ -77,10 +80,14 @@ class ImportRepository:
         return {r["sk"].removeprefix("ID#"): int(r["line"]) for r in records}
 
     def mark_seen(self, import_id: str, lines: dict[str, int]) -> None:
+        """Batch writes of 25, several in flight (they are independent puts)."""
         expires = int(time.time()) + MARKER_TTL_SECONDS
-        self.table.put_many(
-            [{"pk": f"IMPORT#{import_id}", "sk": f"ID#{i}", "line": n, "expiresAt": expires} for i, n in lines.items()]
-        )
+        records = [
+            {"pk": f"IMPORT#{import_id}", "sk": f"ID#{i}", "line": n, "expiresAt": expires} for i, n in lines.items()
+        ]
+        groups = [records[start : start + _MARKERS_PER_CALL] for start in range(0, len(records), _MARKERS_PER_CALL)]
+        with ThreadPoolExecutor(_WORKERS) as pool:
+            list(pool.map(self.table.put_many, groups))
 
     def forget_seen(self, import_id: str) -> None:
         records = self.table.query_attributes(f"IMPORT#{import_id}", "ID#", ["pk", "sk"])

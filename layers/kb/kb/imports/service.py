@@ -189,7 +189,8 @@ class SliceReader:
         if task.offset >= total:
             return task.model_copy(update={"done": True})
         chunk = self._chunk(job.object_key, task.offset, total, task.line)
-        rejections, accepted = self._parse(task.import_id, chunk.lines)
+        first, last = task.offset == 0, task.offset + chunk.consumed >= total
+        rejections, accepted = self._parse(task.import_id, chunk.lines, first, last)
         source = require_active(self.sources.get(task.tenant_id, task.source_id) or _gone(task))
         if not self._still_running(task):
             return task.model_copy(update={"cancelled": True})
@@ -225,7 +226,11 @@ class SliceReader:
                 raise LineTooLong(f"Line {first_line} is longer than {MAX_LINE_BYTES} bytes.")
             size = min(size * 2, MAX_LINE_BYTES)
 
-    def _parse(self, import_id: str, lines: list[Line]) -> tuple[list[Rejection], list[tuple[int, UpsertItemRequest]]]:
+    def _parse(
+        self, import_id: str, lines: list[Line], first: bool, last: bool
+    ) -> tuple[list[Rejection], list[tuple[int, UpsertItemRequest]]]:
+        """Valid, and not an id an earlier line named: the first slice has no earlier slice to
+        ask about, and the last slice's ids no later slice will ask about."""
         rejections: list[Rejection] = []
         parsed: list[tuple[int, UpsertItemRequest]] = []
         first_in_slice: dict[str, int] = {}
@@ -247,7 +252,7 @@ class SliceReader:
                 continue
             first_in_slice[request.external_item_id] = line.number
             parsed.append((line.number, request))
-        seen = self.imports.seen(import_id, list(first_in_slice))
+        seen = {} if first else self.imports.seen(import_id, list(first_in_slice))
         accepted: list[tuple[int, UpsertItemRequest]] = []
         for number, request in parsed:
             earlier = seen.get(request.external_item_id)
@@ -255,7 +260,8 @@ class SliceReader:
                 rejections.append(_duplicate(number, earlier))
             else:
                 accepted.append((number, request))
-        self.imports.mark_seen(import_id, {r.external_item_id: n for n, r in accepted})
+        if not last:
+            self.imports.mark_seen(import_id, {r.external_item_id: n for n, r in accepted})
         rejections.sort(key=lambda r: r.line)
         return rejections, accepted
 
