@@ -113,8 +113,8 @@ def main() -> None:
     imp, bat = statistics.median(imports), statistics.median(batches)
     print(f"## Bulk import: {args.lines:,} lines\n")
     print(
-        f"Command: `.venv/bin/python bench/imports.py --lines {args.lines} --repeats {args.repeats}` "
-        f"(ImportSliceBytes={args.slice_bytes}); medians of {args.repeats}, each on a fresh source.\n"
+        f"Command: `.venv/bin/python bench/imports.py --lines {args.lines} --repeats {args.repeats} "
+        f"--slice-bytes {args.slice_bytes}`; medians of {args.repeats}, each on a fresh source.\n"
     )
     print("| path | median s | items/s | ratio to the batch baseline | runs s |")
     print("|---|---|---|---|---|")
