@@ -78,7 +78,7 @@ lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template-file template.yaml
-	npx --no-install asl-validator --json-path statemachines/run.asl.json --json-path statemachines/apply.asl.json
+	npx --no-install asl-validator --json-path statemachines/run.asl.json --json-path statemachines/apply.asl.json --json-path statemachines/import.asl.json
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --config-file .checkov.yaml
 
 # sam build runs the python3.13 it finds first on PATH: put the interpreter make found there.

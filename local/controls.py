@@ -55,6 +55,14 @@ class Controls:
     def release_tasks(self, source_id: str) -> None:
         self._set(source_id, holdTasks=False)
 
+    def hold_reads_from(self, source_id: str, offset: int | None) -> None:
+        """Ranged reads of the source's import files from byte `offset` on wait until `release_reads`
+        (None: no such hold): an import is held mid-way, after the slices before `offset`."""
+        self._set(source_id, holdReadsFrom=offset)
+
+    def release_reads(self, source_id: str) -> None:
+        self._set(source_id, holdReadsFrom=None)
+
     def fail_writes(self, source_id: str, after: int | None) -> None:
         """Runs and builds of the source fail to write to storage after `after` writes (None: they don't)."""
         self._set(source_id, failWritesAfter=after)
@@ -97,6 +105,15 @@ class ControlledBlobStore(BlobStore):
     def get_bytes(self, key: str) -> bytes:
         self._start()
         return super().get_bytes(key)
+
+    def get_range(self, key: str, start: int, end: int) -> bytes:
+        self._start()
+        deadline = time.monotonic() + HOLD_LIMIT_SECONDS
+        while (held := self.controls.of(self.source_id).get("holdReadsFrom")) is not None and start >= held:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the held import read of {self.source_id} was never released")
+            time.sleep(0.05)
+        return super().get_range(key, start, end)
 
     def put_json(self, key: str, document: Any, tagging: str | None = None) -> None:
         self._count_write(key)

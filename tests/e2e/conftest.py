@@ -95,6 +95,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             # Auto publishing retries after 1 s, 2 s, 4 s instead of 30 s, 60 s, 120 s.
             "--parameter",
             "AutoPublishRetrySeconds=1",
+            # Import slices of 16 KiB: a file of a few thousand lines is read in many slices.
+            "--parameter",
+            "ImportSliceBytes=16384",
         ],
         cwd=ROOT,
         stdout=log,

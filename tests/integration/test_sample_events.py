@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import requests
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import s3_backends
 
@@ -13,6 +14,8 @@ from kb.blobs import BlobStore, content_key
 from kb.generations.models import ApplyTask, Generation
 from kb.generations.repository import GenerationRepository
 from kb.ids import iso_now, new_id
+from kb.imports.models import ImportProgress
+from kb.imports.repository import ImportRepository
 from kb.items.models import UpsertItemRequest
 from kb.items.repository import INLINE_CONTENT_LIMIT, ItemRepository
 from kb.items.service import upsert_item
@@ -286,6 +289,42 @@ def test_the_file_functions_answer_their_sample_events(stack):
         ] != "completed":
             assert time.monotonic() < deadline, found
             time.sleep(0.2)
+
+
+def test_the_import_functions_answer_their_sample_events(stack):
+    admin = {"ADMIN_KEY": stack.info.admin_key, "IDEMPOTENCY_KEY": "sample-3"}
+    _, body = invoke_http(stack, "CreateSourceFunction", "create_source", **admin)
+    source = {**admin, "SOURCE_ID": body["source"]["id"], "TENANT_ID": stack.info.tenant_id}
+    data = b'{"externalItemId":"imported","content":"From a file."}\n'
+    # One import created and cancelled, one uploaded and started (its state machine runs it)
+    status, body = invoke_http(stack, "CreateImportFunction", "create_import", **source)
+    assert status == 201 and body["upload"]["method"] == "PUT"
+    cancelled = {**source, "IMPORT_ID": body["import"]["id"]}
+    assert (
+        invoke_http(stack, "CancelImportFunction", "cancel_import", **cancelled)[1]["import"]["status"] == "cancelled"
+    )
+    status, body = invoke_http(stack, "CreateImportFunction", "create_import", **source)
+    assert requests.put(body["upload"]["url"], data=data, timeout=30).status_code == 200
+    started = {**source, "IMPORT_ID": body["import"]["id"]}
+    assert invoke_http(stack, "StartImportFunction", "start_import", **started)[1]["import"]["status"] == "running"
+    deadline = time.monotonic() + 60
+    while (job := invoke_http(stack, "GetImportFunction", "get_import", **started)[1]["import"])["status"] == "running":
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+    assert (job["status"], job["progress"]["accepted"]) == ("succeeded", 1)
+    listed = invoke_http(stack, "ListImportsFunction", "list_imports", **source)[1]["imports"]
+    assert [i["id"] for i in listed] == [started["IMPORT_ID"], cancelled["IMPORT_ID"]]
+    # The tasks on their own: an import marked running as start would, without its state machine
+    status, body = invoke_http(stack, "CreateImportFunction", "create_import", **source)
+    assert requests.put(body["upload"]["url"], data=data, timeout=30).status_code == 200
+    imports = ImportRepository(Table(client("dynamodb", stack.info.moto_endpoint), stack.info.table_name))
+    job = imports.get(source["SOURCE_ID"], body["import"]["id"])
+    assert job is not None
+    running = job.model_copy(update={"status": "running", "progress": ImportProgress(bytes_total=len(data))})
+    imports.replace(running, ("created",))
+    task = {**source, "IMPORT_ID": job.id}
+    assert invoke_task(stack, "ReadImportSliceFunction", "read_import_slice", **task)["done"] is True
+    assert invoke_task(stack, "FinishImportFunction", "finish_import", **task)["status"] == "succeeded"
 
 
 def test_every_sample_event_was_used():

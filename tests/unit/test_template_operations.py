@@ -19,6 +19,11 @@ STAGING = {
     "AddSnapshotItemsFunction",
     "CommitSnapshotFunction",
     "AbortSnapshotFunction",
+    # Bulk imports stage slices, send them into snapshots and drop their seen-id markers.
+    "StartImportFunction",
+    "CancelImportFunction",
+    "ReadImportSliceFunction",
+    "FinishImportFunction",
 }
 
 
@@ -65,7 +70,7 @@ def test_every_function_and_service_logs_to_a_group_with_the_retention():
         assert props["LoggingConfig"]["LogGroup"]["Ref"] in groups, name
     api = RESOURCES["HttpApi"]["Properties"]["AccessLogSettings"]["DestinationArn"]
     assert api["Fn::GetAtt"][0] in groups
-    for machine in ("RunStateMachine", "ApplyStateMachine"):
+    for machine in ("RunStateMachine", "ApplyStateMachine", "ImportStateMachine"):
         logging = RESOURCES[machine]["Properties"]["Logging"]
         assert logging["IncludeExecutionData"] is False
         assert logging["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0] in groups

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 # The object tag a bucket lifecycle rule expires by (template.yaml: RunPlanRetentionDays).
 RUN_PLAN_TAG = "kb-lifecycle=run-plan"
 
@@ -100,6 +102,28 @@ class BlobStore:
     def get_text(self, key: str) -> str:
         body: bytes = self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         return body.decode()
+
+    def upload_url(self, key: str, expires_in: int) -> str:
+        """A presigned PUT of `key` (bulk imports are uploaded this way, never through the API)."""
+        url: str = self.s3.generate_presigned_url(
+            "put_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in
+        )
+        return url
+
+    def size(self, key: str) -> int | None:
+        """The object's size, or None if there is no such object."""
+        try:
+            return int(self.s3.head_object(Bucket=self.bucket, Key=key)["ContentLength"])
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+                return None
+            raise
+
+    def get_range(self, key: str, start: int, end: int) -> bytes:
+        """Bytes start..end-1 of the object (a ranged GET; the range on the wire is inclusive)."""
+        reply = self.s3.get_object(Bucket=self.bucket, Key=key, Range=f"bytes={start}-{end - 1}")
+        body: bytes = reply["Body"].read()
+        return body
 
     def delete(self, keys: list[str]) -> None:
         for start in range(0, len(keys), 1000):

@@ -145,3 +145,15 @@ class AnswerFailed(DomainError):
     """The answer provider (e.g. Bedrock) failed; search still works."""
 
     code = "answer_failed"
+
+
+class ImportClosed(DomainError):
+    """An import asked to start or cancel in a state that does not allow it."""
+
+    code = "import_closed"
+
+
+class UploadMissing(DomainError):
+    """An import started before its file was uploaded."""
+
+    code = "upload_missing"

@@ -20,6 +20,9 @@ class Settings(BaseModel):
     idempotency_table_name: str = Field(default="", validation_alias="IDEMPOTENCY_TABLE_NAME")
     run_state_machine_arn: str = Field(default="", validation_alias="RUN_STATE_MACHINE_ARN")
     apply_state_machine_arn: str = Field(default="", validation_alias="APPLY_STATE_MACHINE_ARN")
+    import_state_machine_arn: str = Field(default="", validation_alias="IMPORT_STATE_MACHINE_ARN")
+    # How many bytes of an import's file one ReadSlice task reads (then up to the next newline).
+    import_slice_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, validation_alias="IMPORT_SLICE_BYTES")
     # How long an endpoint waits for its state machine before answering 202 with a status to poll.
     execution_wait_seconds: float = Field(default=20.0, validation_alias="EXECUTION_WAIT_SECONDS")
     # Serving: none | local (the ONNX model shipped in a package) | bedrock (Titan text embeddings).

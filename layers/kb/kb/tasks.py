@@ -10,9 +10,11 @@ from kb.aws import AwsClients, get_clients
 from kb.blobs import BlobStore
 from kb.composition import Clock, adapters
 from kb.generations.repository import GenerationRepository
+from kb.imports.repository import ImportRepository
 from kb.items.repository import ItemRepository
 from kb.runs.repository import RunRepository
 from kb.settings import Settings, get_settings
+from kb.snapshots.repository import SnapshotRepository
 from kb.sources.repository import SourceRepository
 from kb.storage import Table
 from kb.webhooks.events import EventPublisher
@@ -48,6 +50,14 @@ class TaskContext:
     @cached_property
     def generations(self) -> GenerationRepository:
         return GenerationRepository(self.table)
+
+    @cached_property
+    def imports(self) -> ImportRepository:
+        return ImportRepository(self.table)
+
+    @cached_property
+    def snapshots(self) -> SnapshotRepository:
+        return SnapshotRepository(self.table, self.blobs)
 
     @cached_property
     def blobs(self) -> BlobStore:

@@ -37,6 +37,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "lease_lost": 409,
     "apply_in_progress": 409,
     "plan_limit_exceeded": 409,
+    "import_closed": 409,
+    "upload_missing": 409,
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "rate_limited": 429,
