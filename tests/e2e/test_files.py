@@ -275,4 +275,6 @@ def test_the_examples_in_docs_files_md_run(api, writer_key):
     # Then every step succeeds and the last one finds the uploaded document
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     assert "204" in done.stdout and "completed" in done.stdout and "handbook.md" in done.stdout, done.stdout
+    # And the bulk import read every line of its file
+    assert '{"status":"succeeded","accepted":500,"rejected":0}' in done.stdout, done.stdout
     assert time.monotonic() - started < 300

@@ -14,28 +14,34 @@ _OWN_TENANT_OPERATIONS = {
     ("get", "/health"),
 }
 # Serving operations need a valid question: B asks about A's content (or A's chat) and gets none of it.
-_BODIES = {
+_BODIES: dict[str, dict[str, object]] = {
     "/v1/search": {"query": "refunds"},
     "/v1/query": {"query": "refunds"},
     "/v1/chats": {"message": "refunds"},
     "/v1/chats/{chatId}/messages": {"message": "refunds"},
     "/v1/search/explain": {"query": "refunds", "sourceId": "{sourceId}", "externalItemId": "faq-1"},
+    "/v1/sources/{sourceId}/files/uploads": {"filename": "notes.txt", "size": 1},
+    "/v1/sources/{sourceId}/imports": {"mode": "upsert"},
     # A PATCH must change something; a valid one reaches the ownership check.
     "/v1/sources/{sourceId}": {"name": "taken over"},
     "/v1/webhooks/{webhookId}": {"description": "taken over"},
 }
 # Operations whose body (not path) names one of A's resources.
 _NAMING_IN_BODY = {"/v1/search/explain"}
+# Uploads take a multipart form: B sends a real file into A's source.
+_MULTIPART = {"/v1/sources/{sourceId}/files"}
 
 
 def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_id, other_tenant_admin):
-    # Given tenant A's source with an item, a run, a generation, a snapshot and a key
+    # Given tenant A's source with an item, a run, a generation, a snapshot, a file, an import and a key
     push(api, writer_key, source_id, "faq-1", "Refunds take 14 days.")
     planned, applied = run_and_apply(api, writer_key, source_id)
     snapshot_id = api.call("POST", f"/v1/sources/{source_id}/snapshots", writer_key).json()["snapshot"]["id"]
     key_id = api.call("POST", "/v1/admin/keys", api.admin_key, {"name": "a"}).json()["key"]["id"]
     hook = api.call("POST", "/v1/webhooks", api.admin_key, {"url": "http://127.0.0.1:9/h", "events": ["*"]}).json()
     chat = api.call("POST", "/v1/chats", writer_key, {"message": "refunds?", "sourceIds": [source_id]}).json()
+    uploaded = api.call("POST", f"/v1/sources/{source_id}/files", writer_key, files={"file": ("a.txt", b"Refunds.")})
+    imported = api.call("POST", f"/v1/sources/{source_id}/imports", writer_key, {"mode": "upsert"})
     ids = {
         "webhookId": hook["webhook"]["id"],
         "deliveryId": "msg_none",
@@ -46,6 +52,8 @@ def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_
         "keyId": key_id,
         "externalItemId": "faq-1",
         "chatId": chat["chat"]["id"],
+        "fileId": uploaded.json()["file"]["id"],
+        "importId": imported.json()["import"]["id"],
     }
     before = api.call("GET", f"/v1/sources/{source_id}", writer_key).json()
     # When tenant B's admin key calls every operation on them
@@ -56,10 +64,13 @@ def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_
             if (method, path) in _OWN_TENANT_OPERATIONS:
                 continue
             url = path.format(**ids)
-            body: dict[str, str] | None = _BODIES.get(path, {}) if method in ("post", "patch") else None
+            body: dict[str, object] | None = _BODIES.get(path, {}) if method in ("post", "patch") else None
             if body is not None:
-                body = {name: value.format(**ids) for name, value in body.items()}
-            reply = api.call(method.upper(), url, other_tenant_admin, body)
+                body = {name: v.format(**ids) if isinstance(v, str) else v for name, v in body.items()}
+            if method == "post" and path in _MULTIPART:
+                reply = api.call("POST", url, other_tenant_admin, files={"file": ("b.txt", b"Not yours.")})
+            else:
+                reply = api.call(method.upper(), url, other_tenant_admin, body)
             if "{" in path or path in _NAMING_IN_BODY:
                 # Then every operation on A's resources is 404 not_found
                 assert (reply.status_code, reply.json()["code"]) == (404, "not_found"), (method, path, reply.text)
