@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from kb.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
-from kb.files.records import MAX_MULTIPART_BYTES, FileEnvelope
+from kb.files.records import MAX_FILENAME_CHARS, MAX_MULTIPART_BYTES, FileEnvelope
 from kb.files.service import accept_multipart
 from kb.http.app import build_app, make_handler
 from kb.http.deps import source_for
@@ -56,6 +56,8 @@ async def upload_form(request: Request) -> UploadForm:
         raise ValidationFailed("file: a file part named `file` is required")
     if not file.filename:
         raise ValidationFailed("file: needs a file name (the part's filename)")
+    if len(file.filename) > MAX_FILENAME_CHARS:
+        raise ValidationFailed(f"file: the file name must be at most {MAX_FILENAME_CHARS} characters")
     texts = {name: value for name, value in form.items() if isinstance(value, str)}
     return UploadForm(
         filename=file.filename,

@@ -193,5 +193,30 @@ def test_a_pdf_uploaded_to_an_auto_publishing_source_is_found_without_a_run_or_a
     reply = api.call("GET", f"/v1/sources/{source_id}/items/handbook.pdf", writer_key).json()
     current = api.call("GET", f"/v1/sources/{source_id}", writer_key).json()["source"]["currentGenerationId"]
     assert reply["publication"]["status"] == "published" and reply["publication"]["generationId"] == current
+    # And so does the file
+    file_now = api.call("GET", f"/v1/sources/{source_id}/files/{done['id']}", writer_key).json()
+    assert file_now["publication"] == {"status": "published", "generationId": current, "error": None}
     # And it was published by a run nobody asked for
     assert len(api.call("GET", f"/v1/sources/{source_id}/runs", writer_key).json()["runs"]) == 1
+
+
+def test_a_file_says_it_is_staged_until_published(api, writer_key, source_id):
+    # Given a file processed into a source that publishes by hand
+    done = processed(api, writer_key, source_id, "setup.docx", documents.docx(INSTALLATION), DOCX)
+    path = f"/v1/sources/{source_id}/files/{done['id']}"
+    # Then the file says its item is staged
+    assert api.call("GET", path, writer_key).json()["publication"] == {"status": "staged", "generationId": None, "error": None}
+    # And once applied, published in that generation
+    _, applied = run_and_apply(api, writer_key, source_id)
+    assert api.call("GET", path, writer_key).json()["publication"] == {
+        "status": "published",
+        "generationId": applied["generationId"],
+        "error": None,
+    }
+
+
+def test_a_file_name_over_255_characters_is_refused(api, writer_key, source_id):
+    reply = api.call(
+        "POST", f"/v1/sources/{source_id}/files", writer_key, files={"file": ("n" * 252 + ".txt", b"Hello.")}
+    )
+    assert (reply.status_code, reply.json()["code"]) == (400, "validation_error"), reply.text

@@ -29,8 +29,9 @@ from kb.sources.repository import SourceRepository
 from kb.webhooks.events import EventPublisher, new_event
 
 Extract = Callable[[bytes, str, str | None], ExtractedDocument]
-# Longer than one invocation may run (the function's timeout): a holder past it has died.
-ITEM_HOLD_SECONDS = 900
+# Longer than one invocation may run (ProcessFileFunction's timeout, 300 s): a holder past it has
+# died. Not much longer: a newer upload waiting on a dead holder goes to the DLQ after 5 receives.
+ITEM_HOLD_SECONDS = 330
 
 
 class FileFailed(Exception):

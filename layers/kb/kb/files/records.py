@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from kb.autopublish.models import ItemPublication
 from kb.items.models import (
     _METADATA_SCHEMA,
     EXTERNAL_ID_PATTERN,
@@ -72,6 +73,9 @@ class FileRecord(RecordModel):
 
 class FileEnvelope(ApiModel):
     file: FileRecord
+    # GET file only, once completed: where the item it wrote stands now (staged, published in
+    # which generation, failed), as GET item says; null when that item is deleted.
+    publication: ItemPublication | None = None
 
 
 class FilePage(ApiModel):
