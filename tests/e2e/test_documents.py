@@ -205,7 +205,11 @@ def test_a_file_says_it_is_staged_until_published(api, writer_key, source_id):
     done = processed(api, writer_key, source_id, "setup.docx", documents.docx(INSTALLATION), DOCX)
     path = f"/v1/sources/{source_id}/files/{done['id']}"
     # Then the file says its item is staged
-    assert api.call("GET", path, writer_key).json()["publication"] == {"status": "staged", "generationId": None, "error": None}
+    assert api.call("GET", path, writer_key).json()["publication"] == {
+        "status": "staged",
+        "generationId": None,
+        "error": None,
+    }
     # And once applied, published in that generation
     _, applied = run_and_apply(api, writer_key, source_id)
     assert api.call("GET", path, writer_key).json()["publication"] == {
