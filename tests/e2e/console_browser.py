@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page, ViewportSize, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -22,7 +22,7 @@ FLAGS = [
 
 
 @contextmanager
-def chromium(viewport: dict[str, int] | None = None) -> Iterator[BrowserContext]:
+def chromium(viewport: ViewportSize | None = None) -> Iterator[BrowserContext]:
     """A headless chromium with a fresh profile (its own --user-data-dir), closed afterwards."""
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: `make e2e` installs Debian's chromium package")

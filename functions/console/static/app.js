@@ -98,5 +98,8 @@ signOutButton.addEventListener("click", () => {
   location.hash = "";
   render();
 });
-window.addEventListener("hashchange", render);
+window.addEventListener("hashchange", () => {
+  say(""); // a message belongs to the screen it was said on
+  render();
+});
 render();
