@@ -104,6 +104,23 @@ def test_a_created_key_shows_its_secret_once(api: Api, page: Page, console: str)
     assert secret not in page.content() and secret not in str(page.evaluate("Object.values(sessionStorage)"))
 
 
+def test_a_key_rotated_in_the_console_shows_its_new_secret_once_and_both_work(api: Api, page: Page, console: str):
+    # Given a key
+    name = f"console rotated {uuid.uuid4().hex[:6]}"
+    old = api.call("POST", "/v1/admin/keys", api.admin_key, {"name": name, "scope": "read"}).json()["secret"]
+    sign_in(page, console, api.admin_key)
+    page.goto(console + "#/keys")
+    # When it is rotated (confirmed in the dialog)
+    page.get_by_role("button", name=f"Rotate {name}").click()
+    page.get_by_role("dialog").get_by_role("button", name="Rotate").click()
+    # Then the new secret is shown once, and both it and the old one work through the overlap
+    new = page.locator("[data-secret]").inner_text()
+    assert new != old and api.call("GET", "/v1/sources", new).status_code == 200
+    assert api.call("GET", "/v1/sources", old).status_code == 200
+    page.get_by_role("button", name="I have stored it").click()
+    assert new not in page.content()
+
+
 def test_a_key_revoked_in_the_console_stops_working(api: Api, page: Page, console: str):
     # Given a key
     name = f"console doomed {uuid.uuid4().hex[:6]}"
