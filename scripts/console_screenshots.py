@@ -117,6 +117,7 @@ def main() -> None:
                 page.get_by_label("API key").wait_for()
                 shoot(page, "sign-in")
                 sign_in(page, console, info["admin_key"])
+                expect(page.get_by_role("row", name="Release notes")).to_be_visible()
                 shoot(page, "sources")
                 page.goto(f"{console}#/sources/{seeded['source']}/runs/{seeded['run']}")
                 page.get_by_text("Content of refunds as it will be published").click()

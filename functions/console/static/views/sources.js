@@ -118,7 +118,7 @@ export async function itemsView(api, sourceId) {
 const COUNTS = ["created", "updated", "restored", "deleted", "tombstoned", "purged", "unchanged"];
 
 function countsList(counts) {
-  return h("dl", { class: "counts" }, COUNTS.flatMap((name) => [h("dt", {}, name), h("dd", {}, String(counts?.[name] ?? 0))]));
+  return h("dl", { class: "counts" }, COUNTS.map((name) => h("div", {}, h("dt", {}, name), h("dd", {}, String(counts?.[name] ?? 0)))));
 }
 
 export async function runsView(api, sourceId) {
