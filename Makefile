@@ -20,7 +20,7 @@ DEPLOY_GUIDED ?= $(shell [ -n "$(PYTHON)" ] && "$(PYTHON)" -c 'import sys, tomll
 	config = tomllib.load(open("samconfig.toml", "rb")); \
 	print("" if config.get(sys.argv[1], {}).get("deploy", {}).get("parameters") else "1")' "$(SAM_ENV)")
 
-.PHONY: help venv run test lint unit fast integration e2e invoke openapi bench deploy clean
+.PHONY: help venv run test lint unit fast integration e2e invoke openapi bench deploy clean console-screenshots
 
 help:
 	@echo "make run      start the local stack on http://127.0.0.1:3000/api"
@@ -28,6 +28,7 @@ help:
 	@echo "make lint     ruff, mypy, cfn-lint, sam validate --lint, asl-validator"
 	@echo "make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"
 	@echo "make openapi  regenerate openapi.yaml from the routes"
+	@echo "make console-screenshots  retake docs/console/*.png (the web console, in headless chromium)"
 	@echo "make deploy   sam build + sam deploy to AWS (DEPLOY_GUIDED=1 asks; SAM_ENV=<samconfig env>)"
 	@echo "make bench    cold imports, SciFact search vs bm25s/tantivy, apply scaling, ingest, file extraction, upload to searchable -> docs/benchmarks.md"
 
@@ -49,6 +50,12 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt constraints-checkov.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install $(PIP_FLAGS) -r requirements-checkov.txt -c constraints-checkov.txt
 	@touch $@
+
+# The console's browser tests and screenshots drive Debian's chromium through Playwright (a test
+# tool's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	$$([ "$$(id -u)" = 0 ] || echo sudo) env DEBIAN_FRONTEND=noninteractive sh -c 'apt-get install -y -qq chromium || { apt-get update -qq && apt-get install -y -qq chromium; }'
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
@@ -97,11 +104,14 @@ fast: $(VENV)/.installed
 integration: $(VENV)/.installed
 	$(PY) -m pytest tests/integration
 
-e2e: $(VENV)/.installed
+e2e: $(VENV)/.installed $(CHROMIUM)
 	$(PY) -m pytest tests/e2e
 
+console-screenshots: $(VENV)/.installed $(CHROMIUM)
+	$(PY) scripts/console_screenshots.py
+
 # The quick tiers first, so a data bug fails in seconds; then the tiers that start a stack.
-test: lint
+test: lint $(CHROMIUM)
 	$(PY) -m pytest tests/unit tests/fast
 	$(PY) -m pytest tests/integration tests/e2e
 

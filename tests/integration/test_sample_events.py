@@ -48,6 +48,8 @@ def test_every_http_function_answers_its_sample_event(stack):
     admin = {"ADMIN_KEY": stack.info.admin_key, "IDEMPOTENCY_KEY": "sample-1"}
     assert invoke_http(stack, "HealthFunction", "health") == (200, {"status": "ok"})
     status, body = invoke_http(stack, "NotFoundFunction", "not_found", **admin)
+    console = invoke_task(stack, "ConsoleFunction", "console")  # a static file, not JSON
+    assert (console["statusCode"], console["headers"]["content-type"]) == (200, "text/javascript; charset=utf-8")
     assert (status, body["code"]) == (404, "not_found")
 
     status, created_key = invoke_http(stack, "CreateKeyFunction", "create_key", **admin)

@@ -1,0 +1,387 @@
+"""The web console in a real headless chromium, against the local stack over HTTP: the main flows
+a user clicks through, its key handling, its layout on a phone, keyboard use and axe's checks."""
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.e2e.conftest import Api, apply, push, run
+from tests.e2e.console_browser import chromium, sign_in
+from tests.e2e.receiver import Receiver, start_receiver, wait_until
+
+TIMEOUT_MS = 60_000  # a loaded CI machine: runs and applies take seconds
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[BrowserContext]:
+    with chromium() as context:
+        context.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
+        yield context
+
+
+@pytest.fixture
+def page(browser: BrowserContext) -> Iterator[Page]:
+    """A fresh tab (its own sessionStorage) that records what the page reports as errors."""
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.errors = errors  # type: ignore[attr-defined]
+    yield tab
+    tab.close()
+
+
+@pytest.fixture
+def console(api: Api) -> str:
+    return api.url.removesuffix("/api") + "/console"
+
+
+def published_source(api: Api, key: str, items: dict[str, str]) -> tuple[str, str]:
+    """A source whose items are published: (source id, generation id)."""
+    source = api.call("POST", "/v1/sources", key, {"name": f"Console {uuid.uuid4().hex[:6]}"}).json()["source"]["id"]
+    for item_id, content in items.items():
+        assert push(api, key, source, item_id, content, title=item_id.title()).status_code == 201
+    applied = apply(api, key, source, run(api, key, source)["id"])
+    assert applied.status_code == 200, applied.text
+    return source, applied.json()["generationId"]
+
+
+def test_the_key_stays_in_this_tabs_session_and_goes_only_to_the_api(api: Api, page: Page, console: str):
+    # Given every request the tab makes
+    seen: list[Any] = []
+    page.on("request", lambda request: seen.append(request))
+    # When an admin signs in and opens the keys screen
+    sign_in(page, console, api.admin_key)
+    page.get_by_role("link", name="Keys").click()
+    expect(page.get_by_role("heading", name="API keys", level=1)).to_be_visible()
+    # Then the key is in sessionStorage only: no localStorage, no cookie
+    assert page.evaluate("sessionStorage.getItem('kb.console.apiKey')") == api.admin_key
+    assert page.evaluate("localStorage.length") == 0 and page.context.cookies() == []
+    # And it was sent only in the Authorization header of requests to the API
+    carrying = [r for r in seen if api.admin_key in r.url + (r.post_data or "") + str(r.headers)]
+    assert carrying and all(r.url.startswith(api.url + "/") for r in carrying)
+    assert all(r.headers["authorization"] == f"Bearer {api.admin_key}" and api.admin_key not in r.url for r in carrying)
+    # When the user signs out, the key is gone and the sign-in form is back
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_label("API key")).to_be_visible()
+    assert page.evaluate("sessionStorage.length") == 0
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_wrong_key_is_refused_at_sign_in(api: Api, page: Page, console: str):
+    page.goto(console)
+    page.get_by_label("API key").fill("sk_live_0000000000000000_wrong")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("status")).to_contain_text("Sign-in failed")
+    assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_a_created_key_shows_its_secret_once(api: Api, page: Page, console: str):
+    # Given an admin on the keys screen
+    sign_in(page, console, api.admin_key)
+    page.goto(console + "#/keys")
+    # When they create a read key
+    name = f"console reader {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Scope").select_option("read")
+    page.get_by_role("button", name="Create key").click()
+    # Then its secret is shown, and it works against the API
+    secret = page.locator("[data-secret]").inner_text()
+    assert secret.startswith("sk_live_")
+    assert api.call("GET", "/v1/sources", secret).status_code == 200
+    expect(page.get_by_role("row", name=name)).to_contain_text("read")
+    # And once dismissed it is nowhere in the page, not even after coming back
+    page.get_by_role("button", name="I have stored it").click()
+    assert secret not in page.content()
+    page.get_by_role("link", name="Sources").click()
+    page.get_by_role("link", name="Keys").click()
+    expect(page.get_by_role("row", name=name)).to_be_visible()
+    assert secret not in page.content() and secret not in str(page.evaluate("Object.values(sessionStorage)"))
+
+
+def test_a_key_rotated_in_the_console_shows_its_new_secret_once_and_both_work(api: Api, page: Page, console: str):
+    # Given a key
+    name = f"console rotated {uuid.uuid4().hex[:6]}"
+    old = api.call("POST", "/v1/admin/keys", api.admin_key, {"name": name, "scope": "read"}).json()["secret"]
+    sign_in(page, console, api.admin_key)
+    page.goto(console + "#/keys")
+    # When it is rotated (confirmed in the dialog)
+    page.get_by_role("button", name=f"Rotate {name}").click()
+    page.get_by_role("dialog").get_by_role("button", name="Rotate").click()
+    # Then the new secret is shown once, and both it and the old one work through the overlap
+    new = page.locator("[data-secret]").inner_text()
+    assert new != old and api.call("GET", "/v1/sources", new).status_code == 200
+    assert api.call("GET", "/v1/sources", old).status_code == 200
+    page.get_by_role("button", name="I have stored it").click()
+    assert new not in page.content()
+
+
+def test_a_key_revoked_in_the_console_stops_working(api: Api, page: Page, console: str):
+    # Given a key
+    name = f"console doomed {uuid.uuid4().hex[:6]}"
+    created = api.call("POST", "/v1/admin/keys", api.admin_key, {"name": name, "scope": "read"}).json()
+    sign_in(page, console, api.admin_key)
+    page.goto(console + "#/keys")
+    # When it is revoked (confirmed in the dialog)
+    page.get_by_role("button", name=f"Revoke {name}").click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke").click()
+    # Then the console shows it revoked and the API refuses it
+    expect(page.get_by_role("row", name=name)).to_contain_text("revoked")
+    assert api.call("GET", "/v1/sources", created["secret"]).json()["code"] == "key_revoked"
+
+
+def test_a_source_created_in_the_console_lists_the_items_pushed_to_it(
+    api: Api, writer_key: str, page: Page, console: str
+):
+    # Given a source created in the console
+    sign_in(page, console, writer_key)
+    name = f"Console help {uuid.uuid4().hex[:6]}"
+    page.get_by_label("Name").fill(name)
+    page.get_by_role("button", name="Create source").click()
+    page.get_by_role("link", name=name).click()
+    source_id = page.url.split("/sources/")[1].split("/")[0]
+    # When items are pushed to it through the API
+    push(api, writer_key, source_id, "refunds", "Refunds take 14 days.", title="Refunds")
+    push(api, writer_key, source_id, "shipping", "We ship in 2 days.", title="Shipping")
+    page.reload()
+    # Then its items screen lists them, and one opens to its content
+    expect(page.get_by_role("row", name="Shipping")).to_contain_text("active")
+    page.get_by_text("Refunds", exact=True).click()
+    expect(page.get_by_text("Refunds take 14 days.")).to_be_visible()
+
+
+def test_a_run_shows_its_changes_as_a_diff_and_applies(api: Api, writer_key: str, page: Page, console: str):
+    # Given a published source, then one item changed, one added and one deleted
+    source, first = published_source(
+        api, writer_key, {"refunds": "Refunds take 14 days.", "returns": "Returns are free."}
+    )
+    push(api, writer_key, source, "refunds", "Refunds take 7 days.", title="Refunds")
+    push(api, writer_key, source, "shipping", "We ship in 2 days.", title="Shipping")
+    api.call("DELETE", f"/v1/sources/{source}/items/returns", writer_key)
+    # When a run is started in the console
+    sign_in(page, console, writer_key)
+    page.goto(f"{console}#/sources/{source}/runs")
+    page.get_by_role("button", name="Start a run").click()
+    # Then its changes read as a diff: a sign and words for each item
+    changes = page.get_by_role("list", name="Changes (3)")
+    expect(changes.get_by_role("listitem").filter(has_text="shipping")).to_contain_text("+shippingadded")
+    expect(changes.get_by_role("listitem").filter(has_text="refunds")).to_contain_text("~refundschanged")
+    expect(changes.get_by_role("listitem").filter(has_text="returns")).to_contain_text(
+        "\u2212returnsdeleted"
+    )  # a minus sign
+    page.get_by_text("Content of refunds as it will be published").click()
+    expect(page.locator("pre.diff")).to_contain_text("~ Refunds take 7 days.")
+    # When it is applied
+    page.get_by_role("button", name="Apply (publish)").click()
+    # Then a new generation serves
+    expect(page.get_by_role("status")).to_contain_text("Apply published")
+    current = api.call("GET", f"/v1/sources/{source}", writer_key).json()["source"]["currentGenerationId"]
+    assert current != first
+    expect(page.locator(".result")).to_contain_text(current)
+
+
+POLICY = "Shipping is free in the EU. Refunds take 14 days from the day the parcel arrives."
+
+
+@pytest.fixture(scope="module")
+def published(api: Api) -> tuple[str, str]:
+    """One published source the reading tests share (a run and an apply cost seconds): its id and a
+    write key for it."""
+    key = api.call("POST", "/v1/admin/keys", api.admin_key, {"name": "console reader", "scope": "write"}).json()
+    source, _ = published_source(api, key["secret"], {"policy": POLICY, "hours": "Opening hours are nine to five."})
+    return source, key["secret"]
+
+
+def test_search_finds_an_item_and_opens_its_citation_in_place(published: tuple[str, str], page: Page, console: str):
+    # Given a published source
+    source, key = published
+    sign_in(page, console, key)
+    page.get_by_role("link", name="Search & answers").click()
+    # When a keyword search is made in that source
+    page.get_by_label("Question or search").fill("parcel arrives")
+    page.get_by_label("Search mode").select_option("keyword")
+    page.get_by_label("Sources").select_option(source)
+    page.get_by_role("button", name="Go").click()
+    # Then its result is listed, and its citation opens in place with the cited stretch marked
+    expect(page.get_by_role("heading", name="1 results (keyword)")).to_be_visible()
+    expect(page.locator(".result-card")).to_contain_text("Policy")
+    page.get_by_role("button", name="Open result 1").click()
+    expect(page.locator(".citation mark")).to_have_text(POLICY)  # one short item: one chunk, all of it
+    expect(page.get_by_role("button", name="Close result 1")).to_have_attribute("aria-expanded", "true")
+
+
+def test_an_answer_cites_its_sources_and_opens_them_in_place(published: tuple[str, str], page: Page, console: str):
+    # Given a published source
+    source, key = published
+    sign_in(page, console, key)
+    page.goto(console + "#/search")
+    # When a question is asked of it
+    page.get_by_label("Question or search").fill("How long do refunds take?")
+    page.get_by_label("Show").select_option("answer")
+    page.get_by_label("Sources").select_option(source)
+    page.get_by_role("button", name="Go").click()
+    # Then the answer is shown with its source, which opens in place at the cited stretch
+    expect(page.locator(".answer")).to_contain_text("Refunds take 14 days")
+    expect(page.locator(".result-card").first).to_contain_text("[1] Policy")
+    page.get_by_role("button", name="Open source 1").click()
+    expect(page.locator(".citation mark")).to_have_text(POLICY)
+
+
+def test_a_rollback_in_the_console_serves_the_older_generation(api: Api, writer_key: str, page: Page, console: str):
+    # Given two generations
+    source, first = published_source(api, writer_key, {"refunds": "Refunds take 14 days."})
+    push(api, writer_key, source, "refunds", "Refunds take 7 days.", title="Refunds")
+    assert apply(api, writer_key, source, run(api, writer_key, source)["id"]).status_code == 200
+    # When the first is rolled back to in the console
+    sign_in(page, console, writer_key)
+    page.goto(f"{console}#/sources/{source}/generations")
+    page.get_by_role("button", name=f"Roll back to {first}").click()
+    page.get_by_role("dialog").get_by_role("button", name="Roll back").click()
+    # Then it serves again
+    expect(page.get_by_role("row", name=first)).to_contain_text("serving")
+    assert api.call("GET", f"/v1/sources/{source}", writer_key).json()["source"]["currentGenerationId"] == first
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[Receiver]:
+    started = start_receiver()
+    yield started
+    started.stop()
+
+
+def test_a_webhooks_delivery_log_shows_a_test_event_and_redelivers_it(
+    api: Api, receiver: Receiver, page: Page, console: str
+):
+    # Given a subscription to a receiver that answers 200
+    path = f"/ok/{uuid.uuid4().hex}"
+    url = receiver.url + path
+    assert api.call("POST", "/v1/webhooks", api.admin_key, {"url": url, "events": ["webhook.test"]}).status_code == 201
+    sign_in(page, console, api.admin_key)
+    page.goto(console + "#/webhooks")
+    # When a test event is sent from the console and its delivery succeeds
+    page.get_by_role("button", name=f"Send a test event to {url}").click()
+    receiver.wait_for(path, 1)
+    log = page.get_by_role("region", name="Delivery log, newest first")
+
+    def succeeded() -> bool:
+        page.get_by_role("button", name="Refresh the log").click()
+        return "succeeded" in log.inner_text()
+
+    wait_until(succeeded, timeout=60)
+    expect(log.get_by_role("row", name="webhook.test")).to_contain_text("HTTP 200")
+    # Then redelivering it from the log sends it again, with the same webhook-id
+    log.get_by_role("button", name="Redeliver webhook.test").click()
+    first, second = receiver.wait_for(path, 2)
+    assert first.headers["webhook-id"] == second.headers["webhook-id"]
+
+
+def test_on_a_phones_width_nothing_overflows_sideways(api: Api, published: tuple[str, str], page: Page, console: str):
+    # Given a phone's viewport
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, console, api.admin_key)
+    for screen in ("#/sources", "#/search", "#/keys", "#/webhooks", "#/training"):
+        # When each screen is shown
+        page.goto(console + screen)
+        expect(page.locator("main h1")).to_be_visible()
+        # Then the page itself never scrolls sideways (wide tables scroll in their own region)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, screen
+        # And every navigation link is on screen
+        for box in [
+            link.bounding_box() for link in page.get_by_role("navigation", name="Console").get_by_role("link").all()
+        ]:
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375, screen
+
+
+def test_a_source_can_be_created_with_the_keyboard_alone(api: Api, writer_key: str, page: Page, console: str):
+    page.goto(console)
+
+    def tab_to(label: str) -> None:
+        """Tab until the field or button named `label` has focus, checking each stop shows focus."""
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "(() => { const e = document.activeElement; const s = getComputedStyle(e);"
+                " return {name: e.labels?.[0]?.textContent || e.textContent.trim(), outline: s.outlineStyle}; })()"
+            )
+            assert focused["outline"] != "none", f"{focused['name']} has focus but shows no outline"
+            if focused["name"] == label:
+                return
+        raise AssertionError(f"Tab never reached {label}")
+
+    # Given the sign-in form, used by keyboard
+    tab_to("API key")
+    page.keyboard.type(writer_key)
+    page.keyboard.press("Enter")
+    # When a source is created by keyboard
+    expect(page.get_by_role("heading", name="Sources", level=1)).to_be_focused()
+    name = f"Keyboard {uuid.uuid4().hex[:6]}"
+    tab_to("Name")
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")
+    # Then it is listed, and its link opens it from the keyboard
+    link = page.get_by_role("link", name=name)
+    expect(link).to_be_visible()
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=f"{name}: items", level=1)).to_be_focused()
+
+
+def test_inline_script_is_refused_by_the_content_security_policy(api: Api, page: Page, console: str):
+    # Given the console page
+    page.goto(console)
+    page.get_by_label("API key").wait_for()
+    # When a script without a source is put in it (as an injection would)
+    violations = page.evaluate(
+        """() => new Promise(resolve => {
+            document.addEventListener('securitypolicyviolation', e => resolve(e.violatedDirective));
+            const script = document.createElement('script');
+            script.textContent = 'window.injected = true';
+            document.body.append(script);
+        })"""
+    )
+    # Then the browser refuses to run it
+    assert violations.startswith("script-src")
+    assert page.evaluate("window.injected") is None
+
+
+def test_axe_finds_no_accessibility_violations_on_the_main_screens(
+    api: Api, published: tuple[str, str], page: Page, console: str
+):
+    source, _ = published
+    axe = Axe()
+    page.goto(console)
+    page.get_by_label("API key").wait_for()
+    screens = {"sign-in": axe.run(page).response["violations"]}
+    sign_in(page, console, api.admin_key)
+    for screen in (
+        "#/sources",
+        f"#/sources/{source}/items",
+        f"#/sources/{source}/runs",
+        f"#/sources/{source}/generations",
+        "#/search",
+        "#/keys",
+        "#/webhooks",
+        "#/analytics",
+    ):
+        page.goto(console + screen)
+        expect(page.locator("main h1")).to_be_visible()
+        screens[screen] = axe.run(page).response["violations"]
+    # And the playground with a result whose citation is open
+    page.goto(console + "#/search")
+    page.get_by_label("Question or search").fill("parcel arrives")
+    page.get_by_label("Sources").select_option(source)
+    page.get_by_role("button", name="Go").click()
+    page.get_by_role("button", name="Open result 1").click()
+    expect(page.locator(".citation mark")).to_be_visible()
+    screens["search results"] = axe.run(page).response["violations"]
+    found = {
+        screen: [(v["id"], v["impact"], len(v["nodes"])) for v in violations]
+        for screen, violations in screens.items()
+        if violations
+    }
+    assert found == {}
