@@ -9,8 +9,9 @@ import numpy as np
 import numpy.typing as npt
 
 from kb.generations.locations import Location
+from kb.search.languages import DEFAULT, normalise
 from kb.search.segments import NO_LOCATION, Segment, SegmentItem, location_of
-from kb.search.text import terms
+from kb.search.text import LEGACY, terms
 
 # BM25 as Anserini tunes it for short passages (k1 0.9, b 0.4); Lucene's idf.
 K1 = 0.9
@@ -52,6 +53,7 @@ class SearchIndex:
         self.heading_paths: list[list[str]] = []
         self.vocabulary: dict[str, int] = {}
         self.embedding_model: str | None = None
+        self.analyses: set[str] = set()  # the languages the live items were analysed as
         has_embeddings = bool(parts) and all(p.segment.embeddings is not None for p in parts)
         for part in parts:
             segment = part.segment
@@ -63,6 +65,7 @@ class SearchIndex:
                     item_live[index] = True
                     item_number[index] = len(self.items)
                     self.items.append(IndexedItem(item, state[1]))
+                    self.analyses.add(segment.analysis(index))
             chunk_live = item_live[segment.chunk_item]
             first = len(self.chunk_ids)
             renumber = np.cumsum(chunk_live, dtype=np.int64) - 1 + first
@@ -140,14 +143,32 @@ class SearchIndex:
         text = sum(len(t) for t in self.chunk_texts) + 64 * (len(self.chunk_ids) + len(self.vocabulary))
         return arrays + text + 512 * len(self.items)
 
-    def keyword_scores(self, query: str) -> Scores:
+    def keyword_scores(self, query: str, language: str | None = None) -> Scores:
         scores = np.zeros(self.chunk_count, dtype=np.float32)
-        for term in terms(query):
+        for term, count in self.query_terms(query, language):
             term_id = self.vocabulary.get(term)
             if term_id is not None:
                 start, end = self.term_offsets[term_id], self.term_offsets[term_id + 1]
-                scores[self.posting_chunks[start:end]] += self.posting_weights[start:end]
+                scores[self.posting_chunks[start:end]] += count * self.posting_weights[start:end]
         return scores
+
+    def query_terms(self, query: str, language: str | None = None) -> list[tuple[str, int]]:
+        """The query's terms with their counts. A query in a given language is analysed as that;
+        otherwise as every language this index's items were analysed in (a few words are too few
+        to detect a language from; the union finds each item by its own language's terms, and a
+        term several analyses agree on counts once). Items indexed before languages are always
+        also matched with the analysis they were indexed with."""
+        analyses = {normalise(language) or DEFAULT} if language else set(self.analyses) or {DEFAULT}
+        if LEGACY in self.analyses:
+            analyses.add(LEGACY)
+        counts: dict[str, int] = {}
+        for analysis in sorted(analyses):
+            mine: dict[str, int] = {}
+            for term in terms(query, analysis):
+                mine[term] = mine.get(term, 0) + 1
+            for term, count in mine.items():
+                counts[term] = max(counts.get(term, 0), count)
+        return list(counts.items())
 
     def semantic_scores(self, query_vector: npt.NDArray[np.float32]) -> Scores:
         if self.embeddings is None:
