@@ -16,6 +16,9 @@ from kb.search.text import LEGACY, terms
 # BM25 as Anserini tunes it for short passages (k1 0.9, b 0.4); Lucene's idf.
 K1 = 0.9
 B = 0.4
+# Whole items are documents of any length: Lucene's defaults (see keyword_scores).
+ITEM_K1 = 1.2
+ITEM_B = 0.75
 
 Scores = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
@@ -130,6 +133,34 @@ class SearchIndex:
         norm = K1 * (1 - B + B * lengths[chunks] / max(average_length, 1e-9))
         self.posting_chunks = chunks.astype(np.int32)
         self.posting_weights = (idf[posting_terms] * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+        self._build_item_postings(posting_terms, chunks, tf, lengths)
+
+    def _build_item_postings(
+        self,
+        posting_terms: npt.NDArray[np.int64],
+        chunks: npt.NDArray[np.int64],
+        tf: npt.NDArray[np.float32],
+        lengths: npt.NDArray[np.float32],
+    ) -> None:
+        """BM25 postings of whole items, folded from their chunks' (an item's term count and length
+        are its chunks' sums, so its title, indexed with every chunk, weighs more in a long item)."""
+        width = max(len(self.items), 1)
+        keys = posting_terms * width + self.chunk_item[chunks]
+        if len(keys) and np.any(keys[1:] < keys[:-1]):  # postings are sorted by term then chunk, so by item
+            order = np.argsort(keys, kind="stable")
+            keys, tf = keys[order], tf[order]
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else keys
+        item_tf = np.add.reduceat(tf, starts) if len(keys) else tf
+        item_terms, items = np.divmod(keys[starts], width)
+        item_frequency = np.bincount(item_terms, minlength=len(self.vocabulary)).astype(np.float32)
+        self.item_term_offsets = np.concatenate(([0], np.cumsum(item_frequency, dtype=np.int64)))
+        total = float(len(self.items))
+        idf = np.log1p((total - item_frequency + 0.5) / (item_frequency + 0.5)).astype(np.float32)
+        item_length = np.bincount(self.chunk_item, weights=lengths, minlength=len(self.items)).astype(np.float32)
+        average = float(item_length.mean()) if len(item_length) else 1.0
+        norm = ITEM_K1 * (1 - ITEM_B + ITEM_B * item_length[items] / max(average, 1e-9))
+        self.posting_items = items.astype(np.int32)
+        self.item_posting_weights = (idf[item_terms] * item_tf * (ITEM_K1 + 1) / (item_tf + norm)).astype(np.float32)
 
     @property
     def chunk_count(self) -> int:
@@ -138,18 +169,27 @@ class SearchIndex:
     def _estimate_bytes(self) -> int:
         """Roughly what this index holds in memory (for the cache's budget)."""
         arrays = self.posting_chunks.nbytes + self.posting_weights.nbytes + self.term_offsets.nbytes
+        arrays += self.posting_items.nbytes + self.item_posting_weights.nbytes + self.item_term_offsets.nbytes
         arrays += self.chunk_location.nbytes + 64 * len(self.heading_paths)
         arrays += 0 if self.embeddings is None else self.embeddings.nbytes
         text = sum(len(t) for t in self.chunk_texts) + 64 * (len(self.chunk_ids) + len(self.vocabulary))
         return arrays + text + 512 * len(self.items)
 
     def keyword_scores(self, query: str, language: str | None = None) -> Scores:
+        """A chunk's BM25 plus its item's (the whole item's BM25), for chunks that share a term with
+        the query: a passage of an item that is about the query as a whole ranks above an equally
+        matching passage of one that mentions it once (docs/search.md, Ranking)."""
         scores = np.zeros(self.chunk_count, dtype=np.float32)
+        item_scores = np.zeros(len(self.items), dtype=np.float32)
         for term, count in self.query_terms(query, language):
             term_id = self.vocabulary.get(term)
             if term_id is not None:
                 start, end = self.term_offsets[term_id], self.term_offsets[term_id + 1]
                 scores[self.posting_chunks[start:end]] += count * self.posting_weights[start:end]
+                start, end = self.item_term_offsets[term_id], self.item_term_offsets[term_id + 1]
+                item_scores[self.posting_items[start:end]] += count * self.item_posting_weights[start:end]
+        matched = scores > 0
+        scores[matched] += item_scores[self.chunk_item[matched]]
         return scores
 
     def query_terms(self, query: str, language: str | None = None) -> list[tuple[str, int]]:
