@@ -18,7 +18,8 @@ _BREAK_ID = -2
 # The analysis of segments written before languages (English, CJK runs as whole words): their terms
 # were made so, and a query against them is analysed so too.
 LEGACY = "legacy"
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+|(?<=[。！？])\s*")  # CJK full stops need no space
+# Sentence ends: . ! ? before a capital, line breaks, and CJK full stops (which need no space).
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+|(?<=[\u3002\uff01\uff1f])\s*")
 
 # Chinese, Japanese and Korean: Han, kana (with the half-width forms NFKC folds) and Hangul.
 _CJK_CHARS = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
