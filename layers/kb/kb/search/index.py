@@ -178,19 +178,28 @@ class SearchIndex:
     def keyword_scores(self, query: str, language: str | None = None) -> Scores:
         """A chunk's BM25 plus its item's (the whole item's BM25), for chunks that share a term with
         the query: a passage of an item that is about the query as a whole ranks above an equally
-        matching passage of one that mentions it once (docs/search.md, Ranking)."""
-        scores = np.zeros(self.chunk_count, dtype=np.float32)
-        item_scores = np.zeros(len(self.items), dtype=np.float32)
+        matching passage of one that mentions it once (docs/search.md, Ranking). The postings of
+        all query terms are summed in one bincount per level (faster than a scatter-add per term)."""
+        chunks, chunk_weights, items, item_weights = [], [], [], []
         for term, count in self.query_terms(query, language):
             term_id = self.vocabulary.get(term)
-            if term_id is not None:
-                start, end = self.term_offsets[term_id], self.term_offsets[term_id + 1]
-                scores[self.posting_chunks[start:end]] += count * self.posting_weights[start:end]
-                start, end = self.item_term_offsets[term_id], self.item_term_offsets[term_id + 1]
-                item_scores[self.posting_items[start:end]] += count * self.item_posting_weights[start:end]
-        matched = scores > 0
-        scores[matched] += item_scores[self.chunk_item[matched]]
-        return scores
+            if term_id is None:
+                continue
+            start, end = self.term_offsets[term_id], self.term_offsets[term_id + 1]
+            chunks.append(self.posting_chunks[start:end])
+            chunk_weights.append(
+                self.posting_weights[start:end] * count if count > 1 else self.posting_weights[start:end]
+            )
+            start, end = self.item_term_offsets[term_id], self.item_term_offsets[term_id + 1]
+            items.append(self.posting_items[start:end])
+            item_weights.append(
+                self.item_posting_weights[start:end] * count if count > 1 else self.item_posting_weights[start:end]
+            )
+        if not chunks:
+            return np.zeros(self.chunk_count, dtype=np.float32)
+        scores = np.bincount(np.concatenate(chunks), np.concatenate(chunk_weights), minlength=self.chunk_count)
+        item_scores = np.bincount(np.concatenate(items), np.concatenate(item_weights), minlength=len(self.items))
+        return np.where(scores > 0, scores + item_scores[self.chunk_item], 0).astype(np.float32)
 
     def query_terms(self, query: str, language: str | None = None) -> list[tuple[str, int]]:
         """The query's terms with their counts. A query in a given language is analysed as that;
