@@ -137,6 +137,9 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _GREEK = re.compile(r"[\u0370-\u03ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_OTHER_SCRIPT = re.compile(
+    r"[\u0370-\u06ff\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -169,13 +172,30 @@ def resolve(declared: str | None, text: str, default: str | None = None) -> str:
 
 
 def detect(text: str) -> str:
-    """The language of a text, from its first characters: the script for CJK, Greek and Arabic;
-    otherwise the language whose stop words it uses most (at least `_MIN_HITS` of them), else
-    English. Stop words are what every sentence of a language is full of, so a paragraph is
-    enough; a few words may not be, which is why queries are not detected (see SearchIndex)."""
+    """The language of a text, from its first characters: the script for CJK, Greek, Arabic and
+    Cyrillic; otherwise the language whose stop words it uses most (at least `_MIN_HITS` of them),
+    else English. Stop words are what every sentence of a language is full of, so a paragraph is
+    enough; a few words may not be, which is why queries are not detected (see SearchIndex).
+    This runs for every item of a build, so the common cases are settled first, in C."""
     sample = text[:_SAMPLE_CHARS]
-    if sample.isascii():
-        return _by_ascii_stop_words(sample)
+    if not sample.isascii() and _OTHER_SCRIPT.search(sample):
+        by_script = _by_script(sample)
+        if by_script:
+            return by_script
+    if _plainly_english(sample.lower()):
+        return "en"
+    return _by_ascii_stop_words(sample) if sample.isascii() else _by_stop_words(sample)
+
+
+def _plainly_english(lowered: str) -> bool:
+    """Three or more of English's commonest words that no other analysed language uses."""
+    return sum(lowered.count(word) for word in _ENGLISH_MARKERS) >= _MIN_HITS + 1
+
+
+_ENGLISH_MARKERS = (" the ", " and ", " with ", " that ", " which ")
+
+
+def _by_script(sample: str) -> str | None:
     letters = len(_LETTER.findall(sample)) or 1
     if len(_KANA.findall(sample)) / letters > 0.05:
         return "ja"
@@ -189,7 +209,7 @@ def detect(text: str) -> str:
         return "ar"
     if len(_CYRILLIC.findall(sample)) / letters > 0.3:
         return "ru"  # the one Cyrillic language analysed
-    return _by_stop_words(sample)
+    return None
 
 
 def _by_stop_words(sample: str) -> str:
