@@ -44,6 +44,7 @@ def query(
         body.filters,
         body.max_sources,
         clock,
+        language=body.language,
     )
 
 

@@ -44,7 +44,7 @@ def item(item_id: str, text: str, content_hash: str = "h1", **fields: Any) -> tu
         url=None,
         tags=fields.get("tags", []),
         metadata=fields.get("metadata", {}),
-        language=None,
+        language=fields.get("language"),
     )
     return segment_item, [ChunkInput(f"chk_{item_id}_{content_hash}", 0, text)]
 

@@ -108,7 +108,7 @@ def build_slice(
             loaded = items.with_content(item)
         except ContentGone as error:  # replaced after we read it: this plan is stale
             raise StalePlan(f"Item {item.external_item_id} changed after the run; start a new run.") from error
-        return _write_chunks(task, loaded, blobs, source.chunking)
+        return _write_chunks(task, loaded, blobs, source.chunking, source.language)
 
     entries: dict[str, ManifestEntry] = {}
     indexed: list[IndexedChange] = []
@@ -220,7 +220,7 @@ def combine_build(
 
 
 def _write_chunks(
-    task: ApplyTask, item: StagedItem, blobs: BlobStore, chunking: Chunking
+    task: ApplyTask, item: StagedItem, blobs: BlobStore, chunking: Chunking, default_language: str | None
 ) -> tuple[ManifestEntry, ChunkDocument]:
     spans = item_chunks(item.title, item.content, chunking.size, chunking.overlap)
     locations = locate(spans, item.sections)
@@ -231,7 +231,7 @@ def _write_chunks(
         url=item.url,
         tags=item.tags,
         metadata=item.metadata,
-        language=item.language,
+        language=item.language or default_language,  # what the index analyses it as (docs/search.md)
         chunks=[
             Chunk(
                 id=chunk_id(item.external_item_id, i, item.content_hash_value),

@@ -59,7 +59,8 @@ def explain(
         return verdict("filtered_out", f"The item fails the filter conditions: {', '.join(failed)}.")
     mode = resolve_mode(request.mode, [i for _, i in opened], embedder)
     verdict.mode = mode
-    hits = rank(request.query, mode, opened, embedder, request.filters, clock, max(request.limit, FUSION_DEPTH))
+    depth = max(request.limit, FUSION_DEPTH)
+    hits = rank(request.query, mode, opened, embedder, request.filters, clock, depth, request.language)
     positions = [n for n, hit in enumerate(hits, start=1) if hit.index is index and hit.item is entry.item]
     verdict.best_chunk = _scores(index, entry, request, embedder, mode, source, clock, opened)
     if positions and positions[0] <= request.limit:
@@ -129,13 +130,15 @@ def _scores(
     chunks = np.flatnonzero(index.chunk_item == index.items.index(entry))
     if not len(chunks):
         return None
-    keyword = index.keyword_scores(request.query)
+    keyword = index.keyword_scores(request.query, request.language)
     similarity = None
     if mode != "keyword" and embedder is not None:
         similarity = index.semantic_scores(embedder.embed([request.query])[0])
     order = similarity if similarity is not None and keyword[chunks].max() <= 0 else keyword
     best = int(chunks[int(np.argmax(order[chunks]))])
-    keyword_rank = _rank_of(opened, request, clock, lambda i: i.keyword_scores(request.query), index, best)
+    keyword_rank = _rank_of(
+        opened, request, clock, lambda i: i.keyword_scores(request.query, request.language), index, best
+    )
     return ChunkScores.model_validate(
         {
             "chunkId": index.chunk_ids[best],

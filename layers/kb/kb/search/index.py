@@ -9,12 +9,16 @@ import numpy as np
 import numpy.typing as npt
 
 from kb.generations.locations import Location
+from kb.search.languages import DEFAULT, normalise
 from kb.search.segments import NO_LOCATION, Segment, SegmentItem, location_of
-from kb.search.text import terms
+from kb.search.text import LEGACY, terms
 
 # BM25 as Anserini tunes it for short passages (k1 0.9, b 0.4); Lucene's idf.
 K1 = 0.9
 B = 0.4
+# Whole items are documents of any length: Lucene's defaults (see keyword_scores).
+ITEM_K1 = 1.2
+ITEM_B = 0.75
 
 Scores = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
@@ -52,6 +56,7 @@ class SearchIndex:
         self.heading_paths: list[list[str]] = []
         self.vocabulary: dict[str, int] = {}
         self.embedding_model: str | None = None
+        self.analyses: set[str] = set()  # the languages the live items were analysed as
         has_embeddings = bool(parts) and all(p.segment.embeddings is not None for p in parts)
         for part in parts:
             segment = part.segment
@@ -63,6 +68,7 @@ class SearchIndex:
                     item_live[index] = True
                     item_number[index] = len(self.items)
                     self.items.append(IndexedItem(item, state[1]))
+                    self.analyses.add(segment.analysis(index))
             chunk_live = item_live[segment.chunk_item]
             first = len(self.chunk_ids)
             renumber = np.cumsum(chunk_live, dtype=np.int64) - 1 + first
@@ -127,6 +133,34 @@ class SearchIndex:
         norm = K1 * (1 - B + B * lengths[chunks] / max(average_length, 1e-9))
         self.posting_chunks = chunks.astype(np.int32)
         self.posting_weights = (idf[posting_terms] * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+        self._build_item_postings(posting_terms, chunks, tf, lengths)
+
+    def _build_item_postings(
+        self,
+        posting_terms: npt.NDArray[np.int64],
+        chunks: npt.NDArray[np.int64],
+        tf: npt.NDArray[np.float32],
+        lengths: npt.NDArray[np.float32],
+    ) -> None:
+        """BM25 postings of whole items, folded from their chunks' (an item's term count and length
+        are its chunks' sums, so its title, indexed with every chunk, weighs more in a long item)."""
+        width = max(len(self.items), 1)
+        keys = posting_terms * width + self.chunk_item[chunks]
+        if len(keys) and np.any(keys[1:] < keys[:-1]):  # postings are sorted by term then chunk, so by item
+            order = np.argsort(keys, kind="stable")
+            keys, tf = keys[order], tf[order]
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else keys
+        item_tf = np.add.reduceat(tf, starts) if len(keys) else tf
+        item_terms, items = np.divmod(keys[starts], width)
+        item_frequency = np.bincount(item_terms, minlength=len(self.vocabulary)).astype(np.float32)
+        self.item_term_offsets = np.concatenate(([0], np.cumsum(item_frequency, dtype=np.int64)))
+        total = float(len(self.items))
+        idf = np.log1p((total - item_frequency + 0.5) / (item_frequency + 0.5)).astype(np.float32)
+        item_length = np.bincount(self.chunk_item, weights=lengths, minlength=len(self.items)).astype(np.float32)
+        average = float(item_length.mean()) if len(item_length) else 1.0
+        norm = ITEM_K1 * (1 - ITEM_B + ITEM_B * item_length[items] / max(average, 1e-9))
+        self.posting_items = items.astype(np.int32)
+        self.item_posting_weights = (idf[item_terms] * item_tf * (ITEM_K1 + 1) / (item_tf + norm)).astype(np.float32)
 
     @property
     def chunk_count(self) -> int:
@@ -135,19 +169,55 @@ class SearchIndex:
     def _estimate_bytes(self) -> int:
         """Roughly what this index holds in memory (for the cache's budget)."""
         arrays = self.posting_chunks.nbytes + self.posting_weights.nbytes + self.term_offsets.nbytes
+        arrays += self.posting_items.nbytes + self.item_posting_weights.nbytes + self.item_term_offsets.nbytes
         arrays += self.chunk_location.nbytes + 64 * len(self.heading_paths)
         arrays += 0 if self.embeddings is None else self.embeddings.nbytes
         text = sum(len(t) for t in self.chunk_texts) + 64 * (len(self.chunk_ids) + len(self.vocabulary))
         return arrays + text + 512 * len(self.items)
 
-    def keyword_scores(self, query: str) -> Scores:
-        scores = np.zeros(self.chunk_count, dtype=np.float32)
-        for term in terms(query):
+    def keyword_scores(self, query: str, language: str | None = None) -> Scores:
+        """A chunk's BM25 plus its item's (the whole item's BM25), for chunks that share a term with
+        the query: a passage of an item that is about the query as a whole ranks above an equally
+        matching passage of one that mentions it once (docs/search.md, Ranking). The postings of
+        all query terms are summed in one bincount per level (faster than a scatter-add per term)."""
+        chunks, chunk_weights, items, item_weights = [], [], [], []
+        for term, count in self.query_terms(query, language):
             term_id = self.vocabulary.get(term)
-            if term_id is not None:
-                start, end = self.term_offsets[term_id], self.term_offsets[term_id + 1]
-                scores[self.posting_chunks[start:end]] += self.posting_weights[start:end]
-        return scores
+            if term_id is None:
+                continue
+            start, end = self.term_offsets[term_id], self.term_offsets[term_id + 1]
+            chunks.append(self.posting_chunks[start:end])
+            chunk_weights.append(
+                self.posting_weights[start:end] * count if count > 1 else self.posting_weights[start:end]
+            )
+            start, end = self.item_term_offsets[term_id], self.item_term_offsets[term_id + 1]
+            items.append(self.posting_items[start:end])
+            item_weights.append(
+                self.item_posting_weights[start:end] * count if count > 1 else self.item_posting_weights[start:end]
+            )
+        if not chunks:
+            return np.zeros(self.chunk_count, dtype=np.float32)
+        scores = np.bincount(np.concatenate(chunks), np.concatenate(chunk_weights), minlength=self.chunk_count)
+        item_scores = np.bincount(np.concatenate(items), np.concatenate(item_weights), minlength=len(self.items))
+        return np.where(scores > 0, scores + item_scores[self.chunk_item], 0).astype(np.float32)
+
+    def query_terms(self, query: str, language: str | None = None) -> list[tuple[str, int]]:
+        """The query's terms with their counts. A query in a given language is analysed as that;
+        otherwise as every language this index's items were analysed in (a few words are too few
+        to detect a language from; the union finds each item by its own language's terms, and a
+        term several analyses agree on counts once). Items indexed before languages are always
+        also matched with the analysis they were indexed with."""
+        analyses = {normalise(language) or DEFAULT} if language else set(self.analyses) or {DEFAULT}
+        if LEGACY in self.analyses:
+            analyses.add(LEGACY)
+        counts: dict[str, int] = {}
+        for analysis in sorted(analyses):
+            mine: dict[str, int] = {}
+            for term in terms(query, analysis):
+                mine[term] = mine.get(term, 0) + 1
+            for term, count in mine.items():
+                counts[term] = max(counts.get(term, 0), count)
+        return list(counts.items())
 
     def semantic_scores(self, query_vector: npt.NDArray[np.float32]) -> Scores:
         if self.embeddings is None:

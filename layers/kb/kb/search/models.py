@@ -1,6 +1,6 @@
 """Search, query and their answers: requests and responses."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -9,6 +9,15 @@ from kb.items.models import MetadataValue
 from kb.models import ApiModel, JsonInt, NoNullsRequest, RequestModel, without_nulls
 
 SearchMode = Literal["keyword", "semantic", "hybrid"]
+QueryLanguage = Annotated[
+    str | None,
+    Field(
+        max_length=35,
+        pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+        description="The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. "
+        "Default: as every language the searched items are in (docs/search.md)",
+    ),
+]
 
 
 class TagFilter(RequestModel):
@@ -63,6 +72,7 @@ class SearchRequest(RequestModel):
     limit: JsonInt = Field(default=10, ge=1, le=100)
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
+    language: QueryLanguage = None
 
     @model_validator(mode="after")
     def _query_has_words(self) -> "SearchRequest":
@@ -102,6 +112,7 @@ class QueryRequest(RequestModel):
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
     max_sources: JsonInt = Field(default=5, ge=1, le=20)
+    language: QueryLanguage = None
 
 
 class AnswerSource(ApiModel):
@@ -148,6 +159,7 @@ class ExplainRequest(RequestModel):
     limit: int = Field(default=10, ge=1, le=100)
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
+    language: QueryLanguage = None
 
 
 class ChunkScores(ApiModel):

@@ -35,10 +35,13 @@ def answer_question(
     max_sources: int,
     clock: Callable[[Source], datetime],
     history: list[Turn] | None = None,
+    language: str | None = None,
 ) -> Answer:
     opened = open_indexes(searchable_sources(sources, tenant_id, source_ids), blobs, cache)
     mode = resolve_mode(None, [index for _, index in opened], embedder)
-    hits = [hit for hit in rank(question, mode, opened, embedder, filters, clock, max_sources) if is_relevant(hit)]
+    hits = [
+        hit for hit in rank(question, mode, opened, embedder, filters, clock, max_sources, language) if is_relevant(hit)
+    ]
     if not hits:
         return Answer(answer=NOT_FOUND_ANSWER, mode=answers.mode, found=False, sources=[])
     passages = [Passage(number, hit.item.title, hit.text) for number, hit in enumerate(hits, start=1)]

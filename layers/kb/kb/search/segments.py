@@ -15,7 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kb.generations.locations import Location
-from kb.search.text import TermTable
+from kb.search.languages import resolve
+from kb.search.text import LEGACY, TermTable
 
 FORMAT_VERSION = 1
 
@@ -100,10 +101,16 @@ class Segment:
     # None in segments written before locations.
     chunk_location: npt.NDArray[np.int64] | None = None
     heading_paths: list[list[str]] = field(default_factory=list)
+    # The language each item was analysed as (kb.search.languages); None in segments written before
+    # languages, whose terms are all LEGACY's.
+    item_languages: list[str] | None = None
 
     @property
     def chunk_count(self) -> int:
         return len(self.chunk_ids)
+
+    def analysis(self, item: int) -> str:
+        return LEGACY if self.item_languages is None else self.item_languages[item]
 
     def location(self, row: int) -> Location | None:
         return None if self.chunk_location is None else location_of(self.chunk_location[row], self.heading_paths)
@@ -117,6 +124,7 @@ class Segment:
             "vocabulary": self.vocabulary,
             "embeddingModel": self.embedding_model,
             "headingPaths": self.heading_paths,
+            "itemLanguages": self.item_languages,
         }
         arrays: dict[str, Any] = {
             "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
@@ -155,6 +163,7 @@ class Segment:
                 embedding_model=meta["embeddingModel"],
                 chunk_location=stored["chunk_location"] if "chunk_location" in stored.files else None,
                 heading_paths=meta.get("headingPaths", []),
+                item_languages=meta.get("itemLanguages"),
             )
 
 
@@ -170,7 +179,9 @@ def build_segment(
     embeddings: npt.NDArray[np.float32] | None = None,
     embedding_model: str | None = None,
 ) -> Segment:
-    """Postings for the given chunks; `embeddings` (one row per chunk, in order) if computed."""
+    """Postings for the given chunks; `embeddings` (one row per chunk, in order) if computed.
+    Each item is analysed in its language: the one it declares, else the one detected from the
+    start of its first chunk (kb.search.languages.resolve)."""
     items: list[SegmentItem] = []
     chunk_ids: list[str] = []
     chunk_texts: list[str] = []
@@ -179,8 +190,13 @@ def build_segment(
     locations: list[tuple[int, int, int, int, int]] = []
     headings: dict[tuple[str, ...], int] = {}
     indexed: list[str] = []
+    item_languages: list[str] = []
+    chunk_languages: list[str] = []
     for item, chunks in entries:
         items.append(item)
+        language = resolve(item.language, indexed_text(item, chunks[0]) if chunks else item.title)
+        item_languages.append(language)
+        chunk_languages.extend([language] * len(chunks))
         for chunk in chunks:
             chunk_ids.append(chunk.chunk_id)
             chunk_texts.append(chunk.text)
@@ -189,7 +205,7 @@ def build_segment(
             locations.append(location_row(chunk.location, headings))
             indexed.append(indexed_text(item, chunk))
     table = TermTable()
-    every_word, word_chunk = table.word_ids(indexed)
+    every_word, word_chunk = table.word_ids(indexed, chunk_languages)
     kept = every_word >= 0  # stop words out
     # Term ids in the vocabulary's sorted order, so a segment is the same bytes for the same input.
     order = np.argsort(np.asarray(table.vocabulary, dtype=object)) if table.vocabulary else np.zeros(0, np.int64)
@@ -217,4 +233,5 @@ def build_segment(
         embedding_model=embedding_model,
         chunk_location=np.asarray(locations, dtype=np.int64).reshape(-1, len(NO_LOCATION)),
         heading_paths=[list(path) for path in headings],
+        item_languages=item_languages,
     )

@@ -99,6 +99,7 @@ def rank(
     filters: SearchFilters | None,
     clock: Callable[[Source], datetime],
     depth: int,
+    language: str | None = None,
 ) -> list[Hit]:
     """The best `depth` chunks across the indexes, best first. Hybrid fuses rankings FUSION_DEPTH
     deep whatever `depth` is, so a small limit gets the head of the same fused ranking."""
@@ -111,7 +112,7 @@ def rank(
         if filters is not None or index.tombstoned:
             mask = index.item_mask(item_filter(filters, source.grace_days, clock(source)))
         if mode != "semantic":
-            scores = index.keyword_scores(query)
+            scores = index.keyword_scores(query, language)
             keyword += [Hit(index, c, s, keyword=s) for c, s in top(scores, candidates, mask)]
         if query_vector is not None:
             similarities = index.semantic_scores(query_vector)
@@ -178,5 +179,5 @@ def search(
 ) -> SearchResponse:
     opened = open_indexes(searchable_sources(sources, tenant_id, request.source_ids), blobs, cache)
     mode = resolve_mode(request.mode, [index for _, index in opened], embedder)
-    hits = rank(request.query, mode, opened, embedder, request.filters, clock, request.limit)
+    hits = rank(request.query, mode, opened, embedder, request.filters, clock, request.limit, request.language)
     return SearchResponse(mode=mode, results=[to_result(hit) for hit in hits])

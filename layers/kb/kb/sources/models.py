@@ -66,6 +66,7 @@ class Source(RecordModel):
     type: Literal["developer_api"] = "developer_api"
     grace_days: int
     chunking: Chunking = Field(default_factory=Chunking)
+    language: str | None = None  # the items' language when they give none (kb.search.languages)
     # A snapshot commit that would tombstone more than this percentage of the active items is
     # refused (409 mass_deletion) unless the commit opts in; 100 turns the guard off.
     mass_deletion_threshold: int = DEFAULT_MASS_DELETION_THRESHOLD
@@ -102,6 +103,13 @@ class CreateSourceRequest(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     grace_days: JsonInt = Field(default=7, ge=0, le=365)
     chunking: Chunking = Field(default_factory=Chunking)
+    language: str | None = Field(
+        default=None,
+        max_length=35,
+        pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+        description="The language (BCP 47) of items that do not give one; default: detected per item. "
+        "Fixed when the source is created, like chunking",
+    )
     mass_deletion_threshold: JsonInt = Field(
         default=DEFAULT_MASS_DELETION_THRESHOLD, ge=0, le=100, description=_THRESHOLD_DESCRIPTION
     )

@@ -11,6 +11,7 @@ def create_source(repo: SourceRepository, tenant_id: str, request: CreateSourceR
         name=request.name,
         grace_days=request.grace_days,
         chunking=request.chunking,
+        language=request.language,
         mass_deletion_threshold=request.mass_deletion_threshold,
         publishing=request.publishing,
         created_at=iso_now(),
