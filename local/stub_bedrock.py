@@ -65,7 +65,7 @@ class StubRerank:
             "bedrock-agent-runtime",
             region_name="us-east-1",
             aws_access_key_id="stub",
-            aws_secret_access_key="stub",  # signed, never sent
+            aws_secret_access_key="stub",  # noqa: S106 - signed, never sent
             config=Config(retries={"max_attempts": 1}),
         )
         client.meta.events.register("before-send.bedrock-agent-runtime.Rerank", self._answer)
