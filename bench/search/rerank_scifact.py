@@ -16,7 +16,9 @@ Rerankers measured:
   with its weights inside the wheel (a multilingual Universal Sentence Encoder and a small
   network over query and passage embeddings; not a cross-encoder);
 - a perfect reranker (the qrels) of the same candidates: the ceiling any reranker of N
-  candidates can reach, Bedrock's included.
+  candidates can reach, Bedrock's included;
+- with `--bedrock-model MODEL_ID` and AWS credentials, that Bedrock rerank model for real (one
+  billed Rerank call per query).
 """
 
 import argparse
@@ -103,6 +105,11 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=50, help="chunks of the fused ranking reranked")
     parser.add_argument("--embeddings", type=Path, default=None, help="keep the chunk embeddings in this .npy")
     parser.add_argument("--queries", type=int, default=None, help="only the first N queries (a quick look)")
+    parser.add_argument(
+        "--bedrock-model",
+        default=None,
+        help="also rerank with this Bedrock model for real (e.g. amazon.rerank-v1:0; needs AWS credentials, billed)",
+    )
     args = parser.parse_args()
     corpus, queries, qrels = scifact.load(args.dataset)
     queries = queries[: args.queries]
@@ -138,6 +145,11 @@ def main() -> None:
     rerankers: dict[str, Reranker] = {
         "Bedrock path, stub model (0 ms)": BedrockReranker(StubRerank(0).client(), "amazon.rerank-v1:0")
     }
+    if args.bedrock_model:
+        import boto3
+
+        client = boto3.client("bedrock-agent-runtime")
+        rerankers[f"Bedrock {args.bedrock_model}, top {n}"] = BedrockReranker(client, args.bedrock_model)
     try:
         rerankers[f"nanoranker 1.2 (offline, weights in the wheel), top {n}"] = NanoRanker()
     except ImportError:
