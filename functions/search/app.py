@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from kb.http.app import build_app, make_handler
 from kb.http.deps import BlobsDep, SourcesDep, json_body, require_scope
 from kb.http.errors import error_responses
-from kb.http.serving import CacheDep, ClockDep, EmbedderDep
+from kb.http.serving import CacheDep, ClockDep, EmbedderDep, RerankDep
 from kb.keys.models import Principal
 from kb.search.models import SearchRequest, SearchResponse
 from kb.search.service import search as search_knowledge
@@ -18,7 +18,7 @@ router = APIRouter()
 @router.post(
     "/v1/search",
     response_model=SearchResponse,
-    responses=error_responses(s409="semantic_unavailable", s415="unsupported_media_type"),
+    responses=error_responses(s409="semantic_unavailable, rerank_unavailable", s415="unsupported_media_type"),
     dependencies=[Depends(json_body(64 * 1024))],
     tags=["search"],
 )
@@ -30,8 +30,9 @@ def search(
     cache: CacheDep,
     embedder: EmbedderDep,
     clock: ClockDep,
+    reranking: RerankDep,
 ) -> SearchResponse:
-    return search_knowledge(sources, blobs, cache, embedder, principal.tenant_id, body, clock)
+    return search_knowledge(sources, blobs, cache, embedder, principal.tenant_id, body, clock, reranking)
 
 
 app = build_app(router)

@@ -98,6 +98,14 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             # Import slices of 16 KiB: a file of a few thousand lines is read in many slices.
             "--parameter",
             "ImportSliceBytes=16384",
+            # Reranking through the Rerank API, answered by the local stub (local/stub_bedrock.py),
+            # only for the searches that ask for it: the other tests' orders stay the ranking's.
+            "--stub-bedrock-ms",
+            "0",
+            "--parameter",
+            "RerankProvider=bedrock",
+            "--parameter",
+            "RerankByDefault=false",
         ],
         cwd=ROOT,
         stdout=log,

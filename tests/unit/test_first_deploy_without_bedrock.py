@@ -29,6 +29,9 @@ class _NoBedrock(composition.Adapters):
     def bedrock(self) -> Any:
         raise AssertionError("a Bedrock client was made")
 
+    def bedrock_agent_runtime(self) -> Any:
+        raise AssertionError("a Bedrock Agent Runtime client was made")
+
 
 def test_serving_makes_no_bedrock_client_and_still_answers(monkeypatch: pytest.MonkeyPatch):
     # Given the serving dependencies with the safe providers, where making a Bedrock client fails
@@ -36,11 +39,13 @@ def test_serving_makes_no_bedrock_client_and_still_answers(monkeypatch: pytest.M
     settings = _settings()
     # When the embedder and the answer provider are made and a question is answered
     embedder = serving.embedder(settings)
+    reranking = serving.reranking(settings)
     answer = serving.answers(settings).answer(
         "How long do refunds take?", [Passage(1, "Refunds", "Refunds take 14 days.")], []
     )
-    # Then there is no embedder (keyword search) and the answer cites the passage
+    # Then there is no embedder (keyword search) nor reranker, and the answer cites the passage
     assert embedder is None
+    assert reranking.reranker is None
     assert answer == "Refunds take 14 days. [1]"
 
 
@@ -77,10 +82,14 @@ def test_the_template_grants_bedrock_only_through_the_conditional_policy():
     # Given the template
     document = load_template(ROOT / "template.yaml")
     resources = document["Resources"]
-    # Then Bedrock appears in one resource only, the policy that exists when a provider is bedrock
+    # Then Bedrock appears in two resources only, the policies that exist when a provider is bedrock
     mentions = [name for name, resource in resources.items() if "bedrock:" in json.dumps(resource)]
-    assert mentions == ["BedrockInvokePolicy"]
+    assert mentions == ["BedrockInvokePolicy", "BedrockRerankPolicy"]
     assert resources["BedrockInvokePolicy"]["Condition"] == "UsesBedrock"
+    assert resources["BedrockRerankPolicy"]["Condition"] == "RerankWithBedrock"
+    # And the reranker's exists only when RerankProvider is bedrock (not by default)
+    assert not _condition(document, "RerankWithBedrock", SAFE)
+    assert _condition(document, "RerankWithBedrock", {**SAFE, "RerankProvider": "bedrock"})
     # And with the safe providers that condition is false; with either provider on bedrock, true
     assert not _condition(document, "UsesBedrock", SAFE)
     assert _condition(document, "UsesBedrock", {**SAFE, "EmbeddingProvider": "bedrock"})

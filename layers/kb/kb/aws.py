@@ -77,3 +77,12 @@ def get_clients() -> AwsClients:
 def get_bedrock() -> Any:
     """bedrock-runtime, only for the functions that embed or answer (and only when they do)."""
     return boto3.client("bedrock-runtime", config=_BEDROCK_CONFIG)
+
+
+@lru_cache(maxsize=1)
+def get_bedrock_agent_runtime() -> Any:
+    """bedrock-agent-runtime (its Rerank API), only for the search function when it reranks."""
+    # Short timeouts and one retry: a rerank that cannot answer quickly is skipped (the search
+    # answers in its own order), within the search function's 29 s.
+    config = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=8)
+    return boto3.client("bedrock-agent-runtime", config=config)

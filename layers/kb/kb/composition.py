@@ -37,6 +37,12 @@ class Adapters:
 
         return get_bedrock()
 
+    def bedrock_agent_runtime(self) -> Any:
+        """bedrock-agent-runtime, for the search function's reranker (created on first use)."""
+        from kb.aws import get_bedrock_agent_runtime
+
+        return get_bedrock_agent_runtime()
+
 
 _installed = Adapters()
 

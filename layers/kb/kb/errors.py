@@ -141,6 +141,12 @@ class SemanticUnavailable(DomainError):
     code = "semantic_unavailable"
 
 
+class RerankUnavailable(DomainError):
+    """A search asked to be reranked where no reranker is configured."""
+
+    code = "rerank_unavailable"
+
+
 class AnswerFailed(DomainError):
     """The answer provider (e.g. Bedrock) failed; search still works."""
 

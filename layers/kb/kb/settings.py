@@ -33,6 +33,12 @@ class Settings(BaseModel):
     # extractive (sentences of the best chunks, offline) | bedrock (the Converse API).
     answer_provider: Literal["extractive", "bedrock"] = Field(default="extractive", validation_alias="ANSWER_PROVIDER")
     answer_model_id: str = Field(default="anthropic.claude-3-haiku-20240307-v1:0", validation_alias="ANSWER_MODEL_ID")
+    # Search reranking: none | bedrock (the Rerank API with RerankModelId), whether a search
+    # that does not say is reranked, and how many of the ranking's top candidates are reranked.
+    rerank_provider: Literal["none", "bedrock"] = Field(default="none", validation_alias="RERANK_PROVIDER")
+    rerank_model_id: str = Field(default="amazon.rerank-v1:0", validation_alias="RERANK_MODEL_ID")
+    rerank_by_default: bool = Field(default=True, validation_alias="RERANK_BY_DEFAULT")
+    rerank_candidates: int = Field(default=50, ge=1, le=100, validation_alias="RERANK_CANDIDATES")
     # Loaded generations a warm search function keeps (by an estimate of their size in memory).
     search_cache_mb: int = Field(default=256, ge=1, validation_alias="SEARCH_CACHE_MB")
     chat_retention_days: int = Field(default=30, ge=1, validation_alias="CHAT_RETENTION_DAYS")

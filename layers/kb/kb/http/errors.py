@@ -44,6 +44,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "rate_limited": 429,
     "internal_error": 500,
     "semantic_unavailable": 409,
+    "rerank_unavailable": 409,
     "build_failed": 502,
     "answer_failed": 502,
 }

@@ -1,5 +1,5 @@
 """FastAPI dependencies of the serving functions (search, query, chats): the process's generation
-cache, the configured embedding and answer providers, and the clock each source is judged by."""
+cache, the configured embedding, answer and rerank providers, and the clock each source is judged by."""
 
 from collections.abc import Callable
 from datetime import datetime
@@ -18,6 +18,7 @@ from kb.search.cache import GenerationCache, process_cache
 from kb.search.embeddings import EmbeddingProvider, embedding_provider
 from kb.search.models import Answer
 from kb.search.query import answer_question
+from kb.search.rerank import RerankPolicy, reranker_provider
 from kb.settings import get_settings
 from kb.sources.models import Source
 
@@ -39,6 +40,15 @@ def answers(settings: SettingsDep) -> AnswerProvider:
     return answer_provider(settings.answer_provider, settings.answer_model_id, bedrock)
 
 
+def reranking(settings: SettingsDep) -> RerankPolicy:
+    client = adapters().bedrock_agent_runtime() if settings.rerank_provider == "bedrock" else None
+    return RerankPolicy(
+        reranker=reranker_provider(settings.rerank_provider, settings.rerank_model_id, client),
+        by_default=settings.rerank_by_default,
+        candidates=settings.rerank_candidates,
+    )
+
+
 def source_clock() -> Clock:
     """Now, as each source's grace window is judged (the process's adapters decide)."""
     return lambda source: adapters().clock(source.id)()
@@ -51,6 +61,7 @@ def chat_repository(db: TableDep) -> ChatRepository:
 CacheDep = Annotated[GenerationCache, Depends(generation_cache)]
 EmbedderDep = Annotated[EmbeddingProvider | None, Depends(embedder)]
 AnswersDep = Annotated[AnswerProvider, Depends(answers)]
+RerankDep = Annotated[RerankPolicy, Depends(reranking)]
 ClockDep = Annotated[Clock, Depends(source_clock)]
 ChatsDep = Annotated[ChatRepository, Depends(chat_repository)]
 
@@ -92,6 +103,7 @@ def _prime_providers() -> None:
     settings = get_settings()
     embedder(settings)
     answers(settings)
+    reranking(settings)
 
 
 snapstart.install("serving", _prime_providers)

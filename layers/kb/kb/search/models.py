@@ -73,6 +73,11 @@ class SearchRequest(RequestModel):
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
     language: QueryLanguage = None
+    rerank: bool | None = Field(
+        default=None,
+        description="Rerank the ranking's top candidates with the deployment's reranker; "
+        "default: the deployment's choice (RerankByDefault). true where none is configured is 409 rerank_unavailable",
+    )
 
     @model_validator(mode="after")
     def _query_has_words(self) -> "SearchRequest":
@@ -104,6 +109,10 @@ class SearchResult(ApiModel):
 
 class SearchResponse(ApiModel):
     mode: SearchMode
+    reranked: bool = Field(
+        default=False,
+        description="Whether the results were reordered by the reranker (their score is then its relevance)",
+    )
     results: list[SearchResult]
 
 

@@ -2,7 +2,7 @@
 (cosine over embeddings) or hybrid (reciprocal rank fusion of the two)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -16,6 +16,7 @@ from kb.search.filters import item_filter
 from kb.search.index import SearchIndex, top
 from kb.search.loader import load_index
 from kb.search.models import ResultItem, SearchFilters, SearchMode, SearchRequest, SearchResponse, SearchResult
+from kb.search.rerank import NO_RERANKING, RerankPolicy, rerank_order
 from kb.search.segments import SegmentItem
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
@@ -176,8 +177,24 @@ def search(
     tenant_id: str,
     request: SearchRequest,
     clock: Callable[[Source], datetime],
+    reranking: RerankPolicy = NO_RERANKING,
 ) -> SearchResponse:
+    rerank = reranking.wanted(request.rerank)
     opened = open_indexes(searchable_sources(sources, tenant_id, request.source_ids), blobs, cache)
     mode = resolve_mode(request.mode, [index for _, index in opened], embedder)
-    hits = rank(request.query, mode, opened, embedder, request.filters, clock, request.limit, request.language)
-    return SearchResponse(mode=mode, results=[to_result(hit) for hit in hits])
+    depth = reranking.depth(request.limit) if rerank else request.limit
+    hits = rank(request.query, mode, opened, embedder, request.filters, clock, depth, request.language)
+    reranked = False
+    if rerank and hits and reranking.reranker is not None:
+        hits, reranked = reranked_hits(reranking, request.query, hits)
+    return SearchResponse(mode=mode, reranked=reranked, results=[to_result(hit) for hit in hits[: request.limit]])
+
+
+def reranked_hits(reranking: RerankPolicy, query: str, hits: list[Hit]) -> tuple[list[Hit], bool]:
+    """The hits in the reranker's order, each scored with its relevance; as they were when the
+    reranker failed."""
+    assert reranking.reranker is not None
+    order = rerank_order(reranking.reranker, query, [hit.text for hit in hits])
+    if order is None:
+        return hits, False
+    return [replace(hits[i], score=relevance) for i, relevance in order], True
