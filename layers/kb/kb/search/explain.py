@@ -53,7 +53,7 @@ def explain(
             f"The item went missing at {entry.missing_since}; its tombstone served for the source's "
             f"{source.grace_days} grace days, which have passed (the next run purges it).",
         )
-    failed = failed_conditions(request.filters, entry)
+    failed = failed_conditions(request.filters, entry, source.id)
     if failed:
         verdict.failed_conditions = failed
         return verdict("filtered_out", f"The item fails the filter conditions: {', '.join(failed)}.")
@@ -161,6 +161,6 @@ def _rank_of(
     ahead = 0
     for source, other in opened:
         scores = scores_of(other)
-        mask = other.item_mask(item_filter(request.filters, source.grace_days, clock(source)))
+        mask = other.item_mask(item_filter(request.filters, source.grace_days, clock(source), source.id))
         ahead += int(np.count_nonzero((scores > target) & mask))
     return ahead + 1

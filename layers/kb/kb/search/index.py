@@ -161,15 +161,29 @@ class SearchIndex:
 
 
 def top(scores: Scores, limit: int, mask: Mask | None = None, positive_only: bool = True) -> list[tuple[int, float]]:
-    """The best `limit` chunks as (chunk index, score), best first."""
+    """The best `limit` chunks as (chunk index, score), best first, equal scores in chunk order: a
+    total order, so a deeper call (the next page) extends a shallower one and never reorders it."""
     if mask is not None:
         scores = np.where(mask, scores, -np.inf).astype(np.float32)
     candidates = np.flatnonzero(scores > 0) if positive_only else np.flatnonzero(np.isfinite(scores))
     if len(candidates) > limit:
-        best = np.argpartition(-scores[candidates], limit - 1)[:limit]
-        candidates = candidates[best]
-    ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
+        # Everything scoring at least the limit-th best, so ties at the cut are decided by chunk order.
+        cut = -np.partition(-scores[candidates], limit - 1)[limit - 1]
+        candidates = candidates[scores[candidates] >= cut]
+    ordered = candidates[np.lexsort((candidates, -scores[candidates]))][:limit]
     return [(int(i), float(scores[i])) for i in ordered]
+
+
+def best_per_item(scores: Scores, chunk_item: npt.NDArray[np.int32], mask: Mask | None) -> Mask:
+    """Chunks that are their item's best (first in chunk order on ties), among those `mask` keeps."""
+    allowed = np.ones(len(scores), dtype=bool) if mask is None else mask
+    chunks = np.flatnonzero(allowed)
+    order = chunks[np.lexsort((chunks, -scores[chunks], chunk_item[chunks]))]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = chunk_item[order][1:] != chunk_item[order][:-1]
+    best = np.zeros(len(scores), dtype=bool)
+    best[order[first]] = True
+    return best
 
 
 def _concat(parts: list[Any], dtype: type) -> Any:
