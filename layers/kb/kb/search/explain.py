@@ -62,6 +62,12 @@ def explain(
     hits = rank(request.query, mode, opened, embedder, request.filters, clock, max(request.limit, FUSION_DEPTH))
     positions = [n for n, hit in enumerate(hits, start=1) if hit.index is index and hit.item is entry.item]
     verdict.best_chunk = _scores(index, entry, request, embedder, mode, source, clock, opened)
+    if positions and request.min_score is not None and hits[positions[0] - 1].score < request.min_score:
+        verdict.rank = positions[0]
+        score = hits[positions[0] - 1].score
+        return verdict(
+            "below_min_score", f"The item's best chunk scores {score:.6g}, below minScore {request.min_score}."
+        )
     if positions and positions[0] <= request.limit:
         verdict.rank = positions[0]
         return verdict("returned", f"The item's best chunk is result {positions[0]} of {request.limit}.")

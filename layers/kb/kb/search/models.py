@@ -170,6 +170,7 @@ class Answer(ApiModel):
 ExplainVerdict = Literal[
     "returned",
     "ranked_below_limit",
+    "below_min_score",
     "no_match",
     "filtered_out",
     "tombstone_expired",
@@ -191,6 +192,7 @@ class ExplainRequest(RequestModel):
     limit: int = Field(default=10, ge=1, le=100)
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
+    min_score: float | None = Field(default=None, description="As in POST /v1/search")
 
 
 class ChunkScores(ApiModel):
