@@ -174,13 +174,17 @@ def top(scores: Scores, limit: int, mask: Mask | None = None, positive_only: boo
     return [(int(i), float(scores[i])) for i in ordered]
 
 
-def best_per_item(scores: Scores, chunk_item: npt.NDArray[np.int32], mask: Mask | None) -> Mask:
-    """Chunks that are their item's best (first in chunk order on ties), among those `mask` keeps."""
-    allowed = np.ones(len(scores), dtype=bool) if mask is None else mask
-    chunks = np.flatnonzero(allowed)
-    order = chunks[np.lexsort((chunks, -scores[chunks], chunk_item[chunks]))]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = chunk_item[order][1:] != chunk_item[order][:-1]
+def best_per_item(
+    scores: Scores, chunk_item: npt.NDArray[np.int32], mask: Mask | None, positive_only: bool = True
+) -> Mask:
+    """Chunks that are their item's best (first in chunk order on ties), among those `mask` keeps
+    (and, with `positive_only`, that score above 0: the only ones a keyword ranking holds)."""
+    allowed = scores > 0 if positive_only else np.ones(len(scores), dtype=bool)
+    if mask is not None:
+        allowed &= mask
+    chunks = np.flatnonzero(allowed)  # in chunk order, which the stable sort keeps on ties
+    order = chunks[np.argsort(-scores[chunks], kind="stable")]
+    _, first = np.unique(chunk_item[order], return_index=True)
     best = np.zeros(len(scores), dtype=bool)
     best[order[first]] = True
     return best

@@ -158,7 +158,7 @@ def _hits(
     similarity: bool,
 ) -> list[Hit]:
     """The best `candidates` chunks of one ranking (with `group`, only each item's best chunk)."""
-    keep = best_per_item(values, index.chunk_item, mask) if group else mask
+    keep = best_per_item(values, index.chunk_item, mask, positive_only=not similarity) if group else mask
     found = []
     for chunk, score in top(values, candidates, keep, positive_only=not similarity):
         matching = None if counts is None else int(counts[index.chunk_item[chunk]])
