@@ -88,13 +88,14 @@ def build(client: Client, items: int) -> tuple[str, dict[str, float]]:
     return source, times
 
 
-def timed(client: Client, body: dict[str, Any], repeats: int) -> tuple[float, dict[str, Any]]:
+def timed(client: Client, body: dict[str, Any], repeats: int) -> tuple[float, float, dict[str, Any]]:
+    """The first call (the filter evaluated) and the median of the repeats (its mask kept), in ms."""
     samples, found = [], {}
-    for _ in range(repeats):
+    for _ in range(repeats + 1):
         began = time.perf_counter()
         found = client.call("POST", "/v1/search", body)
         samples.append(time.perf_counter() - began)
-    return statistics.median(samples) * 1000, found
+    return samples[0] * 1000, statistics.median(samples[1:]) * 1000, found
 
 
 def main() -> None:
@@ -125,7 +126,10 @@ def main() -> None:
     print(report(args, build_times, rows))
 
 
-def searches(client: Client, source: str, repeats: int) -> list[tuple[str, float, int, int, bool]]:
+Row = tuple[str, float, float, int, int, bool]
+
+
+def searches(client: Client, source: str, repeats: int) -> list[Row]:
     base = {"query": "refund policy", "mode": "keyword", "limit": 10, "sourceIds": [source]}
     cases: dict[str, dict[str, Any]] = {
         "unfiltered (baseline)": {},
@@ -146,38 +150,43 @@ def searches(client: Client, source: str, repeats: int) -> list[tuple[str, float
             "filters": {"where": {"field": "tags", "op": "contains", "value": "needle"}},
         },
     }
+    client.call("POST", "/v1/search", base | {"query": "warm"})  # loads the generation into the cache
     rows = []
     for name, extra in cases.items():
-        median, found = timed(client, base | extra, repeats)
+        first, median, found = timed(client, base | extra, repeats)
         ids = [r["item"]["externalItemId"] for r in found["results"]]
         needles = sum(i.startswith("needle-") for i in ids)
         ok = needles == NEEDLES and len(ids) == NEEDLES if extra else needles == 0
-        rows.append((name, median, len(ids), needles, ok))
+        rows.append((name, first, median, len(ids), needles, ok))
     unfiltered = client.call("POST", "/v1/search", base | {"limit": 100})
     assert not any(r["item"]["externalItemId"].startswith("needle-") for r in unfiltered["results"])
     assert all(ok for *_, ok in rows), rows
     return rows
 
 
-def report(args: argparse.Namespace, times: dict[str, float], rows: list[tuple[str, float, int, int, bool]]) -> str:
-    baseline = rows[0][1]
+def report(args: argparse.Namespace, times: dict[str, float], rows: list[Row]) -> str:
+    first_baseline, baseline = rows[0][1], rows[0][2]
     lines = [
         f"## A selective filter on a {args.items:,}-item source",
         "",
         f"Command: `.venv/bin/python bench/search/large_filter.py --items {args.items} --repeats {args.repeats}` "
         "(part of `make bench`). One local stack, EmbeddingProvider=none, keyword search. "
         f"{args.items:,} items all matching `refund policy`, {NEEDLES} of them tagged `needle` and ranked below "
-        "every other (not one in the unfiltered top 100); each search repeated "
-        f"{args.repeats}x after the first load, median over HTTP; ratio against the unfiltered search.",
+        "every other (not one in the unfiltered top 100). Each search is timed over HTTP once (the "
+        f"filter evaluated; the generation already loaded) and then {args.repeats}x more (median; the "
+        "filter's mask kept by the index); ratios against the unfiltered search.",
         "",
         f"Built over HTTP: bulk import {times['import']:.1f} s, run {times['run']:.1f} s, apply (to published) "
         f"{times['apply']:.1f} s.",
         "",
-        "| search (limit 10) | results | needles found | median ms | vs unfiltered |",
-        "|---|---|---|---|---|",
+        "| search (limit 10) | results | needles found | first call ms | vs unfiltered | median of repeats ms | vs unfiltered |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for name, median, count, needles, _ in rows:
-        lines.append(f"| {name} | {count} | {needles} of {NEEDLES} | {median:.1f} | {median / baseline:.2f}x |")
+    for name, first, median, count, needles, _ in rows:
+        lines.append(
+            f"| {name} | {count} | {needles} of {NEEDLES} | {first:.1f} | {first / first_baseline:.2f}x "
+            f"| {median:.1f} | {median / baseline:.2f}x |"
+        )
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from kb.search.highlights import highlight_spans
 from kb.search.index import LivePart, SearchIndex, top
+from kb.search.models import SearchFilters
 from kb.search.segments import ChunkInput, SegmentItem, build_segment
 from kb.search.service import rank
 from kb.sources.models import Source
@@ -50,3 +51,21 @@ def test_highlights_are_the_words_that_analyse_to_a_query_term():
     spans = highlight_spans("the refund", text)
     assert [text[start:end] for start, end in spans] == ["Refunds", "refund", "refunding"]
     assert highlight_spans("the and of", text) == []  # stop words only
+
+
+def test_a_filters_mask_is_kept_per_generation_but_tombstones_are_judged_at_each_request():
+    # Given two items, one a tombstone missing since June 5th, and a filter both pass
+    entries = [many_chunks("kept", ["refund"]), many_chunks("gone", ["refund"])]
+    live = {"kept": ("h1", None), "gone": ("h1", "2026-06-05T00:00:00Z")}
+    index = SearchIndex("src", "gen", [LivePart(build_segment(entries), live)])
+    filters = SearchFilters.model_validate({"where": {"field": "sourceId", "op": "eq", "value": "src"}})
+
+    def found(now):
+        hits = rank("refund", "keyword", [(SOURCE, index)], None, filters, lambda _: now, 10)
+        return {hit.item.external_item_id for hit in hits}
+
+    # When searched with the same filters inside the 7-day grace window and after it
+    inside, after = found(datetime(2026, 6, 10, tzinfo=UTC)), found(datetime(2026, 6, 13, tzinfo=UTC))
+    # Then the filter was evaluated once (its mask kept), and the tombstone expired all the same
+    assert len(index._filter_masks) == 1
+    assert (inside, after) == ({"kept", "gone"}, {"kept"})

@@ -63,14 +63,25 @@ def item_filter(
     filters: SearchFilters | None, grace_days: int, now: datetime, source_id: str
 ) -> Callable[[IndexedItem], bool]:
     """A predicate over items: the request's filters and the tombstones' grace window."""
+    serving = tombstone_filter(grace_days, now)
+    matching = filter_predicate(filters, source_id)
+    return lambda entry: serving(entry) and matching(entry)
+
+
+def tombstone_filter(grace_days: int, now: datetime) -> Callable[[IndexedItem], bool]:
+    """Whether an item still serves: not a tombstone whose grace window has passed."""
     cutoff = now - timedelta(days=grace_days)
+    return lambda entry: not (entry.missing_since and parse_iso(entry.missing_since) <= cutoff)
+
+
+def filter_predicate(filters: SearchFilters | None, source_id: str) -> Callable[[IndexedItem], bool]:
+    """The request's filters alone: the same for an item whatever the time (so it can be cached
+    per generation)."""
     tags = filters.tags if filters else None
     metadata = filters.metadata if filters else {}
     where = compile_expression(filters.where) if filters and filters.where else None
 
     def allowed(entry: IndexedItem) -> bool:
-        if entry.missing_since and parse_iso(entry.missing_since) <= cutoff:
-            return False
         if tags is not None:
             have = set(entry.item.tags)
             if tags.any_of is not None and not have.intersection(tags.any_of):

@@ -1,6 +1,7 @@
 """A generation's search index in memory: the live chunks of its segments, BM25 postings with
 precomputed weights, and embeddings. Built once per generation (immutable) and cached."""
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from kb.search.text import terms
 # BM25 as Anserini tunes it for short passages (k1 0.9, b 0.4); Lucene's idf.
 K1 = 0.9
 B = 0.4
+
+FILTER_MASKS = 16  # distinct filters whose masks an index keeps (a byte per chunk each)
 
 Scores = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
@@ -94,6 +97,7 @@ class SearchIndex:
             _concat(term_parts, np.int64), _concat(chunk_parts, np.int64), _concat(count_parts, np.int32), lengths
         )
         self.tombstoned = [i for i, entry in enumerate(self.items) if entry.missing_since]
+        self._filter_masks: OrderedDict[str, Mask] = OrderedDict()  # a request's filters -> chunks they keep
         self.nbytes = self._estimate_bytes()
 
     def _locations(self, segment: Segment, live: Mask) -> npt.NDArray[np.int64]:
@@ -153,6 +157,29 @@ class SearchIndex:
         if self.embeddings is None:
             return np.zeros(self.chunk_count, dtype=np.float32)
         return (self.embeddings @ query_vector).astype(np.float32)
+
+    def filter_mask(self, key: str, allowed: Callable[[IndexedItem], bool]) -> Mask:
+        """`item_mask(allowed)`, kept for the next request with the same filters (`key`): the
+        index never changes, so neither does the mask (a chat's turns, a search's pages, a front
+        end's fixed filters pay for evaluating them once). Never modify the array returned."""
+        mask = self._filter_masks.get(key)
+        if mask is None:
+            mask = self._filter_masks[key] = self.item_mask(allowed)
+            if len(self._filter_masks) > FILTER_MASKS:
+                self._filter_masks.popitem(last=False)
+        else:
+            self._filter_masks.move_to_end(key)
+        return mask
+
+    def serving_mask(self, serves: Callable[[IndexedItem], bool]) -> Mask | None:
+        """Chunks whose item still serves, judging only the tombstones; None when all do."""
+        expired = [i for i in self.tombstoned if not serves(self.items[i])]
+        if not expired:
+            return None
+        items_ok = np.ones(len(self.items), dtype=bool)
+        items_ok[expired] = False
+        mask: Mask = items_ok[self.chunk_item]
+        return mask
 
     def item_mask(self, allowed: Callable[[IndexedItem], bool]) -> Mask:
         """Chunks whose item passes `allowed`."""

@@ -14,7 +14,7 @@ from kb.errors import SemanticUnavailable
 from kb.generations.locations import ChunkLocation
 from kb.search.cache import GenerationCache
 from kb.search.embeddings import EmbeddingProvider
-from kb.search.filters import item_filter
+from kb.search.filters import filter_predicate, tombstone_filter
 from kb.search.highlights import highlight_spans
 from kb.search.index import Mask, Scores, SearchIndex, best_per_item, top
 from kb.search.loader import load_index
@@ -128,9 +128,13 @@ def rank(
     keyword: list[Hit] = []
     semantic: list[Hit] = []
     for source, index in opened:
-        mask = None  # the fast path: no filters and no tombstones
-        if filters is not None or index.tombstoned:
-            mask = index.item_mask(item_filter(filters, source.grace_days, clock(source), source.id))
+        mask = None  # the fast path: no filters and no expired tombstones
+        if filters is not None:
+            key = filters.model_dump_json(by_alias=True)
+            mask = index.filter_mask(key, filter_predicate(filters, source.id))
+        if index.tombstoned:
+            serving = index.serving_mask(tombstone_filter(source.grace_days, clock(source)))
+            mask = serving if mask is None else mask if serving is None else mask & serving
         scores = index.keyword_scores(query) if mode != "semantic" else None
         similarities = index.semantic_scores(query_vector) if query_vector is not None else None
         counts = _matching_counts(index, scores, similarities, mask) if group else None
