@@ -3,6 +3,7 @@ precomputed weights, and embeddings. Built once per generation (immutable) and c
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,10 +166,12 @@ class SearchIndex:
         mask = self._filter_masks.get(key)
         if mask is None:
             mask = self._filter_masks[key] = self.item_mask(allowed)
-            if len(self._filter_masks) > FILTER_MASKS:
-                self._filter_masks.popitem(last=False)
+            while len(self._filter_masks) > FILTER_MASKS:
+                with suppress(KeyError):
+                    self._filter_masks.popitem(last=False)
         else:
-            self._filter_masks.move_to_end(key)
+            with suppress(KeyError):  # evicted meanwhile by another thread (the local stack's)
+                self._filter_masks.move_to_end(key)
         return mask
 
     def serving_mask(self, serves: Callable[[IndexedItem], bool]) -> Mask | None:
