@@ -149,3 +149,9 @@ def test_the_old_filter_shape_and_where_combine():
         {"tags": {"any": ["faq"]}, "metadata": {"year": {"gte": 2020}}, "where": cond("language", "eq", "en")}
     )
     assert filters.tags is not None and filters.where is not None and filters.metadata
+
+
+@pytest.mark.parametrize("number", [10**38, 1e-200, 1e130])
+def test_a_number_metadata_could_not_hold_is_refused(number):
+    with pytest.raises(ValidationError, match="numbers as metadata holds them"):
+        SearchFilters.model_validate({"where": cond("metadata.n", "eq", number)})

@@ -39,7 +39,17 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|
 
 
 def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool)
+    return isinstance(value, str | int | float | bool) and _storable(value)
+
+
+def _storable(value: Any) -> bool:
+    """Numbers as metadata can hold them (and a chat stores its filters): integers of at most 38
+    digits, other numbers 0 or between 1e-130 and 1e126 in magnitude."""
+    if isinstance(value, bool | str):
+        return True
+    if isinstance(value, int):
+        return abs(value) < 10**38
+    return value == 0 or 1e-130 <= abs(value) < 1e126
 
 
 def _check_value(field: str, op: str, value: Any) -> None:
@@ -49,7 +59,9 @@ def _check_value(field: str, op: str, value: Any) -> None:
             raise ValueError("exists takes true or false")
     elif op in ("in", "nin", "containsAny", "containsAll"):
         if not isinstance(value, list) or not 1 <= len(value) <= MAX_VALUES or not all(map(_is_scalar, value)):
-            raise ValueError(f"{op} takes a list of 1 to {MAX_VALUES} strings, numbers or booleans")
+            raise ValueError(
+                f"{op} takes a list of 1 to {MAX_VALUES} strings, numbers or booleans (numbers as metadata holds them)"
+            )
     elif op == "startsWith":
         if not isinstance(value, str) or not value:
             raise ValueError("startsWith takes a non-empty string")
@@ -57,10 +69,10 @@ def _check_value(field: str, op: str, value: Any) -> None:
         if field == "updatedAt":
             if not isinstance(value, str) or not _ISO.match(value):
                 raise ValueError(f"updatedAt {op} takes an ISO-8601 date or date-time, e.g. 2026-01-31T12:00:00Z")
-        elif isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise ValueError(f"{op} takes a number or a string")
+        elif isinstance(value, bool) or not isinstance(value, str | int | float) or not _storable(value):
+            raise ValueError(f"{op} takes a number or a string (numbers as metadata holds them)")
     elif not _is_scalar(value):
-        raise ValueError(f"{op} takes a string, a number or a boolean")
+        raise ValueError(f"{op} takes a string, a number or a boolean (numbers as metadata holds them)")
 
 
 class WhereCondition(RequestModel):
