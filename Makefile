@@ -77,6 +77,7 @@ openapi: $(VENV)/.installed
 bench: $(VENV)/.installed
 	{ echo "# Benchmarks"; echo; $(PY) bench/import_time.py --before 2cea6a9; echo; $(PY) bench/search/scifact.py; echo; \
 	  $(PY) bench/search/rerank_scifact.py; echo; \
+	  $(PY) bench/search/grouped.py; echo; $(PY) bench/search/large_filter.py; echo; \
 	  $(PY) bench/search/apply_scaling.py; echo; $(PY) bench/ingest.py; echo; $(PY) bench/files/extraction.py; echo; \
 	  $(PY) bench/files/upload_to_searchable.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from kb.http.app import build_app, make_handler
-from kb.http.deps import BlobsDep, SourcesDep, json_body, require_scope
+from kb.http.deps import BlobsDep, CursorsDep, SourcesDep, json_body, require_scope
 from kb.http.errors import error_responses
 from kb.http.serving import CacheDep, ClockDep, EmbedderDep, RerankDep
 from kb.keys.models import Principal
@@ -18,7 +18,12 @@ router = APIRouter()
 @router.post(
     "/v1/search",
     response_model=SearchResponse,
-    responses=error_responses(s409="semantic_unavailable, rerank_unavailable", s415="unsupported_media_type"),
+    responses=error_responses(
+        s400="invalid_cursor",
+        s409="semantic_unavailable, rerank_unavailable",
+        s410="cursor_expired",
+        s415="unsupported_media_type",
+    ),
     dependencies=[Depends(json_body(64 * 1024))],
     tags=["search"],
 )
@@ -31,8 +36,9 @@ def search(
     embedder: EmbedderDep,
     clock: ClockDep,
     reranking: RerankDep,
+    cursors: CursorsDep,
 ) -> SearchResponse:
-    return search_knowledge(sources, blobs, cache, embedder, principal.tenant_id, body, clock, reranking)
+    return search_knowledge(sources, blobs, cache, embedder, principal.tenant_id, body, clock, cursors, reranking)
 
 
 app = build_app(router)

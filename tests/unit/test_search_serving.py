@@ -25,7 +25,7 @@ def indexed(tags=(), metadata=None, missing_since=None):
 
 
 def passes(filters, entry, grace_days=7):
-    predicate = item_filter(SearchFilters.model_validate(filters) if filters else None, grace_days, NOW)
+    predicate = item_filter(SearchFilters.model_validate(filters) if filters else None, grace_days, NOW, "src_1")
     return predicate(entry)
 
 

@@ -45,6 +45,12 @@ class InvalidCursor(DomainError):
     code = "invalid_cursor"
 
 
+class CursorExpired(DomainError):
+    """A search cursor whose pinned generations are no longer kept."""
+
+    code = "cursor_expired"
+
+
 class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 

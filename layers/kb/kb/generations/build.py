@@ -232,6 +232,7 @@ def _write_chunks(
         tags=item.tags,
         metadata=item.metadata,
         language=item.language or default_language,  # what the index analyses it as (docs/search.md)
+        updated_at=item.updated_at,
         chunks=[
             Chunk(
                 id=chunk_id(item.external_item_id, i, item.content_hash_value),

@@ -81,6 +81,7 @@ class ChunkDocument(ApiModel):
     metadata: dict[str, str | int | float | bool]
     language: str | None
     chunks: list[Chunk]
+    updated_at: str | None = None  # the item's updatedAt when this content was written (None: older documents)
 
 
 class ManifestSummary(ApiModel):

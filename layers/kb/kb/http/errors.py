@@ -22,6 +22,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "insufficient_scope": 403,
     "not_found": 404,
     "method_not_allowed": 405,
+    "cursor_expired": 410,
     "idempotency_conflict": 409,
     "idempotency_in_progress": 409,
     "source_inactive": 409,

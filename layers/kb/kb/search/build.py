@@ -36,6 +36,7 @@ def indexed_change(document: ChunkDocument) -> IndexedChange:
         tags=document.tags,
         metadata=document.metadata,
         language=document.language,
+        updated_at=document.updated_at,
     )
     chunks = [
         ChunkInput(chunk.id, chunk.position, chunk.text, chunk.location.to_location() if chunk.location else None)

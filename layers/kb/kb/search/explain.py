@@ -53,7 +53,7 @@ def explain(
             f"The item went missing at {entry.missing_since}; its tombstone served for the source's "
             f"{source.grace_days} grace days, which have passed (the next run purges it).",
         )
-    failed = failed_conditions(request.filters, entry)
+    failed = failed_conditions(request.filters, entry, source.id)
     if failed:
         verdict.failed_conditions = failed
         return verdict("filtered_out", f"The item fails the filter conditions: {', '.join(failed)}.")
@@ -63,6 +63,12 @@ def explain(
     hits = rank(request.query, mode, opened, embedder, request.filters, clock, depth, request.language)
     positions = [n for n, hit in enumerate(hits, start=1) if hit.index is index and hit.item is entry.item]
     verdict.best_chunk = _scores(index, entry, request, embedder, mode, source, clock, opened)
+    if positions and request.min_score is not None and hits[positions[0] - 1].score < request.min_score:
+        verdict.rank = positions[0]
+        score = hits[positions[0] - 1].score
+        return verdict(
+            "below_min_score", f"The item's best chunk scores {score:.6g}, below minScore {request.min_score}."
+        )
     if positions and positions[0] <= request.limit:
         verdict.rank = positions[0]
         return verdict("returned", f"The item's best chunk is result {positions[0]} of {request.limit}.")
@@ -164,6 +170,6 @@ def _rank_of(
     ahead = 0
     for source, other in opened:
         scores = scores_of(other)
-        mask = other.item_mask(item_filter(request.filters, source.grace_days, clock(source)))
+        mask = other.item_mask(item_filter(request.filters, source.grace_days, clock(source), source.id))
         ahead += int(np.count_nonzero((scores > target) & mask))
     return ahead + 1

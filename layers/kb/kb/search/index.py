@@ -1,7 +1,9 @@
 """A generation's search index in memory: the live chunks of its segments, BM25 postings with
 precomputed weights, and embeddings. Built once per generation (immutable) and cached."""
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,8 @@ B = 0.4
 # Whole items are documents of any length: Lucene's defaults (see keyword_scores).
 ITEM_K1 = 1.2
 ITEM_B = 0.75
+
+FILTER_MASKS = 16  # distinct filters whose masks an index keeps (a byte per chunk each)
 
 Scores = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
@@ -100,6 +104,7 @@ class SearchIndex:
             _concat(term_parts, np.int64), _concat(chunk_parts, np.int64), _concat(count_parts, np.int32), lengths
         )
         self.tombstoned = [i for i, entry in enumerate(self.items) if entry.missing_since]
+        self._filter_masks: OrderedDict[str, Mask] = OrderedDict()  # a request's filters -> chunks they keep
         self.nbytes = self._estimate_bytes()
 
     def _locations(self, segment: Segment, live: Mask) -> npt.NDArray[np.int64]:
@@ -224,6 +229,31 @@ class SearchIndex:
             return np.zeros(self.chunk_count, dtype=np.float32)
         return (self.embeddings @ query_vector).astype(np.float32)
 
+    def filter_mask(self, key: str, allowed: Callable[[IndexedItem], bool]) -> Mask:
+        """`item_mask(allowed)`, kept for the next request with the same filters (`key`): the
+        index never changes, so neither does the mask (a chat's turns, a search's pages, a front
+        end's fixed filters pay for evaluating them once). Never modify the array returned."""
+        mask = self._filter_masks.get(key)
+        if mask is None:
+            mask = self._filter_masks[key] = self.item_mask(allowed)
+            while len(self._filter_masks) > FILTER_MASKS:
+                with suppress(KeyError):
+                    self._filter_masks.popitem(last=False)
+        else:
+            with suppress(KeyError):  # evicted meanwhile by another thread (the local stack's)
+                self._filter_masks.move_to_end(key)
+        return mask
+
+    def serving_mask(self, serves: Callable[[IndexedItem], bool]) -> Mask | None:
+        """Chunks whose item still serves, judging only the tombstones; None when all do."""
+        expired = [i for i in self.tombstoned if not serves(self.items[i])]
+        if not expired:
+            return None
+        items_ok = np.ones(len(self.items), dtype=bool)
+        items_ok[expired] = False
+        mask: Mask = items_ok[self.chunk_item]
+        return mask
+
     def item_mask(self, allowed: Callable[[IndexedItem], bool]) -> Mask:
         """Chunks whose item passes `allowed`."""
         items_ok = np.fromiter((allowed(entry) for entry in self.items), dtype=bool, count=len(self.items))
@@ -231,15 +261,33 @@ class SearchIndex:
 
 
 def top(scores: Scores, limit: int, mask: Mask | None = None, positive_only: bool = True) -> list[tuple[int, float]]:
-    """The best `limit` chunks as (chunk index, score), best first."""
+    """The best `limit` chunks as (chunk index, score), best first, equal scores in chunk order: a
+    total order, so a deeper call (the next page) extends a shallower one and never reorders it."""
     if mask is not None:
         scores = np.where(mask, scores, -np.inf).astype(np.float32)
     candidates = np.flatnonzero(scores > 0) if positive_only else np.flatnonzero(np.isfinite(scores))
     if len(candidates) > limit:
-        best = np.argpartition(-scores[candidates], limit - 1)[:limit]
-        candidates = candidates[best]
-    ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
+        # Everything scoring at least the limit-th best, so ties at the cut are decided by chunk order.
+        cut = -np.partition(-scores[candidates], limit - 1)[limit - 1]
+        candidates = candidates[scores[candidates] >= cut]
+    ordered = candidates[np.lexsort((candidates, -scores[candidates]))][:limit]
     return [(int(i), float(scores[i])) for i in ordered]
+
+
+def best_per_item(
+    scores: Scores, chunk_item: npt.NDArray[np.int32], mask: Mask | None, positive_only: bool = True
+) -> Mask:
+    """Chunks that are their item's best (first in chunk order on ties), among those `mask` keeps
+    (and, with `positive_only`, that score above 0: the only ones a keyword ranking holds)."""
+    allowed = scores > 0 if positive_only else np.ones(len(scores), dtype=bool)
+    if mask is not None:
+        allowed &= mask
+    chunks = np.flatnonzero(allowed)  # in chunk order, which the stable sort keeps on ties
+    order = chunks[np.argsort(-scores[chunks], kind="stable")]
+    _, first = np.unique(chunk_item[order], return_index=True)
+    best = np.zeros(len(scores), dtype=bool)
+    best[order[first]] = True
+    return best
 
 
 def _concat(parts: list[Any], dtype: type) -> Any:

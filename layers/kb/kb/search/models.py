@@ -7,6 +7,7 @@ from pydantic import ConfigDict, Field, model_validator
 from kb.generations.locations import ChunkLocation
 from kb.items.models import MetadataValue
 from kb.models import ApiModel, JsonInt, NoNullsRequest, RequestModel, without_nulls
+from kb.search.expressions import Expression, check_size
 
 SearchMode = Literal["keyword", "semantic", "hybrid"]
 QueryLanguage = Annotated[
@@ -60,8 +61,23 @@ class MetadataCondition(NoNullsRequest):
 
 
 class SearchFilters(RequestModel):
+    """Every part given must hold: `tags`, each `metadata` condition, and the `where` expression."""
+
+    model_config = ConfigDict(json_schema_mode_override="validation")  # one schema, in requests and chats
+
     tags: TagFilter | None = None
     metadata: dict[str, MetadataCondition] = Field(default_factory=dict, max_length=20)
+    where: Expression | None = Field(
+        default=None,
+        description="Conditions on tags, sourceId, externalItemId, language, updatedAt and metadata.<key>, "
+        "combined with and / or / not (docs/search.md)",
+    )
+
+    @model_validator(mode="after")
+    def _bounded(self) -> "SearchFilters":
+        if self.where is not None:
+            check_size(self.where)
+        return self
 
 
 class SearchRequest(RequestModel):
@@ -77,6 +93,18 @@ class SearchRequest(RequestModel):
         default=None,
         description="Rerank the ranking's top candidates with the deployment's reranker; "
         "default: the deployment's choice (RerankByDefault). true where none is configured is 409 rerank_unavailable",
+    )
+    group_by: Literal["chunk", "item"] = Field(
+        default="chunk", description="item: one result per item (its best chunk), with matchingChunks"
+    )
+    min_score: float | None = Field(
+        default=None, description="Leave out results scoring below this (the score of the mode that ran)"
+    )
+    highlight: bool = Field(default=False, description="Give each result the offsets of the query's terms in its text")
+    cursor: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="The nextCursor of the previous page; the rest of the body must be the same (limit may change)",
     )
 
     @model_validator(mode="after")
@@ -95,6 +123,11 @@ class ResultItem(ApiModel):
     metadata: dict[str, MetadataValue]
 
 
+class Highlight(ApiModel):
+    start: int = Field(description="Offset into the result's text, in Unicode code points")
+    end: int = Field(description="text[start:end] is the matching word")
+
+
 class SearchResult(ApiModel):
     chunk_id: str
     text: str
@@ -105,6 +138,12 @@ class SearchResult(ApiModel):
     location: ChunkLocation | None = Field(
         default=None, description="Where the chunk lies in its item; null for chunks published before locations"
     )
+    matching_chunks: int | None = Field(
+        default=None, description="groupBy item: how many of the item's chunks match the query (this one included)"
+    )
+    highlights: list[Highlight] | None = Field(
+        default=None, description="highlight: where the query's terms are in `text`"
+    )
 
 
 class SearchResponse(ApiModel):
@@ -113,7 +152,11 @@ class SearchResponse(ApiModel):
         default=False,
         description="Whether the results were reordered by the reranker (their score is then its relevance)",
     )
+    group_by: Literal["chunk", "item"] = "chunk"
     results: list[SearchResult]
+    next_cursor: str | None = Field(
+        default=None, description="Send it back (with the same body) for the next page; null on the last page"
+    )
 
 
 class QueryRequest(RequestModel):
@@ -147,6 +190,7 @@ class Answer(ApiModel):
 ExplainVerdict = Literal[
     "returned",
     "ranked_below_limit",
+    "below_min_score",
     "no_match",
     "filtered_out",
     "tombstone_expired",
@@ -169,6 +213,7 @@ class ExplainRequest(RequestModel):
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
     language: QueryLanguage = None
+    min_score: float | None = Field(default=None, description="As in POST /v1/search")
 
 
 class ChunkScores(ApiModel):

@@ -8,13 +8,10 @@ from kb.search.answers import NOT_FOUND_ANSWER, AnswerProvider, Passage, Turn
 from kb.search.cache import GenerationCache
 from kb.search.embeddings import EmbeddingProvider
 from kb.search.models import Answer, AnswerSource, SearchFilters
-from kb.search.service import Hit, open_indexes, rank, resolve_mode, searchable_sources
+from kb.search.service import MIN_SIMILARITY, Hit, open_indexes, rank, resolve_mode, searchable_sources
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 
-# A chunk is relevant when it shares a term with the question, or (with embeddings) when its
-# cosine similarity reaches this; unrelated text scores well below it with MiniLM and Titan.
-MIN_SIMILARITY = 0.35
 EXCERPT_CHARS = 300
 
 

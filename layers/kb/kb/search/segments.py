@@ -30,6 +30,7 @@ class SegmentItem:
     tags: list[str]
     metadata: dict[str, Any]
     language: str | None
+    updated_at: str | None = None  # when this content was written; None in segments written before
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,6 +41,7 @@ class SegmentItem:
             "tags": self.tags,
             "metadata": self.metadata,
             "language": self.language,
+            "updatedAt": self.updated_at,
         }
 
     @classmethod
@@ -52,6 +54,7 @@ class SegmentItem:
             tags=data["tags"],
             metadata=data["metadata"],
             language=data["language"],
+            updated_at=data.get("updatedAt"),
         )
 
 

@@ -4,18 +4,30 @@
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
 from kb.blobs import BlobStore
+from kb.cursors import CursorCodec
 from kb.errors import SemanticUnavailable
 from kb.generations.locations import ChunkLocation
 from kb.search.cache import GenerationCache
 from kb.search.embeddings import EmbeddingProvider
-from kb.search.filters import item_filter
-from kb.search.index import SearchIndex, top
+from kb.search.filters import filter_predicate, tombstone_filter
+from kb.search.highlights import highlight_spans
+from kb.search.index import Mask, Scores, SearchIndex, best_per_item, top
 from kb.search.loader import load_index
-from kb.search.models import ResultItem, SearchFilters, SearchMode, SearchRequest, SearchResponse, SearchResult
+from kb.search.models import (
+    Highlight,
+    ResultItem,
+    SearchFilters,
+    SearchMode,
+    SearchRequest,
+    SearchResponse,
+    SearchResult,
+)
+from kb.search.paging import MAX_WINDOW, Page, decode_page, encode_page, pinned_sources
 from kb.search.rerank import NO_RERANKING, RerankPolicy, rerank_order
 from kb.search.segments import SegmentItem
 from kb.sources.models import Source
@@ -24,6 +36,9 @@ from kb.sources.service import get_source
 
 RRF_K = 60  # the constant of Cormack et al.'s reciprocal rank fusion
 FUSION_DEPTH = 100  # how deep each ranking goes into the fusion
+# A chunk matches a query when it shares a term with it, or (with embeddings) when its cosine
+# similarity reaches this; unrelated text scores well below it with MiniLM and Titan.
+MIN_SIMILARITY = 0.35
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,7 @@ class Hit:
     score: float
     keyword: float = 0.0  # the BM25 score, when the chunk matched a query term
     similarity: float | None = None  # the cosine, when embeddings were used
+    matching_chunks: int | None = None  # grouped by item: the item's chunks that match the query
 
     @property
     def item(self) -> SegmentItem:
@@ -101,56 +117,108 @@ def rank(
     clock: Callable[[Source], datetime],
     depth: int,
     language: str | None = None,
+    *,
+    group: bool = False,
+    fusion_depth: int | None = None,
 ) -> list[Hit]:
-    """The best `depth` chunks across the indexes, best first. Hybrid fuses rankings FUSION_DEPTH
-    deep whatever `depth` is, so a small limit gets the head of the same fused ranking."""
-    candidates = max(depth, FUSION_DEPTH) if mode == "hybrid" else depth
+    """The best `depth` chunks across the indexes, best first (with `group`, the best `depth`
+    items, each by its best chunk). Hybrid fuses rankings `fusion_depth` deep (by default
+    FUSION_DEPTH, or `depth` if deeper), so a small limit gets the head of the same fused ranking."""
+    fusion = fusion_depth or max(depth, FUSION_DEPTH)
+    candidates = fusion if mode == "hybrid" else depth
     query_vector = embedder.embed([query])[0] if mode != "keyword" and embedder is not None else None
     keyword: list[Hit] = []
     semantic: list[Hit] = []
     for source, index in opened:
-        mask = None  # the fast path: no filters and no tombstones
-        if filters is not None or index.tombstoned:
-            mask = index.item_mask(item_filter(filters, source.grace_days, clock(source)))
-        if mode != "semantic":
-            scores = index.keyword_scores(query, language)
-            keyword += [Hit(index, c, s, keyword=s) for c, s in top(scores, candidates, mask)]
-        if query_vector is not None:
-            similarities = index.semantic_scores(query_vector)
-            semantic += [
-                Hit(index, c, s, similarity=s) for c, s in top(similarities, candidates, mask, positive_only=False)
-            ]
+        mask = None  # the fast path: no filters and no expired tombstones
+        if filters is not None:
+            key = filters.model_dump_json(by_alias=True)
+            mask = index.filter_mask(key, filter_predicate(filters, source.id))
+        if index.tombstoned:
+            serving = index.serving_mask(tombstone_filter(source.grace_days, clock(source)))
+            mask = serving if mask is None else mask if serving is None else mask & serving
+        scores = index.keyword_scores(query, language) if mode != "semantic" else None
+        similarities = index.semantic_scores(query_vector) if query_vector is not None else None
+        counts = _matching_counts(index, scores, similarities, mask) if group else None
+
+        if scores is not None:
+            keyword += _hits(index, scores, candidates, mask, counts, group, similarity=False)
+        if similarities is not None:
+            semantic += _hits(index, similarities, candidates, mask, counts, group, similarity=True)
     keyword.sort(key=lambda hit: -hit.score)
     semantic.sort(key=lambda hit: -hit.score)
     if mode == "keyword":
         return keyword[:depth]
     if mode == "semantic":
         return semantic[:depth]
-    return _fuse(keyword[:candidates], semantic[:candidates])[:depth]
+    return _fuse(keyword[:candidates], semantic[:candidates], group)[:depth]
 
 
-def _fuse(keyword: list[Hit], semantic: list[Hit]) -> list[Hit]:
+def _hits(
+    index: SearchIndex,
+    values: Scores,
+    candidates: int,
+    mask: Mask | None,
+    counts: Any,
+    group: bool,
+    similarity: bool,
+) -> list[Hit]:
+    """The best `candidates` chunks of one ranking (with `group`, only each item's best chunk)."""
+    keep = best_per_item(values, index.chunk_item, mask, positive_only=not similarity) if group else mask
+    found = []
+    for chunk, score in top(values, candidates, keep, positive_only=not similarity):
+        matching = None if counts is None else int(counts[index.chunk_item[chunk]])
+        if similarity:
+            found.append(Hit(index, chunk, score, similarity=score, matching_chunks=matching))
+        else:
+            found.append(Hit(index, chunk, score, keyword=score, matching_chunks=matching))
+    return found
+
+
+def _matching_counts(index: SearchIndex, scores: Scores | None, similarities: Scores | None, mask: Mask | None) -> Any:
+    """Per item of `index`: its chunks that share a term with the query or are close to it."""
+    matching = np.zeros(index.chunk_count, dtype=bool)
+    if scores is not None:
+        matching |= scores > 0
+    if similarities is not None:
+        matching |= similarities >= MIN_SIMILARITY
+    if mask is not None:
+        matching &= mask
+    return np.bincount(index.chunk_item[matching], minlength=len(index.items))
+
+
+def _fuse(keyword: list[Hit], semantic: list[Hit], group: bool = False) -> list[Hit]:
+    """RRF of the two rankings: of chunks, or with `group` of items (each ranking's best chunk of
+    an item stands for it; the result shows the better ranked of the two)."""
     fused: dict[tuple[int, int], Hit] = {}
+    shown: dict[tuple[int, int], float] = {}  # the contribution of the chunk a grouped result shows
     for ranking in (keyword, semantic):
         for position, hit in enumerate(ranking):
-            key = (id(hit.index), hit.chunk)
+            key = (id(hit.index), int(hit.index.chunk_item[hit.chunk]) if group else hit.chunk)
             contribution = 1.0 / (RRF_K + position + 1)
             seen = fused.get(key)
             if seen is None:
-                fused[key] = Hit(hit.index, hit.chunk, contribution, hit.keyword, hit.similarity)
-            else:
-                fused[key] = Hit(
-                    hit.index,
-                    hit.chunk,
-                    seen.score + contribution,
-                    max(seen.keyword, hit.keyword),
-                    hit.similarity if hit.similarity is not None else seen.similarity,
-                )
+                fused[key] = Hit(hit.index, hit.chunk, contribution, hit.keyword, hit.similarity, hit.matching_chunks)
+                shown[key] = contribution
+                continue
+            chunk = seen.chunk
+            if contribution > shown[key]:
+                chunk, shown[key] = hit.chunk, contribution
+            fused[key] = Hit(
+                hit.index,
+                chunk,
+                seen.score + contribution,
+                max(seen.keyword, hit.keyword),
+                hit.similarity if hit.similarity is not None else seen.similarity,
+                seen.matching_chunks,
+            )
     return sorted(fused.values(), key=lambda hit: -hit.score)
 
 
-def to_result(hit: Hit) -> SearchResult:
+def to_result(hit: Hit, query: str | None = None) -> SearchResult:
+    """`query`: highlight its terms in the result's text."""
     index, chunk, item = hit.index, hit.chunk, hit.item
+    spans = None if query is None else highlight_spans(query, hit.text)
     return SearchResult(
         chunk_id=index.chunk_ids[chunk],
         text=hit.text,
@@ -166,6 +234,8 @@ def to_result(hit: Hit) -> SearchResult:
         ),
         generation_id=index.generation_id,
         location=hit.location,
+        matching_chunks=hit.matching_chunks,
+        highlights=None if spans is None else [Highlight(start=start, end=end) for start, end in spans],
     )
 
 
@@ -177,17 +247,53 @@ def search(
     tenant_id: str,
     request: SearchRequest,
     clock: Callable[[Source], datetime],
+    cursors: CursorCodec,
     reranking: RerankPolicy = NO_RERANKING,
 ) -> SearchResponse:
+    """One page of results: the first, or the one `request.cursor` points at (same generations).
+    Reranked, a search pages within the reranked candidates (docs/search.md)."""
     rerank = reranking.wanted(request.rerank)
-    opened = open_indexes(searchable_sources(sources, tenant_id, request.source_ids), blobs, cache)
+    if request.cursor is None:
+        page = Page(0, [], max(request.limit, FUSION_DEPTH))
+        serving = searchable_sources(sources, tenant_id, request.source_ids)
+    else:
+        page = decode_page(cursors, tenant_id, request)
+        serving = pinned_sources(sources, blobs, tenant_id, page)
+    opened = open_indexes(serving, blobs, cache)
     mode = resolve_mode(request.mode, [index for _, index in opened], embedder)
-    depth = reranking.depth(request.limit) if rerank else request.limit
-    hits = rank(request.query, mode, opened, embedder, request.filters, clock, depth, request.language)
+    end = min(page.offset + request.limit, MAX_WINDOW)
+    group = request.group_by == "item"
+    # Not reranked: one more than the page asks for tells whether there is a next page.
+    depth = reranking.depth(request.limit) if rerank else end + 1
+    hits = rank(
+        request.query,
+        mode,
+        opened,
+        embedder,
+        request.filters,
+        clock,
+        depth,
+        request.language,
+        group=group,
+        fusion_depth=page.fusion_depth,
+    )
     reranked = False
     if rerank and hits and reranking.reranker is not None:
         hits, reranked = reranked_hits(reranking, request.query, hits)
-    return SearchResponse(mode=mode, reranked=reranked, results=[to_result(hit) for hit in hits[: request.limit]])
+    if request.min_score is not None:
+        hits = [hit for hit in hits if hit.score >= request.min_score]
+    next_cursor = None
+    if len(hits) > end and end < MAX_WINDOW:
+        generations = page.generations or [(source.id, index.generation_id) for source, index in opened]
+        next_cursor = encode_page(cursors, tenant_id, request, Page(end, generations, page.fusion_depth))
+    query = request.query if request.highlight else None
+    return SearchResponse(
+        mode=mode,
+        reranked=reranked,
+        group_by=request.group_by,
+        results=[to_result(hit, query) for hit in hits[page.offset : end]],
+        next_cursor=next_cursor,
+    )
 
 
 def reranked_hits(reranking: RerankPolicy, query: str, hits: list[Hit]) -> tuple[list[Hit], bool]:
