@@ -22,6 +22,7 @@ def test_the_javascript_client_drives_the_stack_end_to_end(api: Api) -> None:
     # Then every test passed (the streaming one may skip until the stack streams), none was skipped
     # for want of a stack
     report = done.stdout + done.stderr
+    print(report)  # per-test timings in the captured output
     assert done.returncode == 0, report
     passed = int(re.search(r"^# pass (\d+)$", report, re.M).group(1))  # type: ignore[union-attr]
     assert passed >= 6, report
