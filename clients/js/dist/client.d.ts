@@ -5,7 +5,8 @@ import { Paginator } from "./paging.js";
 import type { AnswerEvent, Answer, Body, QueryRequest, SearchRequest, SearchResponse } from "./types.js";
 /** The Knowledge Base API. Every call retries 429, 5xx and network failures with backoff
  * (honouring Retry-After), sends an Idempotency-Key with every mutation (the same one on each
- * retry; pass `idempotencyKey` to choose it), and throws `KbError` with the API's code. */
+ * retry; pass `idempotencyKey` to choose it), and throws `KbError` with the API's code.
+ * Search, explain and query are reads sent as POST: they carry no key. */
 export declare class KbClient {
     readonly http: Transport;
     readonly sources: Sources;
@@ -66,8 +67,9 @@ export declare class Chats {
         createdAt: string;
     }>;
 }
-/** POSTs `body` with `"stream": true` and yields the answer's events. The request is retried
- * like any other until the stream opens; a stream that breaks is not resumed. An `error` event
- * is thrown as `KbError` with its code; a stream that ends without `done` throws
- * `stream_incomplete`. Events of other names are skipped (the API may add some). */
+/** POSTs `body` with `"stream": true` to the stream URL and yields the answer's events. The
+ * request is retried like any other until the stream opens (without an Idempotency-Key: the API
+ * refuses one on streamed turns, and records a turn only once it is complete); a stream that
+ * breaks is not resumed. An `error` event is thrown as `KbError` with its code; a stream that
+ * ends without `done` throws `stream_incomplete`. Events of other names are skipped. */
 export declare function streamAnswer(http: Transport, path: string, body: object, options: RequestOptions): AsyncGenerator<AnswerEvent>;

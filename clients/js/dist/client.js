@@ -8,7 +8,8 @@ const seg = encodeURIComponent;
 const STREAM_EVENTS = new Set(["start", "delta", "citation", "done"]);
 /** The Knowledge Base API. Every call retries 429, 5xx and network failures with backoff
  * (honouring Retry-After), sends an Idempotency-Key with every mutation (the same one on each
- * retry; pass `idempotencyKey` to choose it), and throws `KbError` with the API's code. */
+ * retry; pass `idempotencyKey` to choose it), and throws `KbError` with the API's code.
+ * Search, explain and query are reads sent as POST: they carry no key. */
 export class KbClient {
     http;
     sources;
@@ -31,15 +32,15 @@ export class KbClient {
         this.chats = new Chats(this.http);
     }
     async search(body, options = {}) {
-        return (await this.http.json("POST", "/v1/search", { ...options, body })).data;
+        return (await this.http.json("POST", "/v1/search", { ...options, body, idempotent: false })).data;
     }
     /** Why an item did (or did not) come back for a query. */
     async explain(body, options = {}) {
-        return (await this.http.json("POST", "/v1/search/explain", { ...options, body })).data;
+        return (await this.http.json("POST", "/v1/search/explain", { ...options, body, idempotent: false })).data;
     }
     /** An answer with its cited sources. */
     async query(body, options = {}) {
-        return (await this.http.json("POST", "/v1/query", { ...options, body })).data;
+        return (await this.http.json("POST", "/v1/query", { ...options, body, idempotent: false })).data;
     }
     /** The same answer, streamed: `start`, `delta`s, `citation`s, then `done`. */
     queryStream(body, options = {}) {
@@ -77,12 +78,15 @@ export class Chats {
         });
     }
 }
-/** POSTs `body` with `"stream": true` and yields the answer's events. The request is retried
- * like any other until the stream opens; a stream that breaks is not resumed. An `error` event
- * is thrown as `KbError` with its code; a stream that ends without `done` throws
- * `stream_incomplete`. Events of other names are skipped (the API may add some). */
+/** POSTs `body` with `"stream": true` to the stream URL and yields the answer's events. The
+ * request is retried like any other until the stream opens (without an Idempotency-Key: the API
+ * refuses one on streamed turns, and records a turn only once it is complete); a stream that
+ * breaks is not resumed. An `error` event is thrown as `KbError` with its code; a stream that
+ * ends without `done` throws `stream_incomplete`. Events of other names are skipped. */
 export async function* streamAnswer(http, path, body, options) {
-    const response = await http.send("POST", path, { ...options, body: { ...body, stream: true }, accept: "text/event-stream" });
+    const response = await http.send("POST", path, {
+        ...options, body: { ...body, stream: true }, accept: "text/event-stream", idempotent: false, stream: true,
+    });
     if (!(response.headers.get("Content-Type") ?? "").startsWith("text/event-stream") || response.body === null) {
         const text = await response.text();
         throw new KbError("the API did not answer with an event stream", {

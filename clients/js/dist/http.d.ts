@@ -16,6 +16,10 @@ export interface ClientOptions {
     fetch?: typeof fetch;
     /** Extra headers sent with every request. */
     headers?: Record<string, string>;
+    /** Where streamed answers go: the stack's `StreamUrl` (a function URL, which streams as the
+     * answer is produced; locally the gateway's port + 1). Default: `baseUrl`, through which the
+     * same events arrive in one piece once the answer is complete. */
+    streamUrl?: string;
 }
 export interface RequestOptions {
     /** For mutations: replaces the generated Idempotency-Key (the same key is sent on every retry). */
@@ -30,6 +34,11 @@ export interface Call extends RequestOptions {
     /** A multipart body. */
     form?: FormData;
     accept?: string;
+    /** Send an Idempotency-Key (default: for POST, PATCH, PUT, DELETE). Reads sent as POST (search,
+     * query) and streamed turns, which the API does not record, send none. */
+    idempotent?: boolean;
+    /** Send to `streamUrl` rather than `baseUrl`. */
+    stream?: boolean;
 }
 export interface Answer<T> {
     status: number;
@@ -42,6 +51,7 @@ export declare function sleep(ms: number, signal?: AbortSignal): Promise<void>;
 export declare function retryAfterMs(value: string | null, now?: number): number | undefined;
 export declare class Transport {
     readonly baseUrl: string;
+    readonly streamUrl: string;
     private readonly apiKey;
     private readonly maxRetries;
     private readonly retryBaseMs;
@@ -51,7 +61,7 @@ export declare class Transport {
     private readonly extraHeaders;
     constructor(options: ClientOptions);
     /** A path of the API (`/v1/...`), or a `Location` the API answered (`/api/v1/...`). */
-    url(path: string, query?: object): string;
+    url(path: string, query?: object, stream?: boolean): string;
     json<T>(method: string, path: string, call?: Call): Promise<Answer<T>>;
     /** Sends with retries; resolves to a 2xx response whose body is still unread. */
     send(method: string, path: string, call?: Call): Promise<Response>;

@@ -54,6 +54,7 @@ function anySignal(signals) {
 }
 export class Transport {
     baseUrl;
+    streamUrl;
     apiKey;
     maxRetries;
     retryBaseMs;
@@ -67,6 +68,7 @@ export class Transport {
         if (!options.apiKey)
             throw new TypeError("apiKey is required");
         this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+        this.streamUrl = (options.streamUrl ?? options.baseUrl).replace(/\/+$/, "");
         this.apiKey = options.apiKey;
         this.maxRetries = options.maxRetries ?? 3;
         this.retryBaseMs = options.retryBaseMs ?? 500;
@@ -76,12 +78,13 @@ export class Transport {
         this.extraHeaders = options.headers ?? {};
     }
     /** A path of the API (`/v1/...`), or a `Location` the API answered (`/api/v1/...`). */
-    url(path, query) {
+    url(path, query, stream = false) {
+        const base = stream ? this.streamUrl : this.baseUrl;
         const url = /^https?:/.test(path)
             ? new URL(path)
             : path.startsWith("/v1/") || path === "/health"
-                ? new URL(this.baseUrl + path)
-                : new URL(path, this.baseUrl);
+                ? new URL(base + path)
+                : new URL(path, base);
         for (const [name, value] of Object.entries(query ?? {})) {
             if (value === undefined || value === null)
                 continue;
@@ -126,9 +129,10 @@ export class Transport {
             headers["Content-Type"] = "application/json";
             body = JSON.stringify(call.body);
         }
-        if (MUTATIONS.has(method))
+        if (call.idempotencyKey !== undefined || (call.idempotent ?? MUTATIONS.has(method))) {
             headers["Idempotency-Key"] = call.idempotencyKey ?? newIdempotencyKey();
-        const url = this.url(path, call.query);
+        }
+        const url = this.url(path, call.query, call.stream);
         for (let attempt = 0;; attempt++) {
             const signals = [AbortSignal.timeout(this.timeoutMs)];
             if (call.signal)

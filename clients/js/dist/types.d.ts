@@ -40,26 +40,43 @@ export type BatchResult = Schemas["BatchResult"];
 export type ErrorBody = Schemas["ErrorBody"];
 /** Streamed answers (`"stream": true`): the events of text/event-stream, in order. */
 export interface StreamStart {
-    query: string;
+    /** The query as searched (a chat's follow-up is rewritten to stand alone). */
+    searchedQuery: string;
     queryId?: string;
     chatId?: string;
+    /** The id the assistant message will have. */
     messageId?: string;
     [field: string]: unknown;
 }
 export interface StreamDelta {
     text: string;
 }
-/** A cited source, tied to the span of answer text it supports. */
+/** A cited source, tied to the span of answer text it supports: `answer.slice(start, end)` in
+ * code points is `text`. */
 export interface StreamCitation {
+    number: number;
+    start: number;
+    end: number;
+    text: string;
+    source: AnswerSource;
     [field: string]: unknown;
 }
 export interface StreamDone {
     answer: string;
+    mode: Answer["mode"];
+    found: boolean;
     sources: AnswerSource[];
+    citations: StreamCitation[];
+    searchedQuery: string;
     usage: {
         inputTokens: number;
         outputTokens: number;
     };
+    queryId?: string;
+    chatId?: string;
+    /** Chats: the chat and the recorded assistant message, as the JSON answer has them. */
+    chat?: Schemas["Chat"];
+    message?: Schemas["ChatMessage"];
     [field: string]: unknown;
 }
 export type AnswerEvent = {

@@ -18,6 +18,10 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
+  /** Where streamed answers go: the stack's `StreamUrl` (a function URL, which streams as the
+   * answer is produced; locally the gateway's port + 1). Default: `baseUrl`, through which the
+   * same events arrive in one piece once the answer is complete. */
+  streamUrl?: string;
 }
 
 export interface RequestOptions {
@@ -35,6 +39,11 @@ export interface Call extends RequestOptions {
   /** A multipart body. */
   form?: FormData;
   accept?: string;
+  /** Send an Idempotency-Key (default: for POST, PATCH, PUT, DELETE). Reads sent as POST (search,
+   * query) and streamed turns, which the API does not record, send none. */
+  idempotent?: boolean;
+  /** Send to `streamUrl` rather than `baseUrl`. */
+  stream?: boolean;
 }
 
 export interface Answer<T> {
@@ -96,6 +105,7 @@ function anySignal(signals: AbortSignal[]): AbortSignal {
 
 export class Transport {
   readonly baseUrl: string;
+  readonly streamUrl: string;
   private readonly apiKey: string;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
@@ -108,6 +118,7 @@ export class Transport {
     if (!options.baseUrl) throw new TypeError("baseUrl is required");
     if (!options.apiKey) throw new TypeError("apiKey is required");
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.streamUrl = (options.streamUrl ?? options.baseUrl).replace(/\/+$/, "");
     this.apiKey = options.apiKey;
     this.maxRetries = options.maxRetries ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 500;
@@ -118,12 +129,13 @@ export class Transport {
   }
 
   /** A path of the API (`/v1/...`), or a `Location` the API answered (`/api/v1/...`). */
-  url(path: string, query?: object): string {
+  url(path: string, query?: object, stream = false): string {
+    const base = stream ? this.streamUrl : this.baseUrl;
     const url = /^https?:/.test(path)
       ? new URL(path)
       : path.startsWith("/v1/") || path === "/health"
-        ? new URL(this.baseUrl + path)
-        : new URL(path, this.baseUrl);
+        ? new URL(base + path)
+        : new URL(path, base);
     for (const [name, value] of Object.entries(query ?? {}) as [string, QueryValue][]) {
       if (value === undefined || value === null) continue;
       for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(v));
@@ -166,8 +178,10 @@ export class Transport {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(call.body);
     }
-    if (MUTATIONS.has(method)) headers["Idempotency-Key"] = call.idempotencyKey ?? newIdempotencyKey();
-    const url = this.url(path, call.query);
+    if (call.idempotencyKey !== undefined || (call.idempotent ?? MUTATIONS.has(method))) {
+      headers["Idempotency-Key"] = call.idempotencyKey ?? newIdempotencyKey();
+    }
+    const url = this.url(path, call.query, call.stream);
 
     for (let attempt = 0; ; attempt++) {
       const signals = [AbortSignal.timeout(this.timeoutMs)];
