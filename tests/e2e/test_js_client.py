@@ -16,6 +16,8 @@ NODE = shutil.which("node") or "node"
 def test_the_javascript_client_drives_the_stack_end_to_end(api: Api) -> None:
     # Given the running stack, when the client's stack suite runs against it
     env = {**os.environ, "KB_API_URL": api.url, "KB_ADMIN_KEY": api.admin_key}
+    if api.info.get("stream_url"):  # the streaming function URL, where the stack serves one
+        env["KB_STREAM_URL"] = api.info["stream_url"]
     done = subprocess.run(
         [NODE, "--test", "test/stack.test.mjs"], cwd=CLIENT, env=env, capture_output=True, text=True, timeout=240
     )

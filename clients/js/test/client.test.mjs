@@ -172,13 +172,17 @@ describe("streamed answers (a recorded stream: the server side lands separately)
     try {
       const events = [];
       for await (const e of client(api).queryStream({ query: "How long do refunds take?" })) events.push(e);
-      assert.deepEqual(events.map((e) => e.event), ["start", "delta", "delta", "citation", "done"]);
-      assert.equal(events.filter((e) => e.event === "delta").map((e) => e.data.text).join(""), events.at(-1).data.answer);
-      assert.equal(events[3].data.source.externalItemId, "faq-refunds");
+      assert.deepEqual(events.map((e) => e.event), ["start", "delta", "citation", "delta", "citation", "done"]);
+      const answer = events.at(-1).data.answer;
+      assert.equal(events.filter((e) => e.event === "delta").map((e) => e.data.text).join(""), answer);
+      const citations = events.filter((e) => e.event === "citation").map((e) => e.data);
+      assert.deepEqual(citations.map((c) => c.source.externalItemId), ["refunds", "shipping"]);
+      for (const c of citations) assert.equal(answer.slice(c.start, c.end), c.text);
       assert.deepEqual(events.at(-1).data.usage, { inputTokens: 0, outputTokens: 0 });
       const sent = JSON.parse(api.requests[0].body);
       assert.equal(sent.stream, true);
       assert.equal(api.requests[0].headers.accept, "text/event-stream");
+      assert.equal(api.requests[0].headers["idempotency-key"], undefined);
     } finally {
       await api.close();
     }
@@ -188,7 +192,7 @@ describe("streamed answers (a recorded stream: the server side lands separately)
     const api = await fakeApi([
       (req, res) => {
         res.writeHead(200, { "Content-Type": "text/event-stream" });
-        res.end('event: start\ndata: {"queryId":"qry_1","query":"q"}\n\nevent: error\ndata: {"error":"Bedrock failed","code":"answer_failed"}\n\n');
+        res.end('event: start\ndata: {"queryId":"qry_1","searchedQuery":"q"}\n\nevent: error\ndata: {"error":"Bedrock failed","code":"answer_failed"}\n\n');
       },
     ]);
     try {
@@ -216,6 +220,29 @@ describe("streamed answers (a recorded stream: the server side lands separately)
         for await (const _ of client(api).queryStream({ query: "q" }));
       })().catch((e) => e);
       assert.equal(error.code, "stream_incomplete");
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe("where requests go", () => {
+  it("sends streamed answers to streamUrl and everything else to baseUrl; reads over POST carry no key", async () => {
+    const api = await fakeApi([
+      (req, res) => {
+        res.writeHead(200, { "Content-Type": "text/event-stream" });
+        res.end('event: done\ndata: {"answer":"","sources":[],"usage":{"inputTokens":0,"outputTokens":0}}\n\n');
+      },
+      json(200, { mode: "hybrid", results: [] }),
+    ]);
+    try {
+      const kb = new KbClient({ baseUrl: "http://127.0.0.1:9/api", streamUrl: api.baseUrl.replace(/\/api$/, "/"), apiKey: "k" });
+      for await (const _ of kb.chats.createStream({ message: "hi" }));
+      assert.equal(api.requests[0].url, "/v1/chats");
+      const search = new KbClient({ baseUrl: api.baseUrl, apiKey: "k" });
+      await search.search({ query: "refunds" });
+      assert.equal(api.requests[1].url, "/api/v1/search");
+      assert.equal(api.requests[1].headers["idempotency-key"], undefined);
     } finally {
       await api.close();
     }

@@ -7,6 +7,7 @@ import { KbClient, KbError, verifyWebhook } from "../dist/index.js";
 
 const baseUrl = process.env.KB_API_URL;
 const adminKey = process.env.KB_ADMIN_KEY;
+const streamUrl = process.env.KB_STREAM_URL || undefined;
 const skip = !baseUrl || !adminKey ? "KB_API_URL and KB_ADMIN_KEY name no stack" : false;
 const items = [
   { externalItemId: "refunds", title: "Refunds", content: "Refunds take 14 days to reach your card.", tags: ["billing"] },
@@ -43,7 +44,7 @@ describe("against the local stack", { skip }, () => {
     admin = new KbClient({ baseUrl, apiKey: adminKey });
     const created = await admin.keys.create({ name: "js client", scope: "write" });
     recorded = recordingFetch();
-    writer = new KbClient({ baseUrl, apiKey: created.secret, fetch: recorded.fetch });
+    writer = new KbClient({ baseUrl, streamUrl, apiKey: created.secret, fetch: recorded.fetch });
   });
 
   it("goes from a new source to a cited answer", async () => {
@@ -157,10 +158,42 @@ describe("against the local stack", { skip }, () => {
       }
       throw error;
     }
+    // Then start, the deltas that make the answer, a citation of the refunds item, and done
     assert.equal(events[0].event, "start");
+    assert.equal(events[0].data.searchedQuery, "How long do refunds take?");
     const done = events.at(-1);
     assert.equal(done.event, "done");
     assert.equal(events.filter((e) => e.event === "delta").map((e) => e.data.text).join(""), done.data.answer);
+    assert.match(done.data.answer, /14 days/);
+    const citation = events.find((e) => e.event === "citation").data;
+    assert.equal(citation.source.externalItemId, "refunds");
+    assert.equal([...done.data.answer].slice(citation.start, citation.end).join(""), citation.text);
     assert.equal(done.data.sources[0].externalItemId, "refunds");
+    // And no Idempotency-Key went with it (the API refuses one on streamed turns)
+    const sent = recorded.sent.at(-1);
+    assert.equal(sent.headers["Idempotency-Key"], undefined);
+    if (streamUrl) assert.ok(sent.url.startsWith(streamUrl), sent.url);
+  });
+
+  it("streams a chat turn, then answers it as a follow-up", async (t) => {
+    const source = await writer.sources.create({ name: "JS chat" });
+    await writer.items.sync(source.id, items, {});
+    await writer.runs.runAndApply(source.id);
+    const first = await writer.chats.create({ message: "How long do refunds take?", sourceIds: [source.id] });
+    assert.equal(first.message.role, "assistant");
+    let done;
+    try {
+      for await (const e of writer.chats.sendStream(first.chat.id, "And how fast is shipping?")) if (e.event === "done") done = e.data;
+    } catch (error) {
+      if (error instanceof KbError && error.code === "validation_error" && /stream/.test(error.message)) {
+        t.skip("the stack does not stream answers yet");
+        return;
+      }
+      throw error;
+    }
+    assert.equal(done.chatId ?? done.chat?.id, first.chat.id);
+    const history = await writer.chats.history(first.chat.id).toArray();
+    assert.equal(history.length, 4);
+    assert.equal(history.at(-1).content, done.answer);
   });
 });
