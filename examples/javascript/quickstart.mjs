@@ -1,10 +1,16 @@
 // The quickstart with the JavaScript client (clients/js): create a source, push items, run and
 // apply (waiting for 202s), search, then a streamed answer (or a plain one, if the API does not
-// stream). Needs CHATBOT_API (e.g. http://127.0.0.1:3000/api) and CHATBOT_KEY (a write key).
+// stream). Needs CHATBOT_API (e.g. http://127.0.0.1:3000/api) and CHATBOT_KEY (a write key);
+// CHATBOT_STREAM_URL (the stack's StreamUrl; locally http://127.0.0.1:3001) streams the answer as
+// it is produced, where without it the same events arrive once the answer is complete.
 // In your own project: `npm install <path to clients/js>` and import from "@kb/client".
 import { KbClient, KbError } from "../../clients/js/dist/index.js";
 
-const kb = new KbClient({ baseUrl: process.env.CHATBOT_API, apiKey: process.env.CHATBOT_KEY });
+const kb = new KbClient({
+  baseUrl: process.env.CHATBOT_API,
+  streamUrl: process.env.CHATBOT_STREAM_URL || undefined,
+  apiKey: process.env.CHATBOT_KEY,
+});
 
 // 1. A source
 const source = await kb.sources.create({ name: "JavaScript example", graceDays: 7 });
