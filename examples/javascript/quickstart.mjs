@@ -24,7 +24,7 @@ console.log("upsert refunds:", one.outcome);
 const batch = await kb.items.sync(source.id, [
   { externalItemId: "shipping", title: "Shipping", content: "We ship every order within 2 days." },
   { externalItemId: "returns", title: "Returns", content: "Returns are free for 30 days." },
-], {});
+]);
 console.log("batch:", { succeeded: batch.succeeded, failed: batch.failed });
 
 // 3. Run, then apply it: both wait for their state machine (polling a 202's Location)

@@ -135,7 +135,7 @@ export declare class Items {
      * all of them (`index` counts across batches). With `snapshot: true`: as one snapshot, so the
      * staging set becomes exactly `items` (every other item goes missing, then is tombstoned by the
      * next run); answers the committed snapshot. Each request has its own Idempotency-Key. */
-    sync(sourceId: string, items: readonly UpsertItemRequest[], options: {
+    sync(sourceId: string, items: readonly UpsertItemRequest[], options?: {
         snapshot?: false;
         signal?: AbortSignal;
     }): Promise<BatchResult>;

@@ -86,7 +86,7 @@ export class Items {
    * all of them (`index` counts across batches). With `snapshot: true`: as one snapshot, so the
    * staging set becomes exactly `items` (every other item goes missing, then is tombstoned by the
    * next run); answers the committed snapshot. Each request has its own Idempotency-Key. */
-  async sync(sourceId: string, items: readonly UpsertItemRequest[], options: { snapshot?: false; signal?: AbortSignal }): Promise<BatchResult>;
+  async sync(sourceId: string, items: readonly UpsertItemRequest[], options?: { snapshot?: false; signal?: AbortSignal }): Promise<BatchResult>;
   async sync(sourceId: string, items: readonly UpsertItemRequest[], options: { snapshot: true; allowMassDeletion?: boolean; signal?: AbortSignal }): Promise<Snapshot>;
   async sync(
     sourceId: string,

@@ -51,7 +51,7 @@ describe("against the local stack", { skip }, () => {
     recorded.sent.length = 0;
     // Given a source with three items pushed in one sync
     const source = await writer.sources.create({ name: "JS client help" });
-    const synced = await writer.items.sync(source.id, items, {});
+    const synced = await writer.items.sync(source.id, items);
     assert.equal(synced.succeeded, 3);
     assert.deepEqual(synced.results.map((r) => r.outcome), ["created", "created", "created"]);
     // When it is run and applied
@@ -79,12 +79,29 @@ describe("against the local stack", { skip }, () => {
 
   it("follows cursors through every page of a listing", async () => {
     const source = await writer.sources.create({ name: "JS paging" });
-    await writer.items.sync(source.id, items, {});
+    await writer.items.sync(source.id, items);
     const pages = [];
     for await (const page of writer.items.list(source.id, { limit: 2 }).pages()) pages.push(page.items.map((i) => i.externalItemId));
     assert.deepEqual(pages, [["refunds", "returns"], ["shipping"]]);
     const all = await writer.items.list(source.id, { limit: 1 }).toArray();
     assert.deepEqual(all.map((i) => i.externalItemId), ["refunds", "returns", "shipping"]);
+  });
+
+  it("syncs a snapshot: what it leaves out goes missing, and the next run tombstones it", async () => {
+    // Given a published source of three items
+    const source = await writer.sources.create({ name: "JS snapshot", graceDays: 7 });
+    await writer.items.sync(source.id, items);
+    await writer.runs.runAndApply(source.id);
+    // When a snapshot of two of them, one changed, is synced
+    const snapshot = await writer.items.sync(source.id, [items[0], { ...items[1], content: "We ship within 1 day." }], { snapshot: true });
+    // Then the third went missing, and the run tombstones it and counts the change
+    assert.equal(snapshot.status, "committed");
+    assert.deepEqual(snapshot.counts, { created: 0, updated: 1, unchanged: 1, restored: 0, missing: 1 });
+    const { run } = await writer.runs.runAndApply(source.id);
+    assert.equal(run.counts.tombstoned, 1);
+    assert.equal(run.counts.updated, 1);
+    const changes = await writer.runs.changes(source.id, run.id).toArray();
+    assert.deepEqual(changes.map((c) => [c.externalItemId, c.change]).sort(), [["returns", "tombstoned"], ["shipping", "updated"]]);
   });
 
   it("replays a mutation sent again with the same Idempotency-Key", async () => {
@@ -147,7 +164,7 @@ describe("against the local stack", { skip }, () => {
 
   it("streams an answer from the stack (once the stack streams)", async (t) => {
     const source = await writer.sources.create({ name: "JS stream" });
-    await writer.items.sync(source.id, items, {});
+    await writer.items.sync(source.id, items);
     await writer.runs.runAndApply(source.id);
     const events = [];
     try {
@@ -180,7 +197,7 @@ describe("against the local stack", { skip }, () => {
 
   it("streams a chat turn, then answers it as a follow-up", async (t) => {
     const source = await writer.sources.create({ name: "JS chat" });
-    await writer.items.sync(source.id, items, {});
+    await writer.items.sync(source.id, items);
     await writer.runs.runAndApply(source.id);
     const first = await writer.chats.create({ message: "How long do refunds take?", sourceIds: [source.id] });
     assert.equal(first.message.role, "assistant");
