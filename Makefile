@@ -20,7 +20,7 @@ DEPLOY_GUIDED ?= $(shell [ -n "$(PYTHON)" ] && "$(PYTHON)" -c 'import sys, tomll
 	config = tomllib.load(open("samconfig.toml", "rb")); \
 	print("" if config.get(sys.argv[1], {}).get("deploy", {}).get("parameters") else "1")' "$(SAM_ENV)")
 
-.PHONY: help venv run test lint unit fast integration e2e invoke openapi bench deploy clean console-screenshots
+.PHONY: help venv run test lint unit fast integration e2e invoke openapi bench deploy clean console-screenshots examples-deps
 
 help:
 	@echo "make run      start the local stack on http://127.0.0.1:3000/api"
@@ -61,6 +61,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	@touch $@
 
+# The JavaScript client has its own package.json and lock (tsc, openapi-typescript: dev only).
+JS_CLIENT := clients/js
+$(JS_CLIENT)/node_modules/.installed: $(JS_CLIENT)/package.json $(JS_CLIENT)/package-lock.json
+	cd $(JS_CLIENT) && npm ci --silent --no-audit --no-fund
+	@touch $@
+
+# What examples/ need: curl and jq, and Mono's C# compiler with HttpClient and
+# JavaScriptSerializer (Debian's packages) where they are missing.
+EXAMPLE_PACKAGES := curl jq mono-mcs mono-runtime libmono-system-net-http4.0-cil libmono-system-web-extensions4.0-cil
+examples-deps:
+	@command -v curl >/dev/null && command -v jq >/dev/null && command -v mcs >/dev/null && command -v mono >/dev/null \
+	  && [ -f /usr/lib/mono/4.5/System.Net.Http.dll ] && [ -f /usr/lib/mono/4.5/System.Web.Extensions.dll ] || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(EXAMPLE_PACKAGES); }
+
 venv: $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -70,8 +85,10 @@ invoke: $(VENV)/.installed
 	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then echo "usage: make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"; exit 2; fi
 	$(PY) -m local.invoke $(FN) $(EVENT)
 
-openapi: $(VENV)/.installed
+# The JavaScript client's types (clients/js/src/schema.ts) and build follow openapi.yaml.
+openapi: $(VENV)/.installed $(JS_CLIENT)/node_modules/.installed
 	$(PY) scripts/generate_openapi.py > openapi.yaml
+	cd $(JS_CLIENT) && npm run --silent generate
 
 # Each script prints its own section; docs/benchmarks.md is replaced only when all of them succeeded.
 bench: $(VENV)/.installed
@@ -96,7 +113,7 @@ deploy: $(SAM_VENV)/.installed
 	PATH="$(dir $(PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build --config-env $(SAM_ENV)
 	$(SAM_VENV)/bin/sam deploy --config-env $(SAM_ENV)$(if $(filter 1,$(DEPLOY_GUIDED)), --guided)
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed $(JS_CLIENT)/node_modules/.installed
 	$(PY) -m pytest tests/unit
 
 # Repositories and domain services in-process against moto's in-memory AWS: seconds, no stack.
@@ -106,14 +123,14 @@ fast: $(VENV)/.installed
 integration: $(VENV)/.installed
 	$(PY) -m pytest tests/integration
 
-e2e: $(VENV)/.installed $(CHROMIUM)
+e2e: $(VENV)/.installed $(CHROMIUM) examples-deps
 	$(PY) -m pytest tests/e2e
 
 console-screenshots: $(VENV)/.installed $(CHROMIUM)
 	$(PY) scripts/console_screenshots.py
 
 # The quick tiers first, so a data bug fails in seconds; then the tiers that start a stack.
-test: lint $(CHROMIUM)
+test: lint $(CHROMIUM) $(JS_CLIENT)/node_modules/.installed examples-deps
 	$(PY) -m pytest tests/unit tests/fast
 	$(PY) -m pytest tests/integration tests/e2e
 

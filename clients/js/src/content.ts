@@ -1,0 +1,203 @@
+/** Sources, their staging sets (items, batches, snapshots), runs, apply and generations. */
+import { KbError } from "./errors.js";
+import type { RequestOptions, Transport } from "./http.js";
+import { pollUntilDone, type WaitOptions } from "./lifecycle.js";
+import { Paginator } from "./paging.js";
+import type { ApplyResult, BatchResult, Body, Generation, Ok, Query, Run, Snapshot, UpsertItemRequest } from "./types.js";
+
+const seg = encodeURIComponent;
+// A batch or snapshot page: at most 1000 operations and 5 MiB; stay clear of the byte limit.
+const PAGE_ITEMS = 1000;
+const PAGE_BYTES = 4 * 1024 * 1024;
+
+export function chunked<T>(items: readonly T[]): T[][] {
+  const pages: T[][] = [];
+  let page: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = new TextEncoder().encode(JSON.stringify(item)).length + 1;
+    if (page.length > 0 && (page.length >= PAGE_ITEMS || bytes + size > PAGE_BYTES)) {
+      pages.push(page);
+      page = [];
+      bytes = 0;
+    }
+    page.push(item);
+    bytes += size;
+  }
+  if (page.length > 0) pages.push(page);
+  return pages;
+}
+
+export class Sources {
+  constructor(private readonly http: Transport) {}
+
+  async create(body: Body<"/v1/sources", "post">, options: RequestOptions = {}) {
+    return (await this.http.json<Ok<"/v1/sources", "post">>("POST", "/v1/sources", { ...options, body })).data.source;
+  }
+  async get(sourceId: string, options: RequestOptions = {}) {
+    return (await this.http.json<Ok<"/v1/sources/{sourceId}", "get">>("GET", `/v1/sources/${seg(sourceId)}`, options)).data.source;
+  }
+  async update(sourceId: string, body: Body<"/v1/sources/{sourceId}", "patch">, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}`;
+    return (await this.http.json<Ok<"/v1/sources/{sourceId}", "patch">>("PATCH", path, { ...options, body })).data.source;
+  }
+  /** Archive: keeps everything, stops serving. */
+  async archive(sourceId: string, options: RequestOptions = {}) {
+    return (await this.http.json<Ok<"/v1/sources/{sourceId}", "delete">>("DELETE", `/v1/sources/${seg(sourceId)}`, options)).data.source;
+  }
+  list(query: Query<"/v1/sources", "get"> = {}, options: RequestOptions = {}) {
+    return new Paginator(async (cursor) => {
+      const { data } = await this.http.json<Ok<"/v1/sources", "get">>("GET", "/v1/sources", { ...options, query: { ...query, cursor } });
+      return { items: data.sources, nextCursor: data.nextCursor ?? null };
+    });
+  }
+}
+
+export class Items {
+  constructor(private readonly http: Transport) {}
+
+  /** Upsert one item: `outcome` says created, updated, unchanged or restored. */
+  async upsert(sourceId: string, item: UpsertItemRequest, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/items`;
+    return (await this.http.json<Ok<"/v1/sources/{sourceId}/items", "post">>("POST", path, { ...options, body: item })).data;
+  }
+  /** One batch request: at most 1000 operations (see `sync` for any number). */
+  async batch(sourceId: string, body: Body<"/v1/sources/{sourceId}/items/batch", "post">, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/items/batch`;
+    return (await this.http.json<BatchResult>("POST", path, { ...options, body })).data;
+  }
+  async get(sourceId: string, externalItemId: string, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/items/${seg(externalItemId)}`;
+    return (await this.http.json<Ok<"/v1/sources/{sourceId}/items/{externalItemId}", "get">>("GET", path, options)).data;
+  }
+  async delete(sourceId: string, externalItemId: string, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/items/${seg(externalItemId)}`;
+    return (await this.http.json<Ok<"/v1/sources/{sourceId}/items/{externalItemId}", "delete">>("DELETE", path, options)).data;
+  }
+  list(sourceId: string, query: Query<"/v1/sources/{sourceId}/items", "get"> = {}, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/items`;
+    return new Paginator(async (cursor) => {
+      const { data } = await this.http.json<Ok<"/v1/sources/{sourceId}/items", "get">>("GET", path, { ...options, query: { ...query, cursor } });
+      return { items: data.items, nextCursor: data.nextCursor ?? null };
+    });
+  }
+
+  /** Stages any number of items. As upserts (default): in batches, answering the results of
+   * all of them (`index` counts across batches). With `snapshot: true`: as one snapshot, so the
+   * staging set becomes exactly `items` (every other item goes missing, then is tombstoned by the
+   * next run); answers the committed snapshot. Each request has its own Idempotency-Key. */
+  async sync(sourceId: string, items: readonly UpsertItemRequest[], options?: { snapshot?: false; signal?: AbortSignal }): Promise<BatchResult>;
+  async sync(sourceId: string, items: readonly UpsertItemRequest[], options: { snapshot: true; allowMassDeletion?: boolean; signal?: AbortSignal }): Promise<Snapshot>;
+  async sync(
+    sourceId: string,
+    items: readonly UpsertItemRequest[],
+    options: { snapshot?: boolean; allowMassDeletion?: boolean; signal?: AbortSignal } = {},
+  ): Promise<BatchResult | Snapshot> {
+    const signal = options.signal;
+    if (!options.snapshot) {
+      const total: BatchResult = { results: [], succeeded: 0, failed: 0 };
+      for (const page of chunked(items)) {
+        const result = await this.batch(sourceId, { items: page }, { signal });
+        const offset = total.results.length;
+        total.results.push(...result.results.map((r) => ({ ...r, index: r.index + offset })));
+        total.succeeded += result.succeeded;
+        total.failed += result.failed;
+      }
+      return total;
+    }
+    const base = `/v1/sources/${seg(sourceId)}/snapshots`;
+    const begun = await this.http.json<Ok<"/v1/sources/{sourceId}/snapshots", "post">>("POST", base, { signal });
+    const snapshotId = begun.data.snapshot.id;
+    try {
+      for (const page of chunked(items)) {
+        await this.http.json("POST", `${base}/${seg(snapshotId)}/items`, { signal, body: { items: page } });
+      }
+      const body = options.allowMassDeletion ? { allowMassDeletion: true } : {};
+      const committed = await this.http.json<Ok<"/v1/sources/{sourceId}/snapshots/{snapshotId}/commit", "post">>(
+        "POST", `${base}/${seg(snapshotId)}/commit`, { signal, body },
+      );
+      return committed.data.snapshot;
+    } catch (error) {
+      // A refused commit (mass_deletion) or a failed page leaves the snapshot open: close it so the
+      // source can take another one, then report what went wrong.
+      if (!(error instanceof KbError && error.code === "snapshot_closed")) {
+        await this.http.json("POST", `${base}/${seg(snapshotId)}/abort`, {}).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+}
+
+export class Runs {
+  constructor(private readonly http: Transport) {}
+
+  /** Starts a run (a diff of the staging set against the published generation) and, unless
+   * `wait: false`, waits for it: a 202 is polled until the run succeeds (a failed run throws). */
+  async create(sourceId: string, options: WaitOptions & RequestOptions = {}): Promise<Run> {
+    const answer = await this.http.json<Ok<"/v1/sources/{sourceId}/runs", "post">>("POST", `/v1/sources/${seg(sourceId)}/runs`, options);
+    const run = answer.data.run;
+    if (answer.status !== 202 || options.wait === false) return run;
+    const location = answer.headers.get("Location") ?? `/v1/sources/${seg(sourceId)}/runs/${seg(run.id)}`;
+    return pollUntilDone<Run>(this.http, location, "run", "run_failed", options);
+  }
+  async get(sourceId: string, runId: string, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/runs/${seg(runId)}`;
+    return (await this.http.json<Ok<"/v1/sources/{sourceId}/runs/{runId}", "get">>("GET", path, options)).data.run;
+  }
+  list(sourceId: string, query: Query<"/v1/sources/{sourceId}/runs", "get"> = {}, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/runs`;
+    return new Paginator(async (cursor) => {
+      const { data } = await this.http.json<Ok<"/v1/sources/{sourceId}/runs", "get">>("GET", path, { ...options, query: { ...query, cursor } });
+      return { items: data.runs, nextCursor: data.nextCursor ?? null };
+    });
+  }
+  /** Each change a run found (unchanged items are only counted). */
+  changes(sourceId: string, runId: string, query: Query<"/v1/sources/{sourceId}/runs/{runId}/changes", "get"> = {}, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/runs/${seg(runId)}/changes`;
+    return new Paginator(async (cursor) => {
+      const { data } = await this.http.json<Ok<"/v1/sources/{sourceId}/runs/{runId}/changes", "get">>("GET", path, { ...options, query: { ...query, cursor } });
+      return { items: data.changes, nextCursor: data.nextCursor ?? null };
+    });
+  }
+
+  /** Applies a run: builds and publishes a generation. Unless `wait: false`, a 202 (`applying`)
+   * is polled until the generation is published, and answered as `published` with its counts; a
+   * failed build throws with the generation's `errorCode`. */
+  async apply(sourceId: string, runId: string, options: WaitOptions & RequestOptions = {}): Promise<ApplyResult> {
+    const path = `/v1/sources/${seg(sourceId)}/runs/${seg(runId)}/apply`;
+    const answer = await this.http.json<ApplyResult>("POST", path, options);
+    if (answer.status !== 202 || options.wait === false) return answer.data;
+    const generationId = answer.data.generationId;
+    const location = answer.headers.get("Location") ?? `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}`;
+    const generation = await pollUntilDone<Generation>(this.http, location, "generation", "build_failed", options);
+    return { status: "published", generationId, counts: generation.counts };
+  }
+
+  /** Run, then apply that run: what a publish is. */
+  async runAndApply(sourceId: string, options: WaitOptions = {}): Promise<{ run: Run; result: ApplyResult }> {
+    const run = await this.create(sourceId, { ...options, wait: true });
+    const result = await this.apply(sourceId, run.id, { ...options, wait: true });
+    return { run, result };
+  }
+}
+
+export class Generations {
+  constructor(private readonly http: Transport) {}
+
+  async get(sourceId: string, generationId: string, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}`;
+    return (await this.http.json<Ok<"/v1/sources/{sourceId}/generations/{generationId}", "get">>("GET", path, options)).data.generation;
+  }
+  /** Newest first. */
+  list(sourceId: string, query: Query<"/v1/sources/{sourceId}/generations", "get"> = {}, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/generations`;
+    return new Paginator(async (cursor) => {
+      const { data } = await this.http.json<Ok<"/v1/sources/{sourceId}/generations", "get">>("GET", path, { ...options, query: { ...query, cursor } });
+      return { items: data.generations, nextCursor: data.nextCursor ?? null };
+    });
+  }
+  async rollback(sourceId: string, generationId: string, options: RequestOptions = {}) {
+    const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}/rollback`;
+    return (await this.http.json<Ok<"/v1/sources/{sourceId}/generations/{generationId}/rollback", "post">>("POST", path, options)).data;
+  }
+}

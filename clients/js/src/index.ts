@@ -1,0 +1,11 @@
+export { KbClient, Chats, streamAnswer } from "./client.js";
+export { Sources, Items, Runs, Generations } from "./content.js";
+export { Keys, Webhooks, Files, type UploadFields } from "./admin.js";
+export { KbError, WebhookVerificationError } from "./errors.js";
+export { Transport, newIdempotencyKey, retryAfterMs, type ClientOptions, type RequestOptions } from "./http.js";
+export { type WaitOptions } from "./lifecycle.js";
+export { Paginator } from "./paging.js";
+export { parseEventStream, type ServerSentEvent } from "./sse.js";
+export { verifyWebhook, signWebhook, type VerifyOptions, type WebhookEvent } from "./webhooks.js";
+export type * from "./types.js";
+export type { components, paths, operations } from "./schema.js";

@@ -1,0 +1,51 @@
+import { KbError } from "./errors.js";
+import { sleep, type Transport } from "./http.js";
+
+export interface WaitOptions {
+  /** Wait for 202 work to finish by polling its Location (default true). */
+  wait?: boolean;
+  /** Give up waiting after this long: `KbError` code `wait_timeout` (default 10 minutes). */
+  timeoutMs?: number;
+  /** First poll interval; it grows by half each poll up to 2 s (default 250 ms). */
+  pollIntervalMs?: number;
+  signal?: AbortSignal;
+}
+
+interface Work {
+  status?: string;
+  error?: string | null;
+  errorCode?: string | null;
+}
+
+/** GETs `location` until the work in `envelope` has succeeded or failed; a failure is thrown as
+ * a KbError carrying the work's `errorCode`. */
+export async function pollUntilDone<T extends Work>(
+  http: Transport,
+  location: string,
+  envelope: string,
+  fallbackCode: string,
+  options: WaitOptions,
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+  let interval = options.pollIntervalMs ?? 250;
+  for (;;) {
+    const answer = await http.json<Record<string, T>>("GET", location, { signal: options.signal });
+    const work = answer.data[envelope];
+    if (work === undefined) {
+      throw new KbError(`no "${envelope}" in the answer to ${location}`, {
+        status: answer.status, code: "invalid_response", body: answer.data,
+      });
+    }
+    if (work.status === "succeeded") return work;
+    if (work.status === "failed") {
+      throw new KbError(work.error ?? `${envelope} failed`, {
+        status: answer.status, code: work.errorCode ?? fallbackCode, body: work,
+      });
+    }
+    if (Date.now() + interval > deadline) {
+      throw new KbError(`${location} is still ${work.status}`, { status: answer.status, code: "wait_timeout", body: work });
+    }
+    await sleep(interval, options.signal);
+    interval = Math.min(2000, interval * 1.5);
+  }
+}
