@@ -27,11 +27,11 @@ help:
 	@echo "make test     lint + the whole test suite (what CI runs)"
 	@echo "make lint     ruff, mypy, cfn-lint, sam validate --lint, asl-validator"
 	@echo "make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"
-	@echo "make openapi  regenerate openapi.yaml from the routes"
+	@echo "make openapi  regenerate openapi.yaml from the routes, and the Python SDK's models from it"
 	@echo "make deploy   sam build + sam deploy to AWS (DEPLOY_GUIDED=1 asks; SAM_ENV=<samconfig env>)"
 	@echo "make bench    cold imports, SciFact search vs bm25s/tantivy, apply scaling, ingest, file extraction, upload to searchable -> docs/benchmarks.md"
 
-$(VENV)/.installed: requirements-dev.txt requirements-nodeps.txt constraints.txt layers/kb/requirements.txt
+$(VENV)/.installed: requirements-dev.txt requirements-nodeps.txt constraints.txt layers/kb/requirements.txt clients/python/pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt
@@ -63,8 +63,10 @@ invoke: $(VENV)/.installed
 	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then echo "usage: make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"; exit 2; fi
 	$(PY) -m local.invoke $(FN) $(EVENT)
 
+# openapi.yaml from the routes, then the Python SDK's models from openapi.yaml (one command after a merge).
 openapi: $(VENV)/.installed
 	$(PY) scripts/generate_openapi.py > openapi.yaml
+	$(PY) scripts/generate_client_models.py
 
 # Each script prints its own section; docs/benchmarks.md is replaced only when all of them succeeded.
 bench: $(VENV)/.installed
@@ -76,6 +78,7 @@ lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/actionlint examples/github-actions/*.yml
 	$(VENV)/bin/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template-file template.yaml
 	npx --no-install asl-validator --json-path statemachines/run.asl.json --json-path statemachines/apply.asl.json --json-path statemachines/import.asl.json
