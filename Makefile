@@ -29,7 +29,7 @@ help:
 	@echo "make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"
 	@echo "make openapi  regenerate openapi.yaml from the routes, and the Python SDK's models from it"
 	@echo "make deploy   sam build + sam deploy to AWS (DEPLOY_GUIDED=1 asks; SAM_ENV=<samconfig env>)"
-	@echo "make bench    cold imports, SciFact search vs bm25s/tantivy, apply scaling, ingest, file extraction, upload to searchable -> docs/benchmarks.md"
+	@echo "make bench    cold imports, SciFact search vs bm25s/tantivy, apply scaling, ingest, file extraction, upload to searchable, kb sync -> docs/benchmarks.md"
 
 $(VENV)/.installed: requirements-dev.txt requirements-nodeps.txt constraints.txt layers/kb/requirements.txt clients/python/pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
@@ -72,7 +72,7 @@ openapi: $(VENV)/.installed
 bench: $(VENV)/.installed
 	{ echo "# Benchmarks"; echo; $(PY) bench/import_time.py --before 2cea6a9; echo; $(PY) bench/search/scifact.py; echo; \
 	  $(PY) bench/search/apply_scaling.py; echo; $(PY) bench/ingest.py; echo; $(PY) bench/files/extraction.py; echo; \
-	  $(PY) bench/files/upload_to_searchable.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
+	  $(PY) bench/files/upload_to_searchable.py; echo; $(PY) bench/clients/kb_sync.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
 
 lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check .

@@ -9,7 +9,6 @@ import yaml
 from pydantic import BaseModel
 
 from kb_client import models
-
 from tests.helpers import ROOT
 
 MODELS = ROOT / "clients" / "python" / "kb_client" / "models.py"
@@ -28,6 +27,15 @@ def test_the_schemas_the_clients_read_have_models_of_the_same_name():
     # Given the contract's component schemas
     schemas = yaml.safe_load((ROOT / "openapi.yaml").read_text())["components"]["schemas"]
     # Then each one the SDK reads answers with has a generated model of that name
-    for name in ("Source", "Run", "ApplyResult", "GenerationView", "SearchResponse", "Answer", "BatchResult", "ErrorBody"):
+    for name in (
+        "Source",
+        "Run",
+        "ApplyResult",
+        "GenerationView",
+        "SearchResponse",
+        "Answer",
+        "BatchResult",
+        "ErrorBody",
+    ):
         assert name in schemas
         assert issubclass(getattr(models, name), BaseModel), name

@@ -23,7 +23,9 @@ def streaming_client(body: str, seen: list[httpx.Request]) -> Client:
         seen.append(request)
         return httpx.Response(200, headers={"Content-Type": "text/event-stream"}, content=body.encode())
 
-    return Client("sk_live_test", "http://api.test/api", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    return Client(
+        "sk_live_test", "http://api.test/api", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
 
 
 def test_a_streamed_answer_is_a_start_deltas_citations_and_done():

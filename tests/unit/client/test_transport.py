@@ -18,7 +18,9 @@ def client_answering(*answers: httpx.Response, seen: list[httpx.Request], waits:
         seen.append(request)
         return queue.pop(0)
 
-    client = Client("sk_live_test", "http://api.test/api", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = Client(
+        "sk_live_test", "http://api.test/api", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
     client.retry = RetryPolicy(max_retries=3, on_retry=lambda attempt, seconds, response: waits.append(seconds))
     return client
 

@@ -1,7 +1,7 @@
 """`kb webhooks listen`: a local receiver that verifies each delivery's signature and prints it."""
 
 import json
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import click
 
@@ -43,7 +43,8 @@ def listen(ctx: Context, port: int, host: str, secret: str, count: int | None) -
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's signature)
             return
 
-    server = ThreadingHTTPServer((host, port), Receiver)
+    # One request at a time: each is verified and printed before the next is read, in order.
+    server = HTTPServer((host, port), Receiver)
     errors.print(f"listening on http://{host}:{server.server_address[1]}/", highlight=False)
     try:
         while count is None or len(received) < count:

@@ -101,7 +101,7 @@ def _only_documents_would_trip(client: Client, source_id: str, work: Plan) -> bo
     can trip the mass-deletion guard on its own. Allow the commit only if the items that really
     leave (not in the folder at all) stay within the source's threshold."""
     source = client.sources.get(source_id)
-    active = [item.external_item_id for item in client.items.iter(source_id, state="active", limit=1000)]
+    active = [item.external_item_id for item in client.items.iter(source_id, state="active", limit=100)]
     present = {f.item_id for f in work.files}
     leaving = [item_id for item_id in active if item_id not in present]
     threshold = 50 if source.mass_deletion_threshold is None else source.mass_deletion_threshold
