@@ -69,7 +69,7 @@ def loop_of_single_requests(api_url: str, key: str, folder: Path, source_id: str
 def publish(client: Client, source_id: str, count: int) -> float:
     start = time.perf_counter()
     published = client.publish(source_id)
-    assert published.run.counts.created == count, published.run.counts
+    assert published.run.counts is not None and published.run.counts.created == count, published.run.counts
     return time.perf_counter() - start
 
 

@@ -114,10 +114,10 @@ def test_a_streamed_query_yields_start_deltas_and_done(api, writer_key, source_i
             if "stream" in error.message:
                 pytest.skip("this server does not stream answers yet (issue #12 part 1)")
             raise
-    assert isinstance(events[0], StartEvent)
-    assert isinstance(events[-1], DoneEvent)
-    assert "".join(e.text for e in events if isinstance(e, DeltaEvent)) == events[-1].answer
-    assert "14 days" in events[-1].answer
+    start, done = events[0], events[-1]
+    assert isinstance(start, StartEvent) and isinstance(done, DoneEvent)
+    assert "".join(e.text for e in events if isinstance(e, DeltaEvent)) == done.answer
+    assert "14 days" in done.answer
 
 
 def free_port() -> int:

@@ -36,10 +36,10 @@ def test_a_streamed_answer_is_a_start_deltas_citations_and_done():
     events = list(client.stream_query("refunds"))
     # Then the events come typed and in order, the deltas making the answer
     assert [type(e) for e in events] == [StartEvent, DeltaEvent, DeltaEvent, CitationEvent, DoneEvent]
-    assert events[0].query_id == "q_1"
-    assert "".join(e.text for e in events if isinstance(e, DeltaEvent)) == events[-1].answer
-    done = events[-1]
-    assert isinstance(done, DoneEvent)
+    start, done = events[0], events[-1]
+    assert isinstance(start, StartEvent) and isinstance(done, DoneEvent)
+    assert start.query_id == "q_1"
+    assert "".join(e.text for e in events if isinstance(e, DeltaEvent)) == done.answer
     assert done.usage.input_tokens == 12 and done.usage.output_tokens == 7
     assert seen[0].headers["Accept"] == "text/event-stream"
     assert b'"stream":true' in seen[0].content.replace(b" ", b"")
