@@ -28,6 +28,7 @@ OPTIONS = [
     "--allow-population-by-field-name",
     "--use-annotated",
     "--field-constraints",
+    "--collapse-root-models",
     "--enum-field-as-literal=all",
     "--extra-fields=allow",
     "--use-schema-description",

@@ -725,31 +725,6 @@ class MetadataCondition6(BaseModel):
     lte: Annotated[float | str, Field(title="Lte")]
 
 
-class MetadataCondition(
-    RootModel[
-        MetadataCondition1
-        | MetadataCondition2
-        | MetadataCondition3
-        | MetadataCondition4
-        | MetadataCondition5
-        | MetadataCondition6
-    ]
-):
-    root: Annotated[
-        MetadataCondition1
-        | MetadataCondition2
-        | MetadataCondition3
-        | MetadataCondition4
-        | MetadataCondition5
-        | MetadataCondition6,
-        Field(title="MetadataCondition"),
-    ]
-    """
-    One condition on a metadata key: exactly one of eq, in, or a range (any of gt/gte/lt/lte,
-    numbers or strings).
-    """
-
-
 class Progress(BaseModel):
     """
     Counted progress of running work: items (and, for a build, chunks) done of the total.
@@ -1551,7 +1526,19 @@ class SearchFilters(BaseModel):
         populate_by_name=True,
     )
     tags: TagFilter | None = None
-    metadata: Annotated[dict[str, MetadataCondition] | None, Field(max_length=20, title="Metadata")] = None
+    metadata: Annotated[
+        dict[
+            str,
+            MetadataCondition1
+            | MetadataCondition2
+            | MetadataCondition3
+            | MetadataCondition4
+            | MetadataCondition5
+            | MetadataCondition6,
+        ]
+        | None,
+        Field(max_length=20, title="Metadata"),
+    ] = None
 
 
 class SearchRequest(BaseModel):
