@@ -27,12 +27,12 @@ help:
 	@echo "make test     lint + the whole test suite (what CI runs)"
 	@echo "make lint     ruff, mypy, cfn-lint, sam validate --lint, asl-validator"
 	@echo "make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"
-	@echo "make openapi  regenerate openapi.yaml from the routes"
+	@echo "make openapi  regenerate openapi.yaml from the routes, then the clients' types from it (Python models, JS schema and build)"
 	@echo "make console-screenshots  retake docs/console/*.png (the web console, in headless chromium)"
 	@echo "make deploy   sam build + sam deploy to AWS (DEPLOY_GUIDED=1 asks; SAM_ENV=<samconfig env>)"
-	@echo "make bench    cold imports, SciFact search vs bm25s/tantivy, reranked hybrid, apply scaling, ingest, file extraction, upload to searchable -> docs/benchmarks.md"
+	@echo "make bench    cold imports, SciFact search vs bm25s/tantivy, reranked hybrid, grouped results, a 50,000-item filter, apply scaling, ingest, file extraction, upload to searchable, kb sync -> docs/benchmarks.md"
 
-$(VENV)/.installed: requirements-dev.txt requirements-nodeps.txt constraints.txt layers/kb/requirements.txt
+$(VENV)/.installed: requirements-dev.txt requirements-nodeps.txt constraints.txt layers/kb/requirements.txt clients/python/pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.13 is needed: install it (e.g. 'pyenv install 3.13.0') or put python3.13 on PATH."; exit 1; fi
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements-dev.txt -c constraints.txt
@@ -85,9 +85,11 @@ invoke: $(VENV)/.installed
 	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then echo "usage: make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"; exit 2; fi
 	$(PY) -m local.invoke $(FN) $(EVENT)
 
-# The JavaScript client's types (clients/js/src/schema.ts) and build follow openapi.yaml.
+# openapi.yaml from the routes, then the clients' types from it (one command after a merge):
+# the Python SDK's models, the JavaScript client's schema.ts and its build.
 openapi: $(VENV)/.installed $(JS_CLIENT)/node_modules/.installed
 	$(PY) scripts/generate_openapi.py > openapi.yaml
+	$(PY) scripts/generate_client_models.py
 	cd $(JS_CLIENT) && npm run --silent generate
 
 # Each script prints its own section; docs/benchmarks.md is replaced only when all of them succeeded.
@@ -96,12 +98,13 @@ bench: $(VENV)/.installed
 	  $(PY) bench/search/rerank_scifact.py; echo; \
 	  $(PY) bench/search/grouped.py; echo; $(PY) bench/search/large_filter.py; echo; \
 	  $(PY) bench/search/apply_scaling.py; echo; $(PY) bench/ingest.py; echo; $(PY) bench/files/extraction.py; echo; \
-	  $(PY) bench/files/upload_to_searchable.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
+	  $(PY) bench/files/upload_to_searchable.py; echo; $(PY) bench/clients/kb_sync.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
 
 lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/actionlint examples/github-actions/*.yml
 	$(VENV)/bin/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template-file template.yaml
 	npx --no-install asl-validator --json-path statemachines/run.asl.json --json-path statemachines/apply.asl.json --json-path statemachines/import.asl.json

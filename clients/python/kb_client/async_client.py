@@ -1,0 +1,486 @@
+"""The asynchronous client: AsyncClient mirrors Client (client.py) method for method, on
+httpx.AsyncClient; iterators are async iterators, waits sleep with asyncio."""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Self
+
+import httpx
+from httpx_sse import EventSource
+
+from . import _ops as ops
+from . import models as m
+from ._config import resolve
+from ._http import (
+    DEFAULT_TIMEOUT,
+    RetryPolicy,
+    headers_for,
+    json_or_none,
+    raise_for_error,
+    should_retry,
+)
+from ._lifecycle import MAX_BATCH, TERMINAL, Published, SyncMode, SyncReport, batches, poll_delays
+from ._ops import Body, Op
+from .errors import WaitTimeoutError, WorkFailedError
+from .files import MULTIPART_LIMIT, upload_fields
+from .streaming import AnswerEvent, aevents
+
+__all__ = ["AsyncClient"]
+
+
+class AsyncClient:
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        wait_timeout: float = 600.0,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        """`api_key`/`base_url` default to KB_API_KEY/KB_API_URL. `wait_timeout`: how long the
+        waiting helpers (runs, applies, files) poll before WaitTimeoutError."""
+        self.api_key, self.base_url = resolve(api_key, base_url)
+        self.retry = retry or RetryPolicy()
+        self.wait_timeout = wait_timeout
+        self._http = http_client or httpx.AsyncClient(timeout=timeout)
+        self.sources = Sources(self)
+        self.items = Items(self)
+        self.snapshots = Snapshots(self)
+        self.runs = Runs(self)
+        self.generations = Generations(self)
+        self.files = Files(self)
+        self.keys = Keys(self)
+        self.webhooks = Webhooks(self)
+        self.chats = Chats(self)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    # The transport
+    def _build(self, op: Op[Any], stream: bool = False) -> httpx.Request:
+        headers = headers_for(op.method, op.idempotency_key, op.headers)
+        headers["Authorization"] = f"Bearer {self.api_key}"
+        if stream:
+            headers["Accept"] = "text/event-stream"
+        return self._http.build_request(
+            op.method,
+            self.base_url + op.path,
+            json=op.json,
+            params=op.params,
+            files=op.files,
+            data=op.data,
+            headers=headers,
+        )
+
+    async def _send(self, op: Op[Any], stream: bool = False) -> httpx.Response:
+        """The answer, once it is not one to retry or the retries are spent (then it raises)."""
+        request = self._build(op, stream)  # built once: every retry carries the same Idempotency-Key
+        for attempt in range(self.retry.max_retries + 1):
+            last = attempt == self.retry.max_retries
+            try:
+                response = await self._http.send(request, stream=stream)
+            except httpx.TransportError:
+                if last:
+                    raise
+                await asyncio.sleep(self.retry.wait_for(attempt, None))
+                continue
+            if last or not should_retry(response):
+                break
+            await response.aread()
+            await response.aclose()
+            await asyncio.sleep(self.retry.wait_for(attempt, response))
+        if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
+            raise_for_error(response)
+        return response
+
+    async def send[T](self, op: Op[T]) -> T:
+        """Send one operation (see kb_client._ops) and read its answer."""
+        return op.parse(json_or_none(await self._send(op)))
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Any endpoint, with the same retries, idempotency and errors: JSON answer or None."""
+        return await self.send(Op(method, path, lambda data: data, **kwargs))
+
+    async def pages[P](self, page: Callable[[str | None], Op[P]]) -> AsyncIterator[P]:
+        """Every page of a listing, following nextCursor until it is null."""
+        cursor: str | None = None
+        while True:
+            current = await self.send(page(cursor))
+            yield current
+            cursor = getattr(current, "next_cursor", None)
+            if cursor is None:
+                return
+
+    @asynccontextmanager
+    async def _events(self, op: Op[Any]) -> AsyncIterator[AsyncIterator[AnswerEvent]]:
+        response = await self._send(op, stream=True)
+        try:
+            yield aevents(EventSource(response).aiter_sse(), response.status_code)
+        finally:
+            await response.aclose()
+
+    async def _poll[T](self, fetch: Callable[[], Awaitable[T]], done: Callable[[T], bool], what: str) -> T:
+        deadline = time.monotonic() + self.wait_timeout
+        for delay in poll_delays():
+            current = await fetch()
+            if done(current):
+                return current
+            if time.monotonic() + delay > deadline:
+                raise WaitTimeoutError(f"{what} did not finish within {self.wait_timeout:.0f} s")
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    # Serving
+    async def health(self) -> m.Health:
+        return await self.send(ops.health())
+
+    async def search(self, query: str, **fields: Any) -> m.SearchResponse:
+        """`mode`, `limit`, `source_ids`, `filters`: see SearchRequest."""
+        return await self.send(ops.search(query, fields))
+
+    async def explain(self, query: str, source_id: str, external_item_id: str, **fields: Any) -> m.Explanation:
+        return await self.send(ops.explain(query, source_id, external_item_id, fields))
+
+    async def query(self, question: str, **fields: Any) -> m.Answer:
+        return await self.send(ops.query(question, fields))
+
+    async def stream_query(self, question: str, **fields: Any) -> AsyncIterator[AnswerEvent]:
+        """The answer as it is written: StartEvent, DeltaEvents, CitationEvents, then a DoneEvent
+        (a StreamError is raised on an `error` event)."""
+        async with self._events(ops.query(question, {**fields, "stream": True})) as stream:
+            async for event in stream:
+                yield event
+
+    # Lifecycle helpers
+    async def sync(
+        self,
+        source_id: str,
+        items: Iterable[Body],
+        *,
+        mode: SyncMode = "upsert",
+        deletes: Iterable[str] = (),
+        batch_size: int = MAX_BATCH,
+        allow_mass_deletion: bool = False,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> SyncReport:
+        """Stage `items` in batches: as upserts (plus `deletes`), or as a snapshot, after which the
+        staging set is exactly `items` and every other item goes missing (a tombstone at the next
+        apply). A failing snapshot is aborted. `on_batch(n)` is called after each batch of n."""
+        report = SyncReport(mode)
+        bodies = (ops.body(item) for item in items)
+        if mode == "upsert":
+            for batch in batches(bodies, batch_size):
+                report.add((await self.items.batch(source_id, batch)).results)
+                if on_batch:
+                    on_batch(len(batch))
+            doomed = list(deletes)
+            for start in range(0, len(doomed), MAX_BATCH):
+                report.add((await self.items.batch(source_id, [], deletes=doomed[start : start + MAX_BATCH])).results)
+            return report
+        snapshot = await self.snapshots.begin(source_id)
+        try:
+            for batch in batches(bodies, batch_size):
+                report.add((await self.snapshots.add(source_id, snapshot.id, batch)).results)
+                if on_batch:
+                    on_batch(len(batch))
+            report.snapshot = await self.snapshots.commit(
+                source_id, snapshot.id, allow_mass_deletion=allow_mass_deletion
+            )
+        except BaseException:
+            await self.snapshots.abort(source_id, snapshot.id)
+            raise
+        return report
+
+    async def publish(self, source_id: str) -> Published:
+        """Run, wait for it, apply it and wait for the build: what the source now serves."""
+        run = await self.runs.create(source_id, wait=True)
+        if run.status == "failed":
+            raise WorkFailedError(200, run.error_code or "run_failed", run.error or "the run failed")
+        return Published(run, await self.runs.apply(source_id, run.id, wait=True))
+
+
+class _Resource:
+    def __init__(self, client: AsyncClient) -> None:
+        self._c = client
+
+
+class Sources(_Resource):
+    async def create(self, name: str, *, idempotency_key: str | None = None, **fields: Any) -> m.Source:
+        return await self._c.send(ops.create_source(name, ops.body(**fields), idempotency_key))
+
+    async def get(self, source_id: str) -> m.Source:
+        return await self._c.send(ops.get_source(source_id))
+
+    async def list(self, *, limit: int | None = None, cursor: str | None = None) -> m.SourcePage:
+        return await self._c.send(ops.list_sources(limit, cursor))
+
+    async def iter(self, *, limit: int | None = None) -> AsyncIterator[m.Source]:
+        async for page in self._c.pages(lambda cursor: ops.list_sources(limit, cursor)):
+            for entry in page.sources:
+                yield entry
+
+    async def update(self, source_id: str, *, idempotency_key: str | None = None, **fields: Any) -> m.Source:
+        return await self._c.send(ops.update_source(source_id, ops.body(**fields), idempotency_key))
+
+    async def archive(self, source_id: str, *, idempotency_key: str | None = None) -> m.Source:
+        return await self._c.send(ops.archive_source(source_id, idempotency_key))
+
+
+class Items(_Resource):
+    async def upsert(
+        self, source_id: str, item: Body | None = None, *, idempotency_key: str | None = None, **fields: Any
+    ) -> m.ItemUpsertResult:
+        """An item as a mapping or model, or as fields: `external_item_id=..., content=..., title=...`."""
+        return await self._c.send(ops.upsert_item(source_id, ops.body(item, **fields), idempotency_key))
+
+    async def batch(
+        self, source_id: str, items: Iterable[Body], *, deletes: Iterable[str] = (), idempotency_key: str | None = None
+    ) -> m.BatchResult:
+        return await self._c.send(ops.batch_items(source_id, items, deletes, idempotency_key))
+
+    async def get(self, source_id: str, external_item_id: str) -> m.ItemEnvelope:
+        return await self._c.send(ops.get_item(source_id, external_item_id))
+
+    async def delete(self, source_id: str, external_item_id: str, *, idempotency_key: str | None = None) -> Any:
+        return await self._c.send(ops.delete_item(source_id, external_item_id, idempotency_key))
+
+    async def list(
+        self, source_id: str, *, limit: int | None = None, cursor: str | None = None, **filters: Any
+    ) -> m.ItemPage:
+        """Filters: `tag` (a list: every one), `state`, `updated_since`, `q`."""
+        return await self._c.send(ops.list_items(source_id, limit, cursor, filters))
+
+    async def iter(self, source_id: str, *, limit: int | None = None, **filters: Any) -> AsyncIterator[m.ItemSummary]:
+        async for page in self._c.pages(lambda cursor: ops.list_items(source_id, limit, cursor, filters)):
+            for entry in page.items:
+                yield entry
+
+
+class Snapshots(_Resource):
+    async def begin(self, source_id: str, *, idempotency_key: str | None = None) -> m.Snapshot:
+        return await self._c.send(ops.begin_snapshot(source_id, idempotency_key))
+
+    async def add(
+        self, source_id: str, snapshot_id: str, items: Iterable[Body], *, idempotency_key: str | None = None
+    ) -> m.SnapshotPageResult:
+        return await self._c.send(ops.snapshot_page(source_id, snapshot_id, items, idempotency_key))
+
+    async def commit(
+        self, source_id: str, snapshot_id: str, *, allow_mass_deletion: bool = False, idempotency_key: str | None = None
+    ) -> m.Snapshot:
+        return await self._c.send(ops.commit_snapshot(source_id, snapshot_id, allow_mass_deletion, idempotency_key))
+
+    async def abort(self, source_id: str, snapshot_id: str, *, idempotency_key: str | None = None) -> m.Snapshot:
+        return await self._c.send(ops.abort_snapshot(source_id, snapshot_id, idempotency_key))
+
+
+class Runs(_Resource):
+    async def create(self, source_id: str, *, wait: bool = True, idempotency_key: str | None = None) -> m.Run:
+        """A run; with `wait`, a 202 is polled until the run has succeeded or failed."""
+        run = await self._c.send(ops.create_run(source_id, idempotency_key))
+        return await self.wait(source_id, run.id) if wait and run.status not in TERMINAL else run
+
+    async def get(self, source_id: str, run_id: str) -> m.Run:
+        return await self._c.send(ops.get_run(source_id, run_id))
+
+    async def wait(self, source_id: str, run_id: str) -> m.Run:
+        return await self._c._poll(
+            lambda: self.get(source_id, run_id), lambda run: run.status in TERMINAL, f"run {run_id}"
+        )
+
+    async def list(self, source_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.RunPage:
+        return await self._c.send(ops.list_runs(source_id, limit, cursor))
+
+    async def iter(self, source_id: str, *, limit: int | None = None) -> AsyncIterator[m.Run]:
+        async for page in self._c.pages(lambda cursor: ops.list_runs(source_id, limit, cursor)):
+            for entry in page.runs:
+                yield entry
+
+    async def changes(self, source_id: str, run_id: str, *, limit: int | None = None) -> AsyncIterator[m.ItemChange]:
+        async for page in self._c.pages(lambda cursor: ops.run_changes(source_id, run_id, limit, cursor)):
+            for entry in page.changes:
+                yield entry
+
+    async def apply(
+        self, source_id: str, run_id: str, *, wait: bool = True, idempotency_key: str | None = None
+    ) -> m.ApplyResult:
+        """Apply a run. With `wait`, an `applying` answer (202) is followed by polling the generation:
+        the result is then `published`, or WorkFailedError carries the generation's errorCode."""
+        result = await self._c.send(ops.apply_run(source_id, run_id, idempotency_key))
+        if not wait or result.status != "applying":
+            return result
+        generation = await self._c.generations.wait(source_id, result.generation_id)
+        if generation.status == "failed":
+            code = generation.error_code or "build_failed"
+            raise WorkFailedError(502, code, generation.error or "the build failed")
+        return m.ApplyResult(status="published", generation_id=generation.id, counts=generation.counts)
+
+
+class Generations(_Resource):
+    async def get(self, source_id: str, generation_id: str) -> m.GenerationView:
+        return await self._c.send(ops.get_generation(source_id, generation_id))
+
+    async def wait(self, source_id: str, generation_id: str) -> m.GenerationView:
+        return await self._c._poll(
+            lambda: self.get(source_id, generation_id), lambda g: g.status in TERMINAL, f"generation {generation_id}"
+        )
+
+    async def list(self, source_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.GenerationPage:
+        return await self._c.send(ops.list_generations(source_id, limit, cursor))
+
+    async def iter(self, source_id: str, *, limit: int | None = None) -> AsyncIterator[m.GenerationView]:
+        async for page in self._c.pages(lambda cursor: ops.list_generations(source_id, limit, cursor)):
+            for entry in page.generations:
+                yield entry
+
+    async def rollback(
+        self, source_id: str, generation_id: str, *, idempotency_key: str | None = None
+    ) -> m.RollbackResult:
+        return await self._c.send(ops.rollback(source_id, generation_id, idempotency_key))
+
+
+class Files(_Resource):
+    async def upload(
+        self,
+        source_id: str,
+        file: Path | str | bytes,
+        *,
+        filename: str | None = None,
+        content_type: str = "application/octet-stream",
+        idempotency_key: str | None = None,
+        **fields: Any,
+    ) -> m.FileRecord:
+        """Upload a document (PDF, DOCX, HTML, Markdown, text, ...) that becomes an item: through
+        the API up to 4 MiB, through a presigned S3 upload above. Fields: `external_item_id`,
+        `title`, `tags`, `metadata`. Processing goes on after this returns: see `wait`."""
+        data = file if isinstance(file, bytes) else Path(file).read_bytes()
+        name = filename or (Path(file).name if not isinstance(file, bytes) else "file")
+        if len(data) <= MULTIPART_LIMIT:
+            op = ops.upload_file(source_id, name, data, content_type, upload_fields(fields), idempotency_key)
+            return await self._c.send(op)
+        payload = ops.body(filename=name, size=len(data), content_type=content_type, **fields)
+        ticket = await self._c.send(ops.create_upload(source_id, payload, idempotency_key))
+        # Straight to S3: the form's fields, then the file, and no Authorization header.
+        reply = await self._c._http.post(ticket.upload.url, data=ticket.upload.fields, files={"file": (name, data)})
+        raise_for_error(reply)
+        return ticket.file
+
+    async def get(self, source_id: str, file_id: str) -> m.FileRecord:
+        return await self._c.send(ops.get_file(source_id, file_id))
+
+    async def wait(self, source_id: str, file_id: str) -> m.FileRecord:
+        """Poll until the file is `completed` or `failed`."""
+        return await self._c._poll(
+            lambda: self.get(source_id, file_id), lambda f: f.status in ("completed", "failed"), f"file {file_id}"
+        )
+
+    async def list(self, source_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.FilePage:
+        return await self._c.send(ops.list_files(source_id, limit, cursor))
+
+    async def iter(self, source_id: str, *, limit: int | None = None) -> AsyncIterator[m.FileRecord]:
+        async for page in self._c.pages(lambda cursor: ops.list_files(source_id, limit, cursor)):
+            for entry in page.files:
+                yield entry
+
+
+class Keys(_Resource):
+    async def create(self, name: str, scope: str, *, idempotency_key: str | None = None, **fields: Any) -> m.CreatedKey:
+        """`expires_at`, `rate_limit_per_minute`. The secret is in the answer, once."""
+        return await self._c.send(ops.create_key(name, scope, ops.body(**fields), idempotency_key))
+
+    async def list(self, *, limit: int | None = None, cursor: str | None = None) -> m.KeyPage:
+        return await self._c.send(ops.list_keys(limit, cursor))
+
+    async def iter(self, *, limit: int | None = None) -> AsyncIterator[m.ApiKey]:
+        async for page in self._c.pages(lambda cursor: ops.list_keys(limit, cursor)):
+            for entry in page.keys:
+                yield entry
+
+    async def get(self, key_id: str) -> m.ApiKey:
+        return await self._c.send(ops.get_key(key_id))
+
+    async def rotate(
+        self, key_id: str, *, overlap_seconds: int | None = None, idempotency_key: str | None = None
+    ) -> m.CreatedKey:
+        return await self._c.send(ops.rotate_key(key_id, overlap_seconds, idempotency_key))
+
+    async def revoke(self, key_id: str, *, idempotency_key: str | None = None) -> m.ApiKey:
+        return await self._c.send(ops.revoke_key(key_id, idempotency_key))
+
+
+class Webhooks(_Resource):
+    async def create(
+        self, url: str, events: list[str], *, idempotency_key: str | None = None, **fields: Any
+    ) -> m.CreatedWebhook:
+        return await self._c.send(ops.create_webhook(url, events, ops.body(**fields), idempotency_key))
+
+    async def list(self, *, limit: int | None = None, cursor: str | None = None) -> m.WebhookPage:
+        return await self._c.send(ops.list_webhooks(limit, cursor))
+
+    async def iter(self, *, limit: int | None = None) -> AsyncIterator[m.Webhook]:
+        async for page in self._c.pages(lambda cursor: ops.list_webhooks(limit, cursor)):
+            for entry in page.webhooks:
+                yield entry
+
+    async def get(self, webhook_id: str) -> m.Webhook:
+        return await self._c.send(ops.get_webhook(webhook_id))
+
+    async def update(self, webhook_id: str, *, idempotency_key: str | None = None, **fields: Any) -> m.Webhook:
+        return await self._c.send(ops.update_webhook(webhook_id, ops.body(**fields), idempotency_key))
+
+    async def delete(self, webhook_id: str, *, idempotency_key: str | None = None) -> Any:
+        return await self._c.send(ops.delete_webhook(webhook_id, idempotency_key))
+
+    async def rotate_secret(self, webhook_id: str, *, idempotency_key: str | None = None) -> m.CreatedWebhook:
+        return await self._c.send(ops.rotate_webhook_secret(webhook_id, idempotency_key))
+
+    async def test(self, webhook_id: str, *, idempotency_key: str | None = None) -> Any:
+        return await self._c.send(ops.test_webhook(webhook_id, idempotency_key))
+
+    async def deliveries(
+        self, webhook_id: str, *, status: str | None = None, limit: int | None = None
+    ) -> AsyncIterator[m.Delivery]:
+        async for page in self._c.pages(lambda cursor: ops.list_deliveries(webhook_id, status, limit, cursor)):
+            for entry in page.deliveries:
+                yield entry
+
+    async def redeliver(self, webhook_id: str, delivery_id: str, *, idempotency_key: str | None = None) -> Any:
+        return await self._c.send(ops.redeliver(webhook_id, delivery_id, idempotency_key))
+
+
+class Chats(_Resource):
+    async def create(self, message: str, **fields: Any) -> m.ChatTurnResult:
+        """A new chat and the answer to its first message (`source_ids`, `filters`)."""
+        return await self._c.send(ops.create_chat(message, fields))
+
+    async def send(self, chat_id: str, message: str) -> m.ChatTurnResult:
+        return await self._c.send(ops.chat_message(chat_id, message))
+
+    async def stream(self, message: str, *, chat_id: str | None = None, **fields: Any) -> AsyncIterator[AnswerEvent]:
+        """A new chat (or the next message of `chat_id`), its answer streamed as in `stream_query`."""
+        op = (
+            ops.create_chat(message, {**fields, "stream": True})
+            if chat_id is None
+            else ops.chat_message_stream(chat_id, message)
+        )
+        async with self._c._events(op) as stream:
+            async for event in stream:
+                yield event
+
+    async def history(self, chat_id: str, *, limit: int | None = None) -> AsyncIterator[m.ChatMessage]:
+        async for page in self._c.pages(lambda cursor: ops.chat_history(chat_id, limit, cursor)):
+            for entry in page.messages:
+                yield entry

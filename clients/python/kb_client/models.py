@@ -1,0 +1,1744 @@
+# Generated from openapi.yaml by scripts/generate_client_models.py (`make openapi`): do not edit.
+# ruff: noqa
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AnyUrl,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+)
+
+
+class ApiKey(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    name: Annotated[str, Field(title="Name")]
+    scope: Annotated[Literal["read", "write", "admin"], Field(title="Scope")]
+    status: Annotated[Literal["active", "revoked"] | None, Field(title="Status")] = "active"
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    expires_at: Annotated[str | None, Field(alias="expiresAt", title="Expiresat")] = None
+    rate_limit_per_minute: Annotated[int | None, Field(alias="rateLimitPerMinute", title="Ratelimitperminute")] = None
+    rotated_at: Annotated[str | None, Field(alias="rotatedAt", title="Rotatedat")] = None
+    previous_secret_expires_at: Annotated[
+        str | None,
+        Field(alias="previousSecretExpiresAt", title="Previoussecretexpiresat"),
+    ] = None
+    revoked_at: Annotated[str | None, Field(alias="revokedAt", title="Revokedat")] = None
+
+
+class ApplyLease(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    owner: Annotated[str, Field(title="Owner")]
+    expires_at: Annotated[str, Field(alias="expiresAt", title="Expiresat")]
+
+
+class Attempt(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    at: Annotated[str, Field(title="At")]
+    status_code: Annotated[int | None, Field(alias="statusCode", title="Statuscode")] = None
+    latency_ms: Annotated[int, Field(alias="latencyMs", title="Latencyms")]
+    error: Annotated[str | None, Field(title="Error")] = None
+    response_body: Annotated[str | None, Field(alias="responseBody", title="Responsebody")] = None
+    """
+    The first 1 KB of the response body.
+    """
+
+
+class BatchItemResult(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    index: Annotated[int, Field(title="Index")]
+    external_item_id: Annotated[str | None, Field(alias="externalItemId", title="Externalitemid")] = None
+    operation: Annotated[Literal["upsert", "delete"], Field(title="Operation")]
+    outcome: Annotated[
+        Literal["created", "updated", "unchanged", "restored", "deleted", "not_found", "invalid", "failed"],
+        Field(title="Outcome"),
+    ]
+    error: Annotated[str | None, Field(title="Error")] = None
+
+
+class BatchRequest1(BaseModel):
+    """
+    Items are validated one by one (see the endpoint): one bad item does not sink the batch.
+    At least one upsert or delete, and at most 1000 of them together.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    items: Annotated[list[dict[str, Any]], Field(max_length=1000, min_length=1, title="Items")]
+    deletes: Annotated[list[str] | None, Field(max_length=1000, title="Deletes")] = None
+
+
+class BatchRequest2(BaseModel):
+    """
+    Items are validated one by one (see the endpoint): one bad item does not sink the batch.
+    At least one upsert or delete, and at most 1000 of them together.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    items: Annotated[list[dict[str, Any]] | None, Field(max_length=1000, title="Items")] = None
+    deletes: Annotated[list[str], Field(max_length=1000, min_length=1, title="Deletes")]
+
+
+class BatchRequest(RootModel[BatchRequest1 | BatchRequest2]):
+    root: Annotated[BatchRequest1 | BatchRequest2, Field(title="BatchRequest")]
+    """
+    Items are validated one by one (see the endpoint): one bad item does not sink the batch.
+    At least one upsert or delete, and at most 1000 of them together.
+    """
+
+
+class BatchResult(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    results: Annotated[list[BatchItemResult], Field(title="Results")]
+    succeeded: Annotated[int, Field(title="Succeeded")]
+    failed: Annotated[int, Field(title="Failed")]
+
+
+class ChatMessageRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str, Field(max_length=2000, min_length=1, title="Message")]
+
+
+class ChunkLocation(BaseModel):
+    """
+    Where a chunk lies in its item: `content[start:end]` (Unicode characters, from 0) holds the
+    chunk's text (the text joins sentences with single spaces, and a first chunk starts with the
+    item's title, which is not part of the content). For an item extracted from a file, the
+    pages the chunk spans and the heading path where it starts.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    start: Annotated[int, Field(ge=0, title="Start")]
+    end: Annotated[int, Field(ge=0, title="End")]
+    page: Annotated[int | None, Field(title="Page")] = None
+    """
+    The page the chunk starts on (documents with pages)
+    """
+    page_end: Annotated[int | None, Field(alias="pageEnd", title="Pageend")] = None
+    """
+    The page it ends on (equal to page on one page)
+    """
+    heading_path: Annotated[list[str] | None, Field(alias="headingPath", title="Headingpath")] = None
+    """
+    The headings above where it starts
+    """
+
+
+class ChunkScores(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    chunk_id: Annotated[str, Field(alias="chunkId", title="Chunkid")]
+    position: Annotated[int, Field(title="Position")]
+    keyword_score: Annotated[float, Field(alias="keywordScore", title="Keywordscore")]
+    """
+    BM25; 0 when no query term is in the chunk
+    """
+    keyword_rank: Annotated[int | None, Field(alias="keywordRank", title="Keywordrank")]
+    """
+    Among every searched chunk that passes the filters
+    """
+    similarity: Annotated[float | None, Field(title="Similarity")]
+    """
+    Cosine to the query, when the search used embeddings
+    """
+    location: ChunkLocation | None = None
+    """
+    Where the chunk lies in its item; null for chunks published before locations
+    """
+
+
+class Chunking(BaseModel):
+    """
+    How a source's items are cut into chunks (fixed when the source is created: changing it means
+    re-chunking everything, which is a rebuild, not an apply). overlap must be at most half of
+    size.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    size: Annotated[int | None, Field(ge=200, le=8000, title="Size")] = 1000
+    """
+    Most characters in a chunk
+    """
+    overlap: Annotated[int | None, Field(ge=0, le=1000, title="Overlap")] = 100
+    """
+    Characters a chunk repeats from the previous one
+    """
+
+
+class CommitSnapshotRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    allow_mass_deletion: Annotated[bool | None, Field(alias="allowMassDeletion", title="Allowmassdeletion")] = False
+    """
+    Commit even if more than the source's massDeletionThreshold would go missing
+    """
+
+
+class SourceIds(RootModel[list[str]]):
+    root: Annotated[list[str], Field(max_length=100, min_length=1, title="Sourceids")]
+
+
+class CreateImportRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    mode: Annotated[Literal["upsert", "snapshot"] | None, Field(title="Mode")] = "upsert"
+    """
+    upsert: each line is staged as POST .../items would; snapshot: the file is the source's full set, and what it lacks goes missing (as a snapshot commit)
+    """
+    allow_mass_deletion: Annotated[bool | None, Field(alias="allowMassDeletion", title="Allowmassdeletion")] = False
+    """
+    snapshot mode: commit even past the source's massDeletionThreshold
+    """
+
+
+class RateLimitPerMinute(RootModel[int]):
+    root: Annotated[int, Field(ge=1, le=100000, title="Ratelimitperminute")]
+    """
+    Default: 120. At most the tenant plan's maxRateLimitPerMinute.
+    """
+
+
+class CreateKeyRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[str, Field(max_length=100, min_length=1, title="Name")]
+    scope: Annotated[Literal["read", "write", "admin"] | None, Field(title="Scope")] = "write"
+    expires_at: Annotated[AwareDatetime | None, Field(alias="expiresAt", title="Expiresat")] = None
+    """
+    After this instant the key answers key_expired. Must be in the future.
+    """
+    rate_limit_per_minute: Annotated[
+        RateLimitPerMinute | None,
+        Field(alias="rateLimitPerMinute", title="Ratelimitperminute"),
+    ] = None
+    """
+    Default: 120. At most the tenant plan's maxRateLimitPerMinute.
+    """
+
+
+class ContentType(RootModel[str]):
+    root: Annotated[str, Field(max_length=255, title="Contenttype")]
+
+
+class ExternalItemId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            max_length=250,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f/]+$",
+            title="Externalitemid",
+        ),
+    ]
+    """
+    Derived from the file name when left out
+    """
+
+
+class Title(RootModel[str]):
+    root: Annotated[str, Field(max_length=1000, title="Title")]
+
+
+class Tag(RootModel[str]):
+    root: Annotated[str, Field(max_length=256, min_length=1)]
+
+
+class Metadata(RootModel[str]):
+    root: Annotated[str, Field(max_length=4096)]
+
+
+class Metadata1(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class Metadata2(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
+
+
+class CreateUploadRequest(BaseModel):
+    """
+    A presigned upload: the file's name and exact size, and the item's fields.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    filename: Annotated[str, Field(max_length=255, min_length=1, title="Filename")]
+    size: Annotated[int, Field(ge=1, le=104857600, title="Size")]
+    """
+    The file's exact size in bytes
+    """
+    content_type: Annotated[ContentType | None, Field(alias="contentType", title="Contenttype")] = None
+    external_item_id: Annotated[ExternalItemId | None, Field(alias="externalItemId", title="Externalitemid")] = None
+    """
+    Derived from the file name when left out
+    """
+    title: Annotated[Title | None, Field(title="Title")] = None
+    tags: Annotated[list[Tag] | None, Field(max_length=100, title="Tags")] = None
+    metadata: Annotated[
+        dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], Metadata | Metadata1 | Metadata2 | bool]
+        | None,
+        Field(max_length=100, title="Metadata"),
+    ] = None
+
+
+class CreateWebhookRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    url: Annotated[AnyUrl, Field(title="Url")]
+    events: Annotated[
+        list[
+            Literal[
+                "*",
+                "content.*",
+                "content.created",
+                "content.deleted",
+                "content.updated",
+                "file.*",
+                "file.failed",
+                "file.processed",
+                "file.uploaded",
+                "generation.*",
+                "generation.build_failed",
+                "generation.published",
+                "generation.rolled_back",
+                "import.*",
+                "import.cancelled",
+                "import.completed",
+                "import.failed",
+                "import.started",
+                "run.*",
+                "run.completed",
+                "source.*",
+                "source.publish_failed",
+                "training.*",
+                "training.cancelled",
+                "training.completed",
+                "training.failed",
+                "training.started",
+                "webhook.*",
+                "webhook.test",
+            ]
+        ],
+        Field(max_length=29, min_length=1, title="Events"),
+    ]
+    description: Annotated[str | None, Field(max_length=500, title="Description")] = ""
+
+
+class CreatedKey(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    key: ApiKey
+    secret: Annotated[str | None, Field(title="Secret")]
+    """
+    The full API key. Shown once; only a hash is stored. null on an idempotent replay.
+    """
+
+
+class Deleted(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
+    deleted: Annotated[bool, Field(title="Deleted")]
+
+
+class Page(RootModel[int]):
+    root: Annotated[int, Field(ge=1, title="Page")]
+
+
+class DocumentSection(BaseModel):
+    """
+    A stretch [start, end) of the item's text (character offsets) and where it lies in the
+    original document: its page (PDFs, from 1) and its heading path (Markdown, HTML, DOCX).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    start: Annotated[int, Field(ge=0, title="Start")]
+    end: Annotated[int, Field(ge=0, title="End")]
+    page: Annotated[Page | None, Field(title="Page")] = None
+    heading_path: Annotated[list[str] | None, Field(alias="headingPath", title="Headingpath")] = None
+
+
+class ErrorBody(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    error: Annotated[str, Field(title="Error")]
+    code: Annotated[str, Field(title="Code")]
+    request_id: Annotated[str | None, Field(title="Request Id")] = None
+
+
+class Event(BaseModel):
+    """
+    What a receiver gets, as the Standard Webhooks payload.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    type: Annotated[str, Field(title="Type")]
+    timestamp: Annotated[str, Field(title="Timestamp")]
+    data: Annotated[dict[str, Any], Field(title="Data")]
+
+
+class Explanation(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    verdict: Annotated[
+        Literal[
+            "returned",
+            "ranked_below_limit",
+            "no_match",
+            "filtered_out",
+            "tombstone_expired",
+            "not_published",
+            "deleted",
+            "not_found",
+            "source_archived",
+            "source_not_searched",
+        ],
+        Field(title="Verdict"),
+    ]
+    reason: Annotated[str, Field(title="Reason")]
+    generation_id: Annotated[str | None, Field(alias="generationId", title="Generationid")] = None
+    mode: Annotated[Literal["keyword", "semantic", "hybrid"] | None, Field(title="Mode")] = None
+    rank: Annotated[int | None, Field(title="Rank")] = None
+    """
+    The best chunk's place in the results, when ranked
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    best_chunk: Annotated[ChunkScores | None, Field(alias="bestChunk")] = None
+    failed_conditions: Annotated[list[str] | None, Field(alias="failedConditions", title="Failedconditions")] = None
+
+
+class FileError(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Annotated[str, Field(title="Code")]
+    message: Annotated[str, Field(title="Message")]
+
+
+class FileResult(BaseModel):
+    """
+    What processing made of a completed file.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    pages: Annotated[int | None, Field(title="Pages")] = None
+    characters: Annotated[int, Field(title="Characters")]
+    chunks: Annotated[int, Field(title="Chunks")]
+    outcome: Annotated[str, Field(title="Outcome")]
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    status: Annotated[str, Field(title="Status")]
+
+
+class ImportCounts(BaseModel):
+    """
+    What accepted lines did to the staging set (a snapshot's counts include `missing`).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    created: Annotated[int | None, Field(title="Created")] = 0
+    updated: Annotated[int | None, Field(title="Updated")] = 0
+    unchanged: Annotated[int | None, Field(title="Unchanged")] = 0
+    restored: Annotated[int | None, Field(title="Restored")] = 0
+    missing: Annotated[int | None, Field(title="Missing")] = 0
+
+
+class ImportProgress(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    bytes_total: Annotated[int | None, Field(alias="bytesTotal", title="Bytestotal")] = 0
+    bytes_read: Annotated[int | None, Field(alias="bytesRead", title="Bytesread")] = 0
+    lines_read: Annotated[int | None, Field(alias="linesRead", title="Linesread")] = 0
+    accepted: Annotated[int | None, Field(title="Accepted")] = 0
+    rejected: Annotated[int | None, Field(title="Rejected")] = 0
+
+
+class ItemChange(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
+    change: Annotated[
+        Literal["created", "updated", "deleted", "tombstoned", "purged", "restored"],
+        Field(title="Change"),
+    ]
+    content_hash: Annotated[str | None, Field(alias="contentHash", title="Contenthash")] = None
+    missing_since: Annotated[str | None, Field(alias="missingSince", title="Missingsince")] = None
+
+
+class ItemSummary(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
+    title: Annotated[str, Field(title="Title")]
+    url: Annotated[str | None, Field(title="Url")] = None
+    tags: Annotated[list[str] | None, Field(title="Tags")] = None
+    content_hash: Annotated[str, Field(alias="contentHash", title="Contenthash")]
+    state: Annotated[Literal["active", "missing", "deleted"], Field(title="State")]
+    version: Annotated[int, Field(title="Version")]
+    missing_since: Annotated[str | None, Field(alias="missingSince", title="Missingsince")] = None
+    updated_at: Annotated[str, Field(alias="updatedAt", title="Updatedat")]
+
+
+class KeyEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    key: ApiKey
+
+
+class KeyPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    keys: Annotated[list[ApiKey], Field(title="Keys")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class ManifestSummary(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    key: Annotated[str, Field(title="Key")]
+    item_count: Annotated[int, Field(alias="itemCount", title="Itemcount")]
+    chunk_count: Annotated[int, Field(alias="chunkCount", title="Chunkcount")]
+    tombstone_count: Annotated[int | None, Field(alias="tombstoneCount", title="Tombstonecount")] = 0
+    segment_count: Annotated[int | None, Field(alias="segmentCount", title="Segmentcount")] = 0
+    embedding_model: Annotated[str | None, Field(alias="embeddingModel", title="Embeddingmodel")] = None
+
+
+class MetadataCondition1(BaseModel):
+    """
+    One condition on a metadata key: exactly one of eq, in, or a range (any of gt/gte/lt/lte,
+    numbers or strings).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    eq: Annotated[str | int | float | bool, Field(title="Eq")]
+    in_: Annotated[
+        list[str | int | float | bool] | None,
+        Field(alias="in", max_length=100, min_length=1, title="In"),
+    ] = None
+    gt: Annotated[float | str | None, Field(title="Gt")] = None
+    gte: Annotated[float | str | None, Field(title="Gte")] = None
+    lt: Annotated[float | str | None, Field(title="Lt")] = None
+    lte: Annotated[float | str | None, Field(title="Lte")] = None
+
+
+class MetadataCondition2(BaseModel):
+    """
+    One condition on a metadata key: exactly one of eq, in, or a range (any of gt/gte/lt/lte,
+    numbers or strings).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    in_: Annotated[
+        list[str | int | float | bool],
+        Field(alias="in", max_length=100, min_length=1, title="In"),
+    ]
+    gt: Annotated[float | str | None, Field(title="Gt")] = None
+    gte: Annotated[float | str | None, Field(title="Gte")] = None
+    lt: Annotated[float | str | None, Field(title="Lt")] = None
+    lte: Annotated[float | str | None, Field(title="Lte")] = None
+
+
+class MetadataCondition3(BaseModel):
+    """
+    One condition on a metadata key: exactly one of eq, in, or a range (any of gt/gte/lt/lte,
+    numbers or strings).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    in_: Annotated[
+        list[str | int | float | bool] | None,
+        Field(alias="in", max_length=100, min_length=1, title="In"),
+    ] = None
+    gt: Annotated[float | str, Field(title="Gt")]
+    gte: Annotated[float | str | None, Field(title="Gte")] = None
+    lt: Annotated[float | str | None, Field(title="Lt")] = None
+    lte: Annotated[float | str | None, Field(title="Lte")] = None
+
+
+class MetadataCondition4(BaseModel):
+    """
+    One condition on a metadata key: exactly one of eq, in, or a range (any of gt/gte/lt/lte,
+    numbers or strings).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    in_: Annotated[
+        list[str | int | float | bool] | None,
+        Field(alias="in", max_length=100, min_length=1, title="In"),
+    ] = None
+    gt: Annotated[float | str | None, Field(title="Gt")] = None
+    gte: Annotated[float | str, Field(title="Gte")]
+    lt: Annotated[float | str | None, Field(title="Lt")] = None
+    lte: Annotated[float | str | None, Field(title="Lte")] = None
+
+
+class MetadataCondition5(BaseModel):
+    """
+    One condition on a metadata key: exactly one of eq, in, or a range (any of gt/gte/lt/lte,
+    numbers or strings).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    in_: Annotated[
+        list[str | int | float | bool] | None,
+        Field(alias="in", max_length=100, min_length=1, title="In"),
+    ] = None
+    gt: Annotated[float | str | None, Field(title="Gt")] = None
+    gte: Annotated[float | str | None, Field(title="Gte")] = None
+    lt: Annotated[float | str, Field(title="Lt")]
+    lte: Annotated[float | str | None, Field(title="Lte")] = None
+
+
+class MetadataCondition6(BaseModel):
+    """
+    One condition on a metadata key: exactly one of eq, in, or a range (any of gt/gte/lt/lte,
+    numbers or strings).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    in_: Annotated[
+        list[str | int | float | bool] | None,
+        Field(alias="in", max_length=100, min_length=1, title="In"),
+    ] = None
+    gt: Annotated[float | str | None, Field(title="Gt")] = None
+    gte: Annotated[float | str | None, Field(title="Gte")] = None
+    lt: Annotated[float | str | None, Field(title="Lt")] = None
+    lte: Annotated[float | str, Field(title="Lte")]
+
+
+class Progress(BaseModel):
+    """
+    Counted progress of running work: items (and, for a build, chunks) done of the total.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    items_done: Annotated[int | None, Field(alias="itemsDone", title="Itemsdone")] = 0
+    items_total: Annotated[int | None, Field(alias="itemsTotal", title="Itemstotal")] = 0
+    chunks_done: Annotated[int | None, Field(alias="chunksDone", title="Chunksdone")] = 0
+    chunks_total: Annotated[int | None, Field(alias="chunksTotal", title="Chunkstotal")] = 0
+
+
+class PublishError(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Annotated[str, Field(title="Code")]
+    reason: Annotated[str, Field(title="Reason")]
+
+
+class PublishFailure(BaseModel):
+    """
+    The last automatic publish that gave up (cleared by the next one that succeeds).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    code: Annotated[str, Field(title="Code")]
+    reason: Annotated[str, Field(title="Reason")]
+    attempts: Annotated[int, Field(title="Attempts")]
+    at: Annotated[str, Field(title="At")]
+
+
+class Publishing(BaseModel):
+    """
+    How a source's staged changes reach search. manual: a client runs and applies (as always).
+    auto: `delaySeconds` after the first change of a quiet source, the source runs and applies by
+    itself; changes arriving meanwhile are folded into the same build (docs/api.md).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    mode: Annotated[Literal["manual", "auto"] | None, Field(title="Mode")] = "manual"
+    delay_seconds: Annotated[int | None, Field(alias="delaySeconds", ge=0, le=900, title="Delayseconds")] = 60
+    """
+    Seconds between the first unpublished change and the build (auto only)
+    """
+
+
+class Rejection(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    line: Annotated[int, Field(title="Line")]
+    code: Annotated[Literal["invalid_json", "invalid_item", "duplicate_id"], Field(title="Code")]
+    reason: Annotated[str, Field(title="Reason")]
+
+
+class ResultItem(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
+    title: Annotated[str, Field(title="Title")]
+    url: Annotated[str | None, Field(title="Url")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    tags: Annotated[list[str], Field(title="Tags")]
+    metadata: Annotated[dict[str, str | int | float | bool], Field(title="Metadata")]
+
+
+class RollbackResult(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    status: Annotated[Literal["published"], Field(title="Status")]
+    generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
+    previous_generation_id: Annotated[str | None, Field(alias="previousGenerationId", title="Previousgenerationid")]
+
+
+class RotateKeyRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    overlap_seconds: Annotated[
+        int | None,
+        Field(alias="overlapSeconds", ge=0, le=604800, title="Overlapseconds"),
+    ] = 86400
+    """
+    How long the old secret keeps working.
+    """
+
+
+class RunCounts(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    created: Annotated[int | None, Field(title="Created")] = 0
+    updated: Annotated[int | None, Field(title="Updated")] = 0
+    unchanged: Annotated[int | None, Field(title="Unchanged")] = 0
+    deleted: Annotated[int | None, Field(title="Deleted")] = 0
+    tombstoned: Annotated[int | None, Field(title="Tombstoned")] = 0
+    purged: Annotated[int | None, Field(title="Purged")] = 0
+    restored: Annotated[int | None, Field(title="Restored")] = 0
+
+
+class SearchResult(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    chunk_id: Annotated[str, Field(alias="chunkId", title="Chunkid")]
+    text: Annotated[str, Field(title="Text")]
+    position: Annotated[int, Field(title="Position")]
+    score: Annotated[float, Field(title="Score")]
+    item: ResultItem
+    generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
+    location: ChunkLocation | None = None
+    """
+    Where the chunk lies in its item; null for chunks published before locations
+    """
+
+
+class SnapshotCounts(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    created: Annotated[int | None, Field(title="Created")] = 0
+    updated: Annotated[int | None, Field(title="Updated")] = 0
+    unchanged: Annotated[int | None, Field(title="Unchanged")] = 0
+    restored: Annotated[int | None, Field(title="Restored")] = 0
+    missing: Annotated[int | None, Field(title="Missing")] = 0
+
+
+class SnapshotPageRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    items: Annotated[list[dict[str, Any]], Field(max_length=1000, min_length=1, title="Items")]
+
+
+class SnapshotPageResult(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    results: Annotated[list[BatchItemResult], Field(title="Results")]
+    accepted: Annotated[int, Field(title="Accepted")]
+    failed: Annotated[int, Field(title="Failed")]
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    name: Annotated[str, Field(title="Name")]
+    type: Annotated[Literal["developer_api"], Field(title="Type")] = "developer_api"
+    grace_days: Annotated[int, Field(alias="graceDays", title="Gracedays")]
+    chunking: Chunking | None = None
+    mass_deletion_threshold: Annotated[
+        int | None, Field(alias="massDeletionThreshold", title="Massdeletionthreshold")
+    ] = 50
+    status: Annotated[Literal["active", "archived"] | None, Field(title="Status")] = "active"
+    current_generation_id: Annotated[str | None, Field(alias="currentGenerationId", title="Currentgenerationid")] = None
+    open_snapshot_id: Annotated[str | None, Field(alias="openSnapshotId", title="Opensnapshotid")] = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    updated_at: Annotated[str | None, Field(alias="updatedAt", title="Updatedat")] = None
+    archived_at: Annotated[str | None, Field(alias="archivedAt", title="Archivedat")] = None
+    publishing: Publishing | None = None
+    publish_failure: Annotated[PublishFailure | None, Field(alias="publishFailure")] = None
+    publish_pending: Annotated[bool, Field(alias="publishPending", title="Publishpending")]
+    """
+    Staged changes wait for an automatic publish that has not started yet.
+    """
+
+
+class SourceEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    source: Source
+
+
+class SourcePage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    sources: Annotated[list[Source], Field(title="Sources")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class Url(RootModel[str]):
+    root: Annotated[str, Field(max_length=2048, title="Url")]
+
+
+class Metadata3(RootModel[str]):
+    root: Annotated[str, Field(max_length=4096)]
+
+
+class Metadata4(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class Metadata5(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
+
+
+class Language(RootModel[str]):
+    root: Annotated[str, Field(max_length=35, title="Language")]
+
+
+class StagedItem(BaseModel):
+    """
+    An item of the staging set. `missing` = absent from the last committed snapshot (a
+    tombstone once applied); `deleted` = deleted explicitly (kept so the next run sees it).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
+    title: Annotated[str | None, Field(max_length=1000, title="Title")] = ""
+    content: Annotated[str, Field(min_length=1, title="Content")]
+    url: Annotated[Url | None, Field(title="Url")] = None
+    tags: Annotated[list[str] | None, Field(title="Tags")] = None
+    metadata: Annotated[
+        dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], Metadata3 | Metadata4 | Metadata5 | bool]
+        | None,
+        Field(max_length=100, title="Metadata"),
+    ] = None
+    language: Annotated[Language | None, Field(title="Language")] = None
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    content_hash: Annotated[str, Field(alias="contentHash", title="Contenthash")]
+    state: Annotated[Literal["active", "missing", "deleted"] | None, Field(title="State")] = "active"
+    missing_since: Annotated[str | None, Field(alias="missingSince", title="Missingsince")] = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    updated_at: Annotated[str, Field(alias="updatedAt", title="Updatedat")]
+    version: Annotated[int | None, Field(title="Version")] = 0
+    sections: Annotated[list[DocumentSection] | None, Field(title="Sections")] = None
+
+
+class AnyModel(RootModel[list[str]]):
+    root: Annotated[list[str], Field(max_length=100, title="Any")]
+    """
+    At least one of these
+    """
+
+
+class All(RootModel[list[str]]):
+    root: Annotated[list[str], Field(max_length=100, title="All")]
+    """
+    Every one of these
+    """
+
+
+class TagFilter(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    any: Annotated[AnyModel | None, Field(title="Any")] = None
+    """
+    At least one of these
+    """
+    all: Annotated[All | None, Field(title="All")] = None
+    """
+    Every one of these
+    """
+
+
+class UpdateSourceRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[str | None, Field(max_length=200, min_length=1, title="Name")] = None
+    grace_days: Annotated[int | None, Field(alias="graceDays", ge=0, le=365, title="Gracedays")] = None
+    mass_deletion_threshold: Annotated[
+        int | None,
+        Field(alias="massDeletionThreshold", ge=0, le=100, title="Massdeletionthreshold"),
+    ] = None
+    """
+    Percent of active items a snapshot commit may tombstone without opting in (100: no guard)
+    """
+    publishing: Publishing | None = None
+
+
+class UpdateWebhookRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    url: Annotated[AnyUrl | None, Field(title="Url")] = None
+    events: Annotated[
+        list[
+            Literal[
+                "*",
+                "content.*",
+                "content.created",
+                "content.deleted",
+                "content.updated",
+                "file.*",
+                "file.failed",
+                "file.processed",
+                "file.uploaded",
+                "generation.*",
+                "generation.build_failed",
+                "generation.published",
+                "generation.rolled_back",
+                "import.*",
+                "import.cancelled",
+                "import.completed",
+                "import.failed",
+                "import.started",
+                "run.*",
+                "run.completed",
+                "source.*",
+                "source.publish_failed",
+                "training.*",
+                "training.cancelled",
+                "training.completed",
+                "training.failed",
+                "training.started",
+                "webhook.*",
+                "webhook.test",
+            ]
+        ]
+        | None,
+        Field(max_length=29, min_length=1, title="Events"),
+    ] = None
+    enabled: Annotated[bool | None, Field(title="Enabled")] = None
+    description: Annotated[str | None, Field(max_length=500, title="Description")] = None
+
+
+class Upload(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    url: Annotated[str, Field(title="Url")]
+    method: Annotated[Literal["PUT"], Field(title="Method")] = "PUT"
+    expires_at: Annotated[str, Field(alias="expiresAt", title="Expiresat")]
+    max_bytes: Annotated[int | None, Field(alias="maxBytes", title="Maxbytes")] = 5368709120
+
+
+class UploadTarget(BaseModel):
+    """
+    Where and how to send the file: a form POST of `fields`, then the file as the `file` field
+    (last). S3 refuses a body of another size than the one declared.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    url: Annotated[str, Field(title="Url")]
+    method: Annotated[Literal["POST"], Field(title="Method")] = "POST"
+    fields: Annotated[dict[str, str], Field(title="Fields")]
+    expires_at: Annotated[str, Field(alias="expiresAt", title="Expiresat")]
+
+
+class Metadata6(RootModel[str]):
+    root: Annotated[str, Field(max_length=4096)]
+
+
+class Metadata7(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class Metadata8(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
+
+
+class UpsertItemRequest(BaseModel):
+    """
+    An item as written: every limit is checked before anything is stored. Besides each field's own
+    limit, title, url, tags, metadata and language together are at most 64 KiB as UTF-8 JSON.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    external_item_id: Annotated[
+        str,
+        Field(
+            alias="externalItemId",
+            max_length=250,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f/]+$",
+            title="Externalitemid",
+        ),
+    ]
+    title: Annotated[str | None, Field(max_length=1000, title="Title")] = ""
+    content: Annotated[str, Field(min_length=1, title="Content")]
+    url: Annotated[Url | None, Field(title="Url")] = None
+    tags: Annotated[list[Tag] | None, Field(max_length=100, title="Tags")] = None
+    metadata: Annotated[
+        dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], Metadata6 | Metadata7 | Metadata8 | bool]
+        | None,
+        Field(max_length=100, title="Metadata"),
+    ] = None
+    language: Annotated[Language | None, Field(title="Language")] = None
+
+
+class ValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    loc: Annotated[list[str | int], Field(title="Location")]
+    msg: Annotated[str, Field(title="Message")]
+    type: Annotated[str, Field(title="Error Type")]
+    input: Annotated[Any | None, Field(title="Input")] = None
+    ctx: Annotated[dict[str, Any] | None, Field(title="Context")] = None
+
+
+class Webhook(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    url: Annotated[str, Field(title="Url")]
+    events: Annotated[list[str], Field(title="Events")]
+    description: Annotated[str | None, Field(title="Description")] = ""
+    enabled: Annotated[bool | None, Field(title="Enabled")] = True
+    disabled_reason: Annotated[str | None, Field(alias="disabledReason", title="Disabledreason")] = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    updated_at: Annotated[str, Field(alias="updatedAt", title="Updatedat")]
+    secret_rotated_at: Annotated[str | None, Field(alias="secretRotatedAt", title="Secretrotatedat")] = None
+    previous_secret_expires_at: Annotated[
+        str | None,
+        Field(alias="previousSecretExpiresAt", title="Previoussecretexpiresat"),
+    ] = None
+
+
+class WebhookEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    webhook: Webhook
+
+
+class WebhookPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    webhooks: Annotated[list[Webhook], Field(title="Webhooks")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class AnswerSource(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
+    title: Annotated[str, Field(title="Title")]
+    url: Annotated[str | None, Field(title="Url")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    chunk_id: Annotated[str, Field(alias="chunkId", title="Chunkid")]
+    excerpt: Annotated[str, Field(title="Excerpt")]
+    relevance: Annotated[float, Field(title="Relevance")]
+    """
+    0 to 1: how well this chunk matches, relative to the best match
+    """
+    location: ChunkLocation | None = None
+    """
+    Where the chunk lies in its item; null for chunks published before locations
+    """
+
+
+class ApplyResult(BaseModel):
+    """
+    published: this apply's generation serves; applying: still building, poll the generation;
+    unchanged: the run changed nothing, so no generation was built and the current one answers.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    status: Annotated[Literal["published", "applying", "unchanged"], Field(title="Status")]
+    generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
+    counts: RunCounts
+
+
+class ChangePage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    changes: Annotated[list[ItemChange], Field(title="Changes")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    role: Annotated[Literal["user", "assistant"], Field(title="Role")]
+    content: Annotated[str, Field(title="Content")]
+    mode: Annotated[Literal["extractive", "generative"] | None, Field(title="Mode")] = None
+    found: Annotated[bool | None, Field(title="Found")] = None
+    sources: Annotated[list[AnswerSource] | None, Field(title="Sources")] = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+
+
+class CreateSourceRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[str, Field(max_length=200, min_length=1, title="Name")]
+    grace_days: Annotated[int | None, Field(alias="graceDays", ge=0, le=365, title="Gracedays")] = 7
+    chunking: Chunking | None = None
+    mass_deletion_threshold: Annotated[
+        int | None,
+        Field(alias="massDeletionThreshold", ge=0, le=100, title="Massdeletionthreshold"),
+    ] = 50
+    """
+    Percent of active items a snapshot commit may tombstone without opting in (100: no guard)
+    """
+    publishing: Publishing | None = None
+
+
+class CreatedWebhook(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    webhook: Webhook
+    secret: Annotated[str | None, Field(title="Secret")]
+    """
+    whsec_<base64>: shown once. null on an idempotent replay.
+    """
+
+
+class Delivery(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    webhook_id: Annotated[str, Field(alias="webhookId", title="Webhookid")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    event: Event
+    status: Annotated[Literal["pending", "succeeded", "failed"] | None, Field(title="Status")] = "pending"
+    attempts: Annotated[list[Attempt] | None, Field(title="Attempts")] = None
+    next_attempt_at: Annotated[str | None, Field(alias="nextAttemptAt", title="Nextattemptat")] = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    updated_at: Annotated[str, Field(alias="updatedAt", title="Updatedat")]
+
+
+class DeliveryEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    delivery: Delivery
+
+
+class DeliveryPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    deliveries: Annotated[list[Delivery], Field(title="Deliveries")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class FileRecord(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
+    filename: Annotated[str, Field(title="Filename")]
+    content_type: Annotated[str | None, Field(alias="contentType", title="Contenttype")] = None
+    size: Annotated[int, Field(title="Size")]
+    title: Annotated[str | None, Field(title="Title")] = None
+    tags: Annotated[list[str] | None, Field(title="Tags")] = None
+    metadata: Annotated[dict[str, str | int | float | bool] | None, Field(title="Metadata")] = None
+    upload: Annotated[Literal["multipart", "presigned"], Field(title="Upload")]
+    status: Annotated[
+        Literal["awaiting_upload", "uploaded", "processing", "completed", "failed"],
+        Field(title="Status"),
+    ]
+    result: FileResult | None = None
+    error: FileError | None = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    updated_at: Annotated[str, Field(alias="updatedAt", title="Updatedat")]
+    completed_at: Annotated[str | None, Field(alias="completedAt", title="Completedat")] = None
+
+
+class GenerationView(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    run_id: Annotated[str, Field(alias="runId", title="Runid")]
+    base_generation_id: Annotated[str | None, Field(alias="baseGenerationId", title="Basegenerationid")] = None
+    status: Annotated[
+        Literal["queued", "running", "succeeded", "failed"] | None,
+        Field(title="Status"),
+    ] = "succeeded"
+    counts: RunCounts
+    progress: Progress | None = None
+    manifest: ManifestSummary | None = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    completed_at: Annotated[str | None, Field(alias="completedAt", title="Completedat")] = None
+    error: Annotated[str | None, Field(title="Error")] = None
+    error_code: Annotated[str | None, Field(alias="errorCode", title="Errorcode")] = None
+    current: Annotated[bool, Field(title="Current")]
+
+
+class HTTPValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    detail: Annotated[list[ValidationError] | None, Field(title="Detail")] = None
+
+
+class ImportJob(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    mode: Annotated[Literal["upsert", "snapshot"], Field(title="Mode")]
+    allow_mass_deletion: Annotated[bool | None, Field(alias="allowMassDeletion", title="Allowmassdeletion")] = False
+    status: Annotated[
+        Literal["created", "running", "succeeded", "failed", "cancelled"],
+        Field(title="Status"),
+    ]
+    progress: Annotated[ImportProgress | None, Field(validate_default=True)] = {
+        "bytesTotal": 0,
+        "bytesRead": 0,
+        "linesRead": 0,
+        "accepted": 0,
+        "rejected": 0,
+    }
+    counts: Annotated[ImportCounts | None, Field(validate_default=True)] = {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "restored": 0,
+        "missing": 0,
+    }
+    rejections: Annotated[list[Rejection] | None, Field(title="Rejections", validate_default=True)] = []
+    """
+    The first 100 rejected lines; progress.rejected counts all
+    """
+    snapshot_id: Annotated[str | None, Field(alias="snapshotId", title="Snapshotid")] = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    started_at: Annotated[str | None, Field(alias="startedAt", title="Startedat")] = None
+    completed_at: Annotated[str | None, Field(alias="completedAt", title="Completedat")] = None
+    error: Annotated[str | None, Field(title="Error")] = None
+    error_code: Annotated[str | None, Field(alias="errorCode", title="Errorcode")] = None
+
+
+class ImportPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    imports: Annotated[list[ImportJob], Field(title="Imports")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class ItemPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    items: Annotated[list[ItemSummary], Field(title="Items")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class ItemPublication(BaseModel):
+    """
+    staged: changed since the serving generation (or never published); published: the serving
+    generation `generationId` holds the item as it is staged now; failed: the automatic publish of
+    its change gave up (`error`), and it stays unpublished until a later publish succeeds.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    status: Annotated[Literal["staged", "published", "failed"], Field(title="Status")]
+    generation_id: Annotated[str | None, Field(alias="generationId", title="Generationid")] = None
+    error: PublishError | None = None
+
+
+class ItemUpsertResult(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    item: StagedItem
+    outcome: Annotated[Literal["created", "updated", "unchanged", "restored"], Field(title="Outcome")]
+
+
+class Run(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    status: Annotated[Literal["queued", "running", "succeeded", "failed"], Field(title="Status")]
+    discovery_complete: Annotated[bool | None, Field(alias="discoveryComplete", title="Discoverycomplete")] = True
+    base_generation_id: Annotated[str | None, Field(alias="baseGenerationId", title="Basegenerationid")] = None
+    counts: Annotated[RunCounts | None, Field(validate_default=True)] = {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "deleted": 0,
+        "tombstoned": 0,
+        "purged": 0,
+        "restored": 0,
+    }
+    progress: Progress | None = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    completed_at: Annotated[str | None, Field(alias="completedAt", title="Completedat")] = None
+    error: Annotated[str | None, Field(title="Error")] = None
+    error_code: Annotated[str | None, Field(alias="errorCode", title="Errorcode")] = None
+    applied_generation_id: Annotated[str | None, Field(alias="appliedGenerationId", title="Appliedgenerationid")] = None
+
+
+class RunEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    run: Run
+
+
+class RunPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    runs: Annotated[list[Run], Field(title="Runs")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class SearchFilters(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    tags: TagFilter | None = None
+    metadata: Annotated[
+        dict[
+            str,
+            MetadataCondition1
+            | MetadataCondition2
+            | MetadataCondition3
+            | MetadataCondition4
+            | MetadataCondition5
+            | MetadataCondition6,
+        ]
+        | None,
+        Field(max_length=20, title="Metadata"),
+    ] = None
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query: Annotated[str, Field(max_length=2000, min_length=1, title="Query")]
+    mode: Annotated[Literal["keyword", "semantic", "hybrid"] | None, Field(title="Mode")] = None
+    """
+    Default: hybrid where every searched generation has embeddings, else keyword
+    """
+    limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 10
+    source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
+    filters: SearchFilters | None = None
+
+
+class SearchResponse(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    mode: Annotated[Literal["keyword", "semantic", "hybrid"], Field(title="Mode")]
+    results: Annotated[list[SearchResult], Field(title="Results")]
+
+
+class Snapshot(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    status: Annotated[Literal["open", "committing", "committed", "aborted"], Field(title="Status")]
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    closed_at: Annotated[str | None, Field(alias="closedAt", title="Closedat")] = None
+    counts: SnapshotCounts | None = None
+
+
+class SnapshotEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    snapshot: Snapshot
+
+
+class UploadTicket(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    file: FileRecord
+    upload: UploadTarget
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    answer: Annotated[str, Field(title="Answer")]
+    mode: Annotated[Literal["extractive", "generative"], Field(title="Mode")]
+    found: Annotated[bool, Field(title="Found")]
+    """
+    False when nothing relevant was found (the answer then says so)
+    """
+    sources: Annotated[list[AnswerSource], Field(title="Sources")]
+
+
+class Chat(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    source_ids: Annotated[list[str] | None, Field(alias="sourceIds", title="Sourceids")] = None
+    filters: SearchFilters | None = None
+    message_count: Annotated[int | None, Field(alias="messageCount", title="Messagecount")] = 0
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    expires_at: Annotated[str, Field(alias="expiresAt", title="Expiresat")]
+
+
+class ChatHistory(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    chat: Chat
+    messages: Annotated[list[ChatMessage], Field(title="Messages")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class ChatTurnResult(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    chat: Chat
+    message: ChatMessage
+    """
+    The assistant's answer
+    """
+
+
+class CreateChatRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    message: Annotated[str, Field(max_length=2000, min_length=1, title="Message")]
+    source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
+    filters: SearchFilters | None = None
+
+
+class ExplainRequest(BaseModel):
+    """
+    The search to explain (as POST /v1/search takes it) and the item in question.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query: Annotated[str, Field(max_length=2000, min_length=1, title="Query")]
+    source_id: Annotated[str, Field(alias="sourceId", max_length=64, min_length=1, title="Sourceid")]
+    """
+    The item's source
+    """
+    external_item_id: Annotated[
+        str,
+        Field(alias="externalItemId", max_length=256, min_length=1, title="Externalitemid"),
+    ]
+    mode: Annotated[Literal["keyword", "semantic", "hybrid"] | None, Field(title="Mode")] = None
+    limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 10
+    source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
+    filters: SearchFilters | None = None
+
+
+class FileEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    file: FileRecord
+    publication: ItemPublication | None = None
+
+
+class FilePage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    files: Annotated[list[FileRecord], Field(title="Files")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class GenerationEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    generation: GenerationView
+
+
+class GenerationPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    generations: Annotated[list[GenerationView], Field(title="Generations")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class ImportEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    import_: Annotated[ImportJob, Field(alias="import")]
+    upload: Upload | None = None
+
+
+class ItemEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    item: StagedItem
+    publication: ItemPublication | None = None
+
+
+class QueryRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query: Annotated[str, Field(max_length=2000, min_length=1, title="Query")]
+    source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
+    filters: SearchFilters | None = None
+    max_sources: Annotated[int | None, Field(alias="maxSources", ge=1, le=20, title="Maxsources")] = 5
