@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
+from kb.errors import QuotaExceeded
 from kb.items.models import BatchItemResult, BatchRequest, BatchResult, StagedItem
 from kb.items.repository import INLINE_CONTENT_LIMIT, ItemRepository, PendingWrite, group_size
 from kb.items.service import Decision, delete_decision, notify_staged, stage, upsert_decision, validate_items
@@ -231,6 +232,8 @@ def _one_by_one(
         before_each()
     try:
         _, outcome = stage(items, sources, source, op.external_item_id, op.decide)
+    except QuotaExceeded as refused:  # this operation is not applied; the others may be
+        return op.result("failed", f"{refused.code}: {refused.message}")
     except Exception:  # noqa: BLE001 - reported per operation; logged with its trace
         logger.exception("batch operation failed", extra={"index": op.index, "operation": op.operation})
         count("BatchOperationsFailed")
