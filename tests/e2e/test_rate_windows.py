@@ -5,7 +5,7 @@ Keys' clocks are pinned (local/controls.py), never waited on."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from kb.keys.models import Plan, RateLimits, tier_plan
+from kb.keys.models import Plan, PlanTier, RateLimits, tier_plan
 from kb.keys.repository import KeyRepository
 from kb.keys.service import bootstrap_tenant
 
@@ -118,8 +118,9 @@ def tenant_admin(table, plan: Plan) -> str:
 
 
 def test_a_keys_windows_default_to_its_tenants_plan(api, table):
-    # Given tenants on the standard and premium plans (seed: 100 and 500 a minute)
-    for tier, per_minute in (("standard", "100"), ("premium", "500")):
+    # Given tenants on each plan (seed: 100, 500 and 2,000 a minute)
+    tiers: list[tuple[PlanTier, str]] = [("standard", "100"), ("premium", "500"), ("enterprise", "2000")]
+    for tier, per_minute in tiers:
         admin = tenant_admin(table, tier_plan(tier))
         # When a key with no figures of its own makes a request
         reply = api.call("GET", "/v1/admin/keys", admin)
@@ -142,3 +143,30 @@ def test_a_key_cannot_be_given_more_a_minute_than_its_plan_allows(api, table):
     reply = api.call("POST", "/v1/admin/keys", admin, {"name": "k", "rateLimits": {"perMinute": 101}})
     assert (reply.status_code, reply.json()["code"]) == (409, "plan_limit_exceeded")
     assert "100" in reply.json()["error"]
+
+
+def test_the_worked_example_of_docs_limits(api, controls):
+    # docs/limits.md "Worked example": 5 a minute, 3 an hour, four requests 5 minutes into an hour
+    created = api.call(
+        "POST",
+        "/v1/admin/keys",
+        api.admin_key,
+        {"name": "paced", "scope": "read", "rateLimits": {"perMinute": 5, "perHour": 3}},
+    )
+    controls.pin_key_clock(created.json()["key"]["id"], next_hour() + timedelta(minutes=5))
+    replies = [api.call("GET", "/v1/sources", created.json()["secret"]) for _ in range(4)]
+    shown = [
+        (r.status_code, r.headers["X-RateLimit-Window"], r.headers["X-RateLimit-Remaining"], r.headers["RateLimit"])
+        for r in replies
+    ]
+    assert shown == [
+        (200, "hour", "2", '"hour";r=2;t=3300'),
+        (200, "hour", "1", '"hour";r=1;t=3300'),
+        (200, "hour", "0", '"hour";r=0;t=3300'),
+        (429, "hour", "0", '"hour";r=0;t=3300'),
+    ]
+    assert replies[3].headers["Retry-After"] == "3300"
+    assert replies[3].json() == {
+        "error": "Too many requests: the key's 3 per hour are used up.",
+        "code": "rate_limited",
+    }
