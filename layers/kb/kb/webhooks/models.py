@@ -2,7 +2,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, HttpUrl, field_validator
 
-from kb.models import ApiModel, NoNullsRequest, PatchRequest, RecordModel
+from kb.models import ApiModel, IntegralNumber, NoNullsRequest, PatchRequest, RecordModel
 
 EVENT_TYPES = (
     "content.created",
@@ -49,7 +49,7 @@ def about_sources(source_ids: list[str] | None, data: dict[str, Any]) -> bool:
 MAX_RETRIES = 10
 MAX_RETRY_DELAY_SECONDS = 86_400
 MAX_RETRY_TOTAL_SECONDS = 3 * 86_400
-RetryDelay = Annotated[int, Field(ge=1, le=MAX_RETRY_DELAY_SECONDS)]
+RetryDelay = Annotated[int, Field(ge=1, le=MAX_RETRY_DELAY_SECONDS), IntegralNumber]
 RetrySchedule = Annotated[list[RetryDelay], Field(max_length=MAX_RETRIES)]
 MAX_SCOPED_SOURCES = 100
 SourceIds = Annotated[
