@@ -1,6 +1,6 @@
 """Batches of up to 1000 upserts and deletes: one result per operation, as if each were written on
 its own, in a few dozen DynamoDB calls. The records are read with batch reads (for the content-hash
-check), then written in transactions of up to 98 records (and under 4 MB), each record conditioned
+check), then written in transactions of up to 97 records (and under 4 MB), each record conditioned
 on the version read, with one change-log record naming them all, on the condition that the source's staging epoch is still open. A transaction that loses a race (or fails) is retried one operation at
 a time through `stage`, which re-reads and decides again; an id named twice in one batch is applied
 one operation at a time, in order."""
