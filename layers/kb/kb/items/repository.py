@@ -209,15 +209,23 @@ class ItemRepository:
         request apply once): QuotaExceeded, or StagingConflict, and then nothing was written."""
         try:
             usage = self.quotas.operation(source.tenant_id, pending.usage)
+        except Exception:
+            self.abandon(pending)
+            raise
+        try:
             self.table.transact_items([self._put_operation(pending), usage], token=new_id("txn"))
         except Exception as error:
-            self.abandon(pending)
             reasons = _cancellation_reasons(error)
             codes = [reason.get("Code") for reason in reasons]
             if len(codes) == 2 and codes[1] == "ConditionalCheckFailed":
+                self.abandon(pending)
                 raise self._refused(source.tenant_id, pending.usage, reasons[1]) from error
             if codes and ("ConditionalCheckFailed" in codes or "TransactionConflict" in codes):
+                self.abandon(pending)
                 raise StagingConflict() from error
+            if self._stored(pending):
+                return  # it landed, and only the answer was lost
+            self.abandon(pending)
             raise
 
     def _refused(self, tenant_id: str, delta: Usage, reason: dict[str, Any]) -> Exception:
