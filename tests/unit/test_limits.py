@@ -3,11 +3,13 @@ bulk, which addresses a key's ranges admit."""
 
 import pytest
 
-from kb.errors import IpNotAllowed
-from kb.keys.models import Plan, Principal, RateLimits, tier_plan
+from kb.errors import IpNotAllowed, KeyRevoked
+from kb.keys.models import CreateKeyRequest, Plan, Principal, RateLimits, UpdateKeyRequest, tier_plan
 from kb.keys.plans import check_source_address, resolve_limits
+from kb.keys.service import issue_key, parse_key, revoke_key, update_key
 from kb.ratelimit import Limits, RateLimitWindow, binding, is_bulk
 from kb.settings import Settings
+from tests.unit.test_keys import InMemoryKeys
 
 SETTINGS = Settings.model_validate({"TABLE_NAME": "t", "BUCKET_NAME": "b"})
 
@@ -77,3 +79,23 @@ def test_source_ranges(ranges, address, allowed):
     else:
         with pytest.raises(IpNotAllowed):
             check_source_address(key, address)
+
+
+def test_an_update_made_over_a_concurrent_revocation_is_refused_not_lost():
+    # Given a key that is revoked between the update's read and its write
+    repo = InMemoryKeys()
+    secret = issue_key(repo, "ten_1", CreateKeyRequest(name="k", scope="read")).secret  # type: ignore[arg-type]
+    key_id = parse_key(secret or "")[0]  # type: ignore[index]
+    repo.before_next_write = lambda: revoke_key(repo, "ten_1", key_id)  # type: ignore[arg-type]
+    # When its ranges are updated / Then the update sees the revocation and refuses
+    with pytest.raises(KeyRevoked):
+        update_key(repo, "ten_1", key_id, UpdateKeyRequest(allowed_ips=["10.0.0.0/8"]))  # type: ignore[arg-type]
+    assert repo.keys[key_id].status == "revoked" and repo.keys[key_id].allowed_ips is None
+
+
+def test_new_windows_replace_the_older_per_minute_figure():
+    repo = InMemoryKeys()
+    secret = issue_key(repo, "ten_1", CreateKeyRequest(name="k", rate_limit_per_minute=5)).secret  # type: ignore[arg-type]
+    key_id = parse_key(secret or "")[0]  # type: ignore[index]
+    updated = update_key(repo, "ten_1", key_id, UpdateKeyRequest(rate_limits=RateLimits(per_hour=9)))  # type: ignore[arg-type]
+    assert (updated.rate_limit_per_minute, updated.rate_limits) == (None, RateLimits(per_hour=9))
