@@ -10,6 +10,8 @@ from kb.items.repository import INLINE_CONTENT_LIMIT, ItemRepository
 from kb.items.service import delete_item, upsert_item
 from kb.keys.models import Quotas
 from kb.quotas import TenantQuotas, usage_key
+from kb.snapshots.models import SnapshotPageRequest
+from kb.snapshots.service import add_page, begin_snapshot, commit_snapshot
 
 
 def usage(store, tenant_id: str) -> tuple[int, int]:
@@ -68,7 +70,21 @@ def test_a_batch_past_a_quota_stores_what_fits(store, sources, source):
     result = apply_batch(limited, sources, source, batch)
     assert result.succeeded == 2
     assert [r.error for r in result.results if r.outcome == "failed"] == [
-        "quota_exceeded: This write would take the tenant past its quota of 10 stored bytes (the content of items "
-        "that are not deleted); delete some or ask for a larger plan."
+        "quota_exceeded: This write would take the tenant past its quota of 10 stored bytes (the content of active "
+        "items); delete some or ask for a larger plan."
     ] * 2
+    assert usage(store, source.tenant_id) == (2, 8)
+
+
+def test_an_item_left_out_of_a_snapshot_frees_its_place_and_counts_again_when_pushed(
+    store, items, snapshots, sources, source
+):
+    push(items, sources, source, "kept", "k" * 3)
+    push(items, sources, source, "dropped", "d" * 5)
+    snapshot = begin_snapshot(snapshots, sources, sources.get(source.tenant_id, source.id))
+    fresh = sources.get(source.tenant_id, source.id)
+    add_page(snapshots, fresh, snapshot.id, SnapshotPageRequest(items=[{"externalItemId": "kept", "content": "kkk"}]))
+    commit_snapshot(snapshots, sources, items, fresh, snapshot.id, allow_mass_deletion=True)
+    assert usage(store, source.tenant_id) == (1, 3)  # "dropped" is a tombstone now
+    push(items, sources, fresh, "dropped", "d" * 5)
     assert usage(store, source.tenant_id) == (2, 8)

@@ -1,4 +1,4 @@
-"""Per-tenant quotas on the staging sets: items that are not deleted, and their content's bytes.
+"""Per-tenant quotas on the staging sets: active items, and their content's bytes.
 
 The tenant's usage is one record (TENANT#<t> / USAGE: storedItems, storedBytes). Every staging
 write that changes it moves it in the same DynamoDB transaction as the item's record
@@ -37,11 +37,11 @@ def refusal(quotas: Quotas, delta: Usage, current: Usage) -> QuotaExceeded:
     if delta.items > 0 and quotas.max_items is not None and current.items + delta.items > quotas.max_items:
         return QuotaExceeded(
             f"This write would take the tenant past its quota of {quotas.max_items} stored items "
-            "(items that are not deleted); delete some or ask for a larger plan."
+            "(active items); delete some or ask for a larger plan."
         )
     return QuotaExceeded(
         f"This write would take the tenant past its quota of {quotas.max_stored_bytes} stored bytes "
-        "(the content of items that are not deleted); delete some or ask for a larger plan."
+        "(the content of active items); delete some or ask for a larger plan."
     )
 
 

@@ -53,8 +53,9 @@ class PendingWrite:
 
 
 def usage_of(item: StagedItem | None) -> Usage:
-    """What an item counts against its tenant's quotas: deleted items count nothing."""
-    if item is None or item.state == "deleted":
+    """What an item counts against its tenant's quotas: active items only (a tombstone, missing
+    since a snapshot, is on its way out, and a purged one stays in the staging set as missing)."""
+    if item is None or item.state != "active":
         return Usage()
     if item.stored_bytes is not None:
         return Usage(1, item.stored_bytes)
@@ -291,7 +292,7 @@ class ItemRepository:
         """The record to write for `item` (its content offloaded if big) and its condition."""
         version = previous.version + 1 if previous else 1
         stored_bytes = 0
-        if item.state != "deleted":
+        if item.state != "deleted":  # a tombstone keeps its size: it counts again if restored
             carried = item.content_ref is not None  # unchanged content, kept where it was
             stored_bytes = usage_of(previous).bytes if carried else len(item.content.encode())
         record: dict[str, Any] = {

@@ -32,7 +32,7 @@ class RateLimits(RequestModel):
 
 
 class Quotas(RequestModel):
-    """What a tenant may store in its staging sets: items that are not deleted, and their content's bytes."""
+    """What a tenant may store in its staging sets: active items, and their content's bytes."""
 
     max_items: Limit | None = None
     max_stored_bytes: Annotated[int, Field(ge=1), IntegralNumber] | None = None
