@@ -87,6 +87,11 @@ def main() -> None:
         for parameter in (
             "EmbeddingProvider=none",
             "RateLimitPerMinute=100000",
+            "RateLimitPerHour=10000000",
+            "RateLimitPerDay=100000000",
+            "BulkRateLimitPerMinute=100000",
+            "QuotaMaxItems=1000000000",
+            "QuotaMaxStoredBytes=1000000000000000",
             f"ImportSliceBytes={args.slice_bytes}",
         ):
             command += ["--parameter", parameter]

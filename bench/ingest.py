@@ -136,7 +136,8 @@ def main() -> None:
                 f"DynamoDB calls for one batch of 1,000 new items: {sum(calls.values())} ("
                 + ", ".join(f"{name} {n}" for name, n in calls.items())
                 + "), counted in-process on the same code: 10 batch reads of 100 for the content-hash check, "
-                "then transactions of up to 98 conditional puts plus one change-log record naming them all.",
+                "then transactions of up to 97 conditional puts plus one change-log record naming them all "
+                "(and, since quotas, one update of the tenant's usage).",
                 "",
                 "Both paths run on the same emulator with the local stack's fixes (local/emulator_fixes.py), "
                 "one of which keeps parsed condition expressions: moto re-parses a condition three times per "

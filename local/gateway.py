@@ -4,6 +4,7 @@ function that owns the route in template.yaml, invoked through the Lambda API.""
 import base64
 import json
 import re
+import socket
 import threading
 import time
 import uuid
@@ -224,14 +225,15 @@ class Gateway:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
                 pass
 
-        self.server = ThreadingHTTPServer((host, port), Handler)
+        # An IPv6 host (e.g. "::1") listens on IPv6: sourceIp is then the client's IPv6 address.
+        self.server = (_IPv6Server if ":" in host else ThreadingHTTPServer)((host, port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"http://[{host!s}]:{port}" if ":" in str(host) else f"http://{host!s}:{port}"
 
     def start(self) -> None:
         self.thread.start()
@@ -283,6 +285,10 @@ class Gateway:
         if self.cors is not None:
             response_headers.update(self.cors.response_headers(origin))
         _reply(request, status, response_headers, response_body, head=request.command == "HEAD")
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
 
 
 def _invoke_client(endpoint: str) -> Any:

@@ -1,7 +1,7 @@
 """Create a tenant and its first admin key straight in the table, for a fresh deployment.
 
     .venv/bin/python scripts/bootstrap_tenant.py --table <TableName output> --name "Acme" [--region us-east-1]
-        [--max-keys 1000] [--max-rate-limit-per-minute 10000]
+        [--tier standard|premium|enterprise] [--max-keys 1000] [--max-rate-limit-per-minute 10000]
 
 Uses the ordinary AWS credential chain (AWS_PROFILE, ...). Prints the admin key once."""
 
@@ -13,7 +13,7 @@ import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "layers" / "kb"))
 
-from kb.keys.models import Plan
+from kb.keys.models import PLAN_TIERS, Plan, tier_plan
 from kb.keys.repository import KeyRepository
 from kb.keys.service import bootstrap_tenant
 from kb.storage import Table
@@ -32,9 +32,18 @@ def main() -> None:
         default=default.max_rate_limit_per_minute,
         help="the plan: the highest rateLimitPerMinute a key may have",
     )
+    parser.add_argument(
+        "--tier",
+        choices=sorted(PLAN_TIERS),
+        default=None,
+        help="the plan's rate limits and quotas (docs/limits.md); default: the deployment's defaults",
+    )
     args = parser.parse_args()
     table = Table(boto3.client("dynamodb", region_name=args.region), args.table)
     plan = Plan(max_keys=args.max_keys, max_rate_limit_per_minute=args.max_rate_limit_per_minute)
+    if args.tier:
+        bound = max(args.max_rate_limit_per_minute, tier_plan(args.tier).max_rate_limit_per_minute)
+        plan = tier_plan(args.tier, max_keys=args.max_keys, max_rate_limit_per_minute=bound)
     created = bootstrap_tenant(KeyRepository(table), args.name, plan=plan)
     print(f"tenant:    {created.key.tenant_id}")
     print(f"admin key: {created.secret}")

@@ -161,7 +161,15 @@ def start_stack(
     state_dir: Path, root: Path = ROOT, stub_ms: float | None = None
 ) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
     """A local stack; with `stub_ms`, embedding through Bedrock answered by the stub, else none."""
-    parameters = [f"EmbeddingProvider={'none' if stub_ms is None else 'bedrock'}", "RateLimitPerMinute=100000"]
+    parameters = [
+        f"EmbeddingProvider={'none' if stub_ms is None else 'bedrock'}",
+        "RateLimitPerMinute=100000",
+        "RateLimitPerHour=10000000",
+        "RateLimitPerDay=100000000",
+        "BulkRateLimitPerMinute=100000",
+        "QuotaMaxItems=1000000000",
+        "QuotaMaxStoredBytes=1000000000000000",
+    ]
     command = [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)]
     if stub_ms is not None:
         command += ["--stub-bedrock-ms", str(stub_ms)]

@@ -19,6 +19,7 @@ from kb.files.pipeline import FileProcessor
 from kb.files.repository import FileRepository
 from kb.files.uploads import UploadStore
 from kb.items.repository import ItemRepository
+from kb.keys.plans import tenant_quotas
 from kb.observability import logger, metrics, tracer
 from kb.settings import get_settings
 from kb.sources.repository import SourceRepository
@@ -41,7 +42,9 @@ def file_processor() -> FileProcessor:
     return FileProcessor(
         files=FileRepository(table),
         sources=SourceRepository(table),
-        items=ItemRepository(table, adapters().blob_store(clients.s3, settings.bucket_name), trigger),
+        items=ItemRepository(
+            table, adapters().blob_store(clients.s3, settings.bucket_name), trigger, tenant_quotas(table, settings)
+        ),
         uploads=UploadStore(clients.s3, settings.uploads_bucket_name),
         events=EventPublisher(clients.sqs, settings.events_queue_url),
         extract=extract,

@@ -84,6 +84,12 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             "--parameter",
             "RateLimitPerMinute=100000",
             "--parameter",
+            "RateLimitPerHour=10000000",
+            "--parameter",
+            "RateLimitPerDay=100000000",
+            "--parameter",
+            "BulkRateLimitPerMinute=100000",
+            "--parameter",
             "GenerationRetention=3",
             # Webhook retries after 1 s, 1 s, 1 s instead of 5 s ... 10 h.
             "--parameter",

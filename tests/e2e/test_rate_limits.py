@@ -24,8 +24,9 @@ def test_every_response_carries_the_rate_limit_headers(api, controls):
         assert reply.headers["X-RateLimit-Limit"] == "50"
         assert 0 <= int(reply.headers["X-RateLimit-Remaining"]) < 50
         assert int(reply.headers["X-RateLimit-Reset"]) > time.time()
-        assert reply.headers["RateLimit-Policy"] == '"per-key";q=50;w=60'
-        assert reply.headers["RateLimit"].startswith('"per-key";r=')
+        assert reply.headers["X-RateLimit-Window"] == "minute"
+        assert reply.headers["RateLimit-Policy"] == '"minute";q=50;w=60'
+        assert reply.headers["RateLimit"].startswith('"minute";r=')
 
 
 def test_over_the_limit_is_429_rate_limited_with_retry_after(api, controls):

@@ -41,6 +41,10 @@ def test_schemathesis_finds_no_difference_between_the_contract_and_the_api(api, 
             "rotate_key",
             "--exclude-operation-id",
             "revoke_key",
+            # So would restricting its own key to other source ranges, or to one request a day
+            # (tests/e2e/test_key_ranges.py and test_rate_windows.py test updates instead).
+            "--exclude-operation-id",
+            "update_key",
             "--seed",
             "20261122",
         ],

@@ -31,12 +31,12 @@ def test_a_batch_of_1000_new_items_costs_at_most_60_dynamodb_calls(store, items,
     assert len(items.changed_between(source.id, 0, source.staging_epoch)) == 1000
 
 
-def test_a_batch_logs_one_change_record_per_transaction_of_up_to_98_writes(store, items, sources, source):
+def test_a_batch_logs_one_change_record_per_transaction_of_up_to_97_writes(store, items, sources, source):
     # Given a client that counts its calls
     calls = _calls(store)
     # When 1000 new items are pushed in one batch
     apply_batch(items, sources, source, BatchRequest(items=_items(1000)))
-    # Then they took ceil(1000 / 98) = 11 transactions, each logging its ids in one record
+    # Then they took ceil(1000 / 97) = 11 transactions, each logging its ids in one record
     assert calls.count("TransactWriteItems") == 11
     logged = store.table.query_range(f"SOURCE#{source.id}", "CHG#", "CHG$")
     assert len(logged) == 11 and sum(len(record["ids"]) for record in logged) == 1000

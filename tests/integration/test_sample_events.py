@@ -59,6 +59,8 @@ def test_every_http_function_answers_its_sample_event(stack):
     assert status == 200 and key["KEY_ID"] in [k["id"] for k in body["keys"]]
     assert invoke_http(stack, "GetKeyFunction", "get_key", **key)[1]["key"]["id"] == key["KEY_ID"]
     assert invoke_http(stack, "RotateKeyFunction", "rotate_key", **key)[1]["key"]["rotatedAt"]
+    updated = invoke_http(stack, "UpdateKeyFunction", "update_key", **key)[1]["key"]
+    assert (updated["name"], updated["allowedIps"]) == ("renamed", ["127.0.0.0/8", "::1/128"])
     assert invoke_http(stack, "RevokeKeyFunction", "revoke_key", **key)[1]["key"]["status"] == "revoked"
 
     status, body = invoke_http(stack, "CreateSourceFunction", "create_source", **admin)

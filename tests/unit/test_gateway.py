@@ -150,3 +150,38 @@ def test_with_origins_configured_responses_carry_cors_headers_for_an_allowed_ori
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
     assert "x-ratelimit-remaining" in allowed.headers["Access-Control-Expose-Headers"]
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+class _FromAddress(requests.adapters.HTTPAdapter):
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs, source_address=(self.address, 0))
+
+
+class SourceIpFunction:
+    """Stands in for the Lambda API: answers with the sourceIp the gateway put in the event."""
+
+    def invoke(self, FunctionName: str, Payload: bytes) -> dict:
+        source_ip = json.loads(Payload)["requestContext"]["http"]["sourceIp"]
+        reply = {"statusCode": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(source_ip)}
+        return {"Payload": io.BytesIO(json.dumps(reply).encode())}
+
+
+@pytest.mark.parametrize(("host", "client"), [("127.0.0.1", "127.0.0.3"), ("::1", "::1")])
+def test_the_events_source_ip_is_the_clients_socket_address_ipv4_and_ipv6(host, client):
+    # Given a gateway listening on IPv4 or IPv6 loopback
+    gateway = Gateway(deployment_with(("list", "GET", "/api/v1/sources")), host, 0)
+    gateway.lambda_client = SourceIpFunction()
+    gateway.start()
+    try:
+        # When a client connects from a given address
+        with requests.Session() as session:
+            session.mount("http://", _FromAddress(client))
+            reply = session.get(f"{gateway.url}/api/v1/sources", timeout=10)
+    finally:
+        gateway.stop()
+    # Then the function sees that address as requestContext.http.sourceIp
+    assert reply.json() == client

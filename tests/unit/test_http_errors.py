@@ -9,7 +9,7 @@ from kb.aws import AwsClients, get_clients
 from kb.http import deps
 from kb.keys.models import CreateKeyRequest
 from kb.keys.service import issue_key
-from kb.ratelimit import RateLimitWindow
+from kb.ratelimit import Limits, RateLimitWindow
 from kb.settings import Settings, get_settings
 from scripts.generate_openapi import function_modules
 from tests.helpers import body_of, lambda_context, sample_event
@@ -17,8 +17,8 @@ from tests.unit.test_keys import InMemoryKeys
 
 
 class UnlimitedLimiter:
-    def hit(self, key_id: str, limit: int, now: float | None = None) -> RateLimitWindow:
-        return RateLimitWindow(limit=limit, remaining=limit - 1, reset_epoch=0, reset_seconds=60)
+    def hit(self, key_id: str, limits: Limits, bulk: bool = False, now: float | None = None) -> RateLimitWindow:
+        return RateLimitWindow(limit=limits.minute, remaining=limits.minute - 1, reset_epoch=0, reset_seconds=60)
 
 
 class NoFailedAuthentications:

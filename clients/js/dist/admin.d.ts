@@ -19,6 +19,8 @@ export declare class Keys {
         createdAt: string;
         expiresAt?: string | null;
         rateLimitPerMinute?: number | null;
+        rateLimits?: import("./schema.js").components["schemas"]["RateLimits"] | null;
+        allowedIps?: string[] | null;
         rotatedAt?: string | null;
         previousSecretExpiresAt?: string | null;
         revokedAt?: string | null;
@@ -32,6 +34,8 @@ export declare class Keys {
         createdAt: string;
         expiresAt?: string | null;
         rateLimitPerMinute?: number | null;
+        rateLimits?: import("./schema.js").components["schemas"]["RateLimits"] | null;
+        allowedIps?: string[] | null;
         rotatedAt?: string | null;
         previousSecretExpiresAt?: string | null;
         revokedAt?: string | null;
@@ -50,6 +54,8 @@ export declare class Keys {
         createdAt: string;
         expiresAt?: string | null;
         rateLimitPerMinute?: number | null;
+        rateLimits?: import("./schema.js").components["schemas"]["RateLimits"] | null;
+        allowedIps?: string[] | null;
         rotatedAt?: string | null;
         previousSecretExpiresAt?: string | null;
         revokedAt?: string | null;
@@ -75,6 +81,8 @@ export declare class Webhooks {
         updatedAt: string;
         secretRotatedAt?: string | null;
         previousSecretExpiresAt?: string | null;
+        retrySchedule?: number[] | null;
+        sourceIds?: string[] | null;
     }>;
     update(webhookId: string, body: Body<"/v1/webhooks/{webhookId}", "patch">, options?: RequestOptions): Promise<{
         id: string;
@@ -88,6 +96,8 @@ export declare class Webhooks {
         updatedAt: string;
         secretRotatedAt?: string | null;
         previousSecretExpiresAt?: string | null;
+        retrySchedule?: number[] | null;
+        sourceIds?: string[] | null;
     }>;
     delete(webhookId: string, options?: RequestOptions): Promise<{
         webhook: import("./schema.js").components["schemas"]["Webhook"];
@@ -131,6 +141,8 @@ export declare class Webhooks {
         updatedAt: string;
         secretRotatedAt?: string | null;
         previousSecretExpiresAt?: string | null;
+        retrySchedule?: number[] | null;
+        sourceIds?: string[] | null;
     }>;
 }
 export interface UploadFields {

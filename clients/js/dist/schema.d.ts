@@ -384,7 +384,8 @@ export interface paths {
         delete: operations["revoke_key"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Update Key */
+        patch: operations["update_key"];
         trace?: never;
     };
     "/v1/sources/{sourceId}/runs/{runId}": {
@@ -747,6 +748,12 @@ export interface components {
             expiresAt?: string | null;
             /** Ratelimitperminute */
             rateLimitPerMinute?: number | null;
+            rateLimits?: components["schemas"]["RateLimits"] | null;
+            /**
+             * Allowedips
+             * @description Source ranges (CIDR, IPv4 or IPv6) the key works from; null: anywhere.
+             */
+            allowedIps?: string[] | null;
             /** Rotatedat */
             rotatedAt?: string | null;
             /** Previoussecretexpiresat */
@@ -1024,9 +1031,16 @@ export interface components {
             expiresAt?: string | null;
             /**
              * Ratelimitperminute
-             * @description Default: 120. At most the tenant plan's maxRateLimitPerMinute.
+             * @description Same as rateLimits.perMinute (kept for older clients). At most the plan's maxRateLimitPerMinute.
              */
             rateLimitPerMinute?: number | null;
+            /** @description Per window; a window left out is the tenant plan's (docs/limits.md). */
+            rateLimits?: components["schemas"]["RateLimits"] | null;
+            /**
+             * Allowedips
+             * @description CIDR ranges or addresses (IPv4, IPv6) the key may be used from; elsewhere 403 ip_not_allowed.
+             */
+            allowedIps?: string[] | null;
         };
         /** CreateSourceRequest */
         CreateSourceRequest: {
@@ -1093,6 +1107,16 @@ export interface components {
              * @default
              */
             description?: string;
+            /**
+             * Retryschedule
+             * @description Seconds before each retry after a failed attempt (at most 10, each 1 to 86400, 3 days in all; [] never retries). Default: the deployment's WebhookRetrySchedule.
+             */
+            retrySchedule?: number[];
+            /**
+             * Sourceids
+             * @description Deliver only events about these sources (default: every source).
+             */
+            sourceIds?: string[];
         };
         /** CreatedKey */
         CreatedKey: {
@@ -1741,6 +1765,22 @@ export interface components {
              */
             language?: string | null;
         };
+        /**
+         * RateLimits
+         * @description Requests allowed per calendar window; a window left out falls back to the next level (key,
+         *     then the tenant's plan, then the deployment's defaults). Bulk requests count in every window
+         *     and, besides, in their own per-minute window (kb.ratelimit.BULK_ROUTES).
+         */
+        RateLimits: {
+            /** Perminute */
+            perMinute?: number | null;
+            /** Perhour */
+            perHour?: number | null;
+            /** Perday */
+            perDay?: number | null;
+            /** Bulkperminute */
+            bulkPerMinute?: number | null;
+        };
         /** Rejection */
         Rejection: {
             /** Line */
@@ -2192,6 +2232,18 @@ export interface components {
              */
             all?: string[] | null;
         };
+        /** UpdateKeyRequest */
+        UpdateKeyRequest: {
+            /** Name */
+            name?: string;
+            /** @description Replaces the key's windows ({}: the plan's). */
+            rateLimits?: components["schemas"]["RateLimits"];
+            /**
+             * Allowedips
+             * @description Replaces the key's ranges; [] lifts the restriction.
+             */
+            allowedIps?: string[];
+        };
         /** UpdateSourceRequest */
         UpdateSourceRequest: {
             /** Name */
@@ -2218,6 +2270,16 @@ export interface components {
             enabled?: boolean;
             /** Description */
             description?: string;
+            /**
+             * Retryschedule
+             * @description Replaces the subscription's schedule.
+             */
+            retrySchedule?: number[];
+            /**
+             * Sourceids
+             * @description Replaces the scope; [] lifts it.
+             */
+            sourceIds?: string[];
         };
         /** Upload */
         Upload: {
@@ -2332,6 +2394,16 @@ export interface components {
             secretRotatedAt?: string | null;
             /** Previoussecretexpiresat */
             previousSecretExpiresAt?: string | null;
+            /**
+             * Retryschedule
+             * @description Seconds before each retry; null: the deployment's WebhookRetrySchedule.
+             */
+            retrySchedule?: number[] | null;
+            /**
+             * Sourceids
+             * @description Only events about these sources are delivered; null: every source.
+             */
+            sourceIds?: string[] | null;
         };
         /** WebhookEnvelope */
         WebhookEnvelope: {
@@ -2425,7 +2497,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2533,7 +2605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2657,7 +2729,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2769,7 +2841,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2854,7 +2926,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2961,7 +3033,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3068,7 +3140,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3180,7 +3252,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3284,7 +3356,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3392,7 +3464,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3497,7 +3569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3613,7 +3685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3729,7 +3801,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3818,7 +3890,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3923,7 +3995,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4010,7 +4082,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4115,7 +4187,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4202,7 +4274,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4307,7 +4379,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4394,7 +4466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4498,7 +4570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4584,7 +4656,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4687,7 +4759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4772,7 +4844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4879,7 +4951,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4984,7 +5056,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5091,7 +5163,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5177,7 +5249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5263,7 +5335,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5349,7 +5421,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5434,7 +5506,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5519,7 +5591,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5538,6 +5610,113 @@ export interface operations {
                 };
             };
             /** @description idempotency_conflict, idempotency_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress, plan_limit_exceeded */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5623,7 +5802,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5734,7 +5913,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5823,7 +6002,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5924,7 +6103,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6040,7 +6219,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6137,7 +6316,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6235,7 +6414,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6352,7 +6531,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6450,7 +6629,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6546,7 +6725,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6651,7 +6830,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6755,7 +6934,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6859,7 +7038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6966,7 +7145,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7069,7 +7248,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7174,7 +7353,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7290,7 +7469,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7403,7 +7582,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7515,7 +7694,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -385,7 +385,8 @@ export interface paths {
         delete: operations["revoke_key"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Update Key */
+        patch: operations["update_key"];
         trace?: never;
     };
     "/v1/sources/{sourceId}/runs/{runId}": {
@@ -748,6 +749,12 @@ export interface components {
             expiresAt?: string | null;
             /** Ratelimitperminute */
             rateLimitPerMinute?: number | null;
+            rateLimits?: components["schemas"]["RateLimits"] | null;
+            /**
+             * Allowedips
+             * @description Source ranges (CIDR, IPv4 or IPv6) the key works from; null: anywhere.
+             */
+            allowedIps?: string[] | null;
             /** Rotatedat */
             rotatedAt?: string | null;
             /** Previoussecretexpiresat */
@@ -1025,9 +1032,16 @@ export interface components {
             expiresAt?: string | null;
             /**
              * Ratelimitperminute
-             * @description Default: 120. At most the tenant plan's maxRateLimitPerMinute.
+             * @description Same as rateLimits.perMinute (kept for older clients). At most the plan's maxRateLimitPerMinute.
              */
             rateLimitPerMinute?: number | null;
+            /** @description Per window; a window left out is the tenant plan's (docs/limits.md). */
+            rateLimits?: components["schemas"]["RateLimits"] | null;
+            /**
+             * Allowedips
+             * @description CIDR ranges or addresses (IPv4, IPv6) the key may be used from; elsewhere 403 ip_not_allowed.
+             */
+            allowedIps?: string[] | null;
         };
         /** CreateSourceRequest */
         CreateSourceRequest: {
@@ -1094,6 +1108,16 @@ export interface components {
              * @default
              */
             description?: string;
+            /**
+             * Retryschedule
+             * @description Seconds before each retry after a failed attempt (at most 10, each 1 to 86400, 3 days in all; [] never retries). Default: the deployment's WebhookRetrySchedule.
+             */
+            retrySchedule?: number[];
+            /**
+             * Sourceids
+             * @description Deliver only events about these sources (default: every source).
+             */
+            sourceIds?: string[];
         };
         /** CreatedKey */
         CreatedKey: {
@@ -1742,6 +1766,22 @@ export interface components {
              */
             language?: string | null;
         };
+        /**
+         * RateLimits
+         * @description Requests allowed per calendar window; a window left out falls back to the next level (key,
+         *     then the tenant's plan, then the deployment's defaults). Bulk requests count in every window
+         *     and, besides, in their own per-minute window (kb.ratelimit.BULK_ROUTES).
+         */
+        RateLimits: {
+            /** Perminute */
+            perMinute?: number | null;
+            /** Perhour */
+            perHour?: number | null;
+            /** Perday */
+            perDay?: number | null;
+            /** Bulkperminute */
+            bulkPerMinute?: number | null;
+        };
         /** Rejection */
         Rejection: {
             /** Line */
@@ -2193,6 +2233,18 @@ export interface components {
              */
             all?: string[] | null;
         };
+        /** UpdateKeyRequest */
+        UpdateKeyRequest: {
+            /** Name */
+            name?: string;
+            /** @description Replaces the key's windows ({}: the plan's). */
+            rateLimits?: components["schemas"]["RateLimits"];
+            /**
+             * Allowedips
+             * @description Replaces the key's ranges; [] lifts the restriction.
+             */
+            allowedIps?: string[];
+        };
         /** UpdateSourceRequest */
         UpdateSourceRequest: {
             /** Name */
@@ -2219,6 +2271,16 @@ export interface components {
             enabled?: boolean;
             /** Description */
             description?: string;
+            /**
+             * Retryschedule
+             * @description Replaces the subscription's schedule.
+             */
+            retrySchedule?: number[];
+            /**
+             * Sourceids
+             * @description Replaces the scope; [] lifts it.
+             */
+            sourceIds?: string[];
         };
         /** Upload */
         Upload: {
@@ -2333,6 +2395,16 @@ export interface components {
             secretRotatedAt?: string | null;
             /** Previoussecretexpiresat */
             previousSecretExpiresAt?: string | null;
+            /**
+             * Retryschedule
+             * @description Seconds before each retry; null: the deployment's WebhookRetrySchedule.
+             */
+            retrySchedule?: number[] | null;
+            /**
+             * Sourceids
+             * @description Only events about these sources are delivered; null: every source.
+             */
+            sourceIds?: string[] | null;
         };
         /** WebhookEnvelope */
         WebhookEnvelope: {
@@ -2426,7 +2498,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2534,7 +2606,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2658,7 +2730,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2770,7 +2842,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2855,7 +2927,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2962,7 +3034,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3069,7 +3141,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3181,7 +3253,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3285,7 +3357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3393,7 +3465,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3498,7 +3570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3614,7 +3686,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3730,7 +3802,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3819,7 +3891,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3924,7 +3996,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4011,7 +4083,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4116,7 +4188,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4203,7 +4275,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4308,7 +4380,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4395,7 +4467,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4499,7 +4571,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4585,7 +4657,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4688,7 +4760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4773,7 +4845,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4880,7 +4952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4985,7 +5057,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5092,7 +5164,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5178,7 +5250,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5264,7 +5336,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5350,7 +5422,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5435,7 +5507,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5520,7 +5592,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5539,6 +5611,113 @@ export interface operations {
                 };
             };
             /** @description idempotency_conflict, idempotency_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress, plan_limit_exceeded */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5624,7 +5803,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5735,7 +5914,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5824,7 +6003,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5925,7 +6104,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6041,7 +6220,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6138,7 +6317,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6236,7 +6415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6353,7 +6532,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6451,7 +6630,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6547,7 +6726,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6652,7 +6831,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6756,7 +6935,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6860,7 +7039,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6967,7 +7146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7070,7 +7249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7175,7 +7354,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7291,7 +7470,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7404,7 +7583,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7516,7 +7695,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description insufficient_scope */
+            /** @description insufficient_scope, ip_not_allowed */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -16,27 +16,6 @@ from pydantic import (
 )
 
 
-class ApiKey(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    id: Annotated[str, Field(title="Id")]
-    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
-    name: Annotated[str, Field(title="Name")]
-    scope: Annotated[Literal["read", "write", "admin"], Field(title="Scope")]
-    status: Annotated[Literal["active", "revoked"] | None, Field(title="Status")] = "active"
-    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
-    expires_at: Annotated[str | None, Field(alias="expiresAt", title="Expiresat")] = None
-    rate_limit_per_minute: Annotated[int | None, Field(alias="rateLimitPerMinute", title="Ratelimitperminute")] = None
-    rotated_at: Annotated[str | None, Field(alias="rotatedAt", title="Rotatedat")] = None
-    previous_secret_expires_at: Annotated[
-        str | None,
-        Field(alias="previousSecretExpiresAt", title="Previoussecretexpiresat"),
-    ] = None
-    revoked_at: Annotated[str | None, Field(alias="revokedAt", title="Revokedat")] = None
-
-
 class ApplyLease(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -237,27 +216,32 @@ class CreateImportRequest(BaseModel):
 class RateLimitPerMinute(RootModel[int]):
     root: Annotated[int, Field(ge=1, le=100000, title="Ratelimitperminute")]
     """
-    Default: 120. At most the tenant plan's maxRateLimitPerMinute.
+    Same as rateLimits.perMinute (kept for older clients). At most the plan's maxRateLimitPerMinute.
     """
 
 
-class CreateKeyRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    name: Annotated[str, Field(max_length=100, min_length=1, title="Name")]
-    scope: Annotated[Literal["read", "write", "admin"] | None, Field(title="Scope")] = "write"
-    expires_at: Annotated[AwareDatetime | None, Field(alias="expiresAt", title="Expiresat")] = None
+class AllowedIp(RootModel[str]):
+    root: Annotated[str, Field(max_length=64, min_length=1)]
+
+
+class AllowedIps(RootModel[list[AllowedIp]]):
+    root: Annotated[list[AllowedIp], Field(max_length=50, title="Allowedips")]
     """
-    After this instant the key answers key_expired. Must be in the future.
+    CIDR ranges or addresses (IPv4, IPv6) the key may be used from; elsewhere 403 ip_not_allowed.
     """
-    rate_limit_per_minute: Annotated[
-        RateLimitPerMinute | None,
-        Field(alias="rateLimitPerMinute", title="Ratelimitperminute"),
-    ] = None
+
+
+class Language(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            max_length=35,
+            pattern="^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+            title="Language",
+        ),
+    ]
     """
-    Default: 120. At most the tenant plan's maxRateLimitPerMinute.
+    The language (BCP 47) of items that do not give one; default: detected per item. Fixed when the source is created, like chunking
     """
 
 
@@ -334,6 +318,14 @@ class CreateUploadRequest(BaseModel):
     ] = None
 
 
+class RetryScheduleItem(RootModel[int]):
+    root: Annotated[int, Field(ge=1, le=86400)]
+
+
+class SourceId(RootModel[str]):
+    root: Annotated[str, Field(pattern="^src_[A-Za-z0-9]{1,64}$")]
+
+
 class CreateWebhookRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -377,17 +369,19 @@ class CreateWebhookRequest(BaseModel):
         Field(max_length=29, min_length=1, title="Events"),
     ]
     description: Annotated[str | None, Field(max_length=500, title="Description")] = ""
-
-
-class CreatedKey(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    key: ApiKey
-    secret: Annotated[str | None, Field(title="Secret")]
+    retry_schedule: Annotated[
+        list[RetryScheduleItem] | None,
+        Field(alias="retrySchedule", max_length=10, title="Retryschedule"),
+    ] = None
     """
-    The full API key. Shown once; only a hash is stored. null on an idempotent replay.
+    Seconds before each retry after a failed attempt (at most 10, each 1 to 86400, 3 days in all; [] never retries). Default: the deployment's WebhookRetrySchedule.
+    """
+    source_ids: Annotated[
+        list[SourceId] | None,
+        Field(alias="sourceIds", max_length=100, title="Sourceids"),
+    ] = None
+    """
+    Deliver only events about these sources (default: every source).
     """
 
 
@@ -445,6 +439,20 @@ class Event(BaseModel):
     data: Annotated[dict[str, Any], Field(title="Data")]
 
 
+class Language1(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            max_length=35,
+            pattern="^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+            title="Language",
+        ),
+    ]
+    """
+    The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
+    """
+
+
 class Explanation(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -456,6 +464,7 @@ class Explanation(BaseModel):
         Literal[
             "returned",
             "ranked_below_limit",
+            "below_min_score",
             "no_match",
             "filtered_out",
             "tombstone_expired",
@@ -509,6 +518,21 @@ class Health(BaseModel):
         populate_by_name=True,
     )
     status: Annotated[str, Field(title="Status")]
+
+
+class Highlight(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    start: Annotated[int, Field(title="Start")]
+    """
+    Offset into the result's text, in Unicode code points
+    """
+    end: Annotated[int, Field(title="End")]
+    """
+    text[start:end] is the matching word
+    """
 
 
 class ImportCounts(BaseModel):
@@ -567,23 +591,6 @@ class ItemSummary(BaseModel):
     version: Annotated[int, Field(title="Version")]
     missing_since: Annotated[str | None, Field(alias="missingSince", title="Missingsince")] = None
     updated_at: Annotated[str, Field(alias="updatedAt", title="Updatedat")]
-
-
-class KeyEnvelope(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    key: ApiKey
-
-
-class KeyPage(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    keys: Annotated[list[ApiKey], Field(title="Keys")]
-    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
 
 
 class ManifestSummary(BaseModel):
@@ -782,6 +789,39 @@ class Publishing(BaseModel):
     """
 
 
+class PerMinute(RootModel[int]):
+    root: Annotated[int, Field(ge=1, le=10000000, title="Perminute")]
+
+
+class PerHour(RootModel[int]):
+    root: Annotated[int, Field(ge=1, le=10000000, title="Perhour")]
+
+
+class PerDay(RootModel[int]):
+    root: Annotated[int, Field(ge=1, le=10000000, title="Perday")]
+
+
+class BulkPerMinute(RootModel[int]):
+    root: Annotated[int, Field(ge=1, le=10000000, title="Bulkperminute")]
+
+
+class RateLimits(BaseModel):
+    """
+    Requests allowed per calendar window; a window left out falls back to the next level (key,
+    then the tenant's plan, then the deployment's defaults). Bulk requests count in every window
+    and, besides, in their own per-minute window (kb.ratelimit.BULK_ROUTES).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    per_minute: Annotated[PerMinute | None, Field(alias="perMinute", title="Perminute")] = None
+    per_hour: Annotated[PerHour | None, Field(alias="perHour", title="Perhour")] = None
+    per_day: Annotated[PerDay | None, Field(alias="perDay", title="Perday")] = None
+    bulk_per_minute: Annotated[BulkPerMinute | None, Field(alias="bulkPerMinute", title="Bulkperminute")] = None
+
+
 class Rejection(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -843,6 +883,13 @@ class RunCounts(BaseModel):
     restored: Annotated[int | None, Field(title="Restored")] = 0
 
 
+class Cursor(RootModel[str]):
+    root: Annotated[str, Field(max_length=4096, title="Cursor")]
+    """
+    The nextCursor of the previous page; the rest of the body must be the same (limit may change)
+    """
+
+
 class SearchResult(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -857,6 +904,14 @@ class SearchResult(BaseModel):
     location: ChunkLocation | None = None
     """
     Where the chunk lies in its item; null for chunks published before locations
+    """
+    matching_chunks: Annotated[int | None, Field(alias="matchingChunks", title="Matchingchunks")] = None
+    """
+    groupBy item: how many of the item's chunks match the query (this one included)
+    """
+    highlights: Annotated[list[Highlight] | None, Field(title="Highlights")] = None
+    """
+    highlight: where the query's terms are in `text`
     """
 
 
@@ -901,6 +956,7 @@ class Source(BaseModel):
     type: Annotated[Literal["developer_api"], Field(title="Type")] = "developer_api"
     grace_days: Annotated[int, Field(alias="graceDays", title="Gracedays")]
     chunking: Chunking | None = None
+    language: Annotated[str | None, Field(title="Language")] = None
     mass_deletion_threshold: Annotated[
         int | None, Field(alias="massDeletionThreshold", title="Massdeletionthreshold")
     ] = 50
@@ -957,7 +1013,7 @@ class Metadata5(RootModel[float]):
     root: Annotated[float, Field(gt=-1e126, lt=1e126)]
 
 
-class Language(RootModel[str]):
+class Language4(RootModel[str]):
     root: Annotated[str, Field(max_length=35, title="Language")]
 
 
@@ -981,7 +1037,7 @@ class StagedItem(BaseModel):
         | None,
         Field(max_length=100, title="Metadata"),
     ] = None
-    language: Annotated[Language | None, Field(title="Language")] = None
+    language: Annotated[Language4 | None, Field(title="Language")] = None
     source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
     content_hash: Annotated[str, Field(alias="contentHash", title="Contenthash")]
     state: Annotated[Literal["active", "missing", "deleted"] | None, Field(title="State")] = "active"
@@ -1018,6 +1074,25 @@ class TagFilter(BaseModel):
     all: Annotated[All | None, Field(title="All")] = None
     """
     Every one of these
+    """
+
+
+class UpdateKeyRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[str | None, Field(max_length=100, min_length=1, title="Name")] = None
+    rate_limits: Annotated[RateLimits | None, Field(alias="rateLimits")] = None
+    """
+    Replaces the key's windows ({}: the plan's).
+    """
+    allowed_ips: Annotated[
+        list[AllowedIp] | None,
+        Field(alias="allowedIps", max_length=50, title="Allowedips"),
+    ] = None
+    """
+    Replaces the key's ranges; [] lifts the restriction.
     """
 
 
@@ -1083,6 +1158,20 @@ class UpdateWebhookRequest(BaseModel):
     ] = None
     enabled: Annotated[bool | None, Field(title="Enabled")] = None
     description: Annotated[str | None, Field(max_length=500, title="Description")] = None
+    retry_schedule: Annotated[
+        list[RetryScheduleItem] | None,
+        Field(alias="retrySchedule", max_length=10, title="Retryschedule"),
+    ] = None
+    """
+    Replaces the subscription's schedule.
+    """
+    source_ids: Annotated[
+        list[SourceId] | None,
+        Field(alias="sourceIds", max_length=100, title="Sourceids"),
+    ] = None
+    """
+    Replaces the scope; [] lifts it.
+    """
 
 
 class Upload(BaseModel):
@@ -1159,7 +1248,7 @@ class UpsertItemRequest(BaseModel):
         | None,
         Field(max_length=100, title="Metadata"),
     ] = None
-    language: Annotated[Language | None, Field(title="Language")] = None
+    language: Annotated[Language4 | None, Field(title="Language")] = None
 
 
 class ValidationError(BaseModel):
@@ -1193,6 +1282,14 @@ class Webhook(BaseModel):
         str | None,
         Field(alias="previousSecretExpiresAt", title="Previoussecretexpiresat"),
     ] = None
+    retry_schedule: Annotated[list[int] | None, Field(alias="retrySchedule", title="Retryschedule")] = None
+    """
+    Seconds before each retry; null: the deployment's WebhookRetrySchedule.
+    """
+    source_ids: Annotated[list[str] | None, Field(alias="sourceIds", title="Sourceids")] = None
+    """
+    Only events about these sources are delivered; null: every source.
+    """
 
 
 class WebhookEnvelope(BaseModel):
@@ -1210,6 +1307,48 @@ class WebhookPage(BaseModel):
     )
     webhooks: Annotated[list[Webhook], Field(title="Webhooks")]
     next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class WhereCondition(BaseModel):
+    """
+    One condition on one field of an item.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    field: Annotated[
+        str,
+        Field(
+            max_length=140,
+            min_length=1,
+            pattern="^(tags|sourceId|externalItemId|language|updatedAt|metadata\\..{1,128})$",
+            title="Field",
+        ),
+    ]
+    """
+    tags, sourceId, externalItemId, language, updatedAt, or metadata.<key>. Which operators a field takes and each operator's value: docs/search.md
+    """
+    op: Annotated[
+        Literal[
+            "eq",
+            "ne",
+            "in",
+            "nin",
+            "gt",
+            "gte",
+            "lt",
+            "lte",
+            "exists",
+            "startsWith",
+            "contains",
+            "containsAny",
+            "containsAll",
+        ],
+        Field(title="Op"),
+    ]
+    value: Annotated[str | int | float | bool | list[str | int | float | bool], Field(title="Value")]
 
 
 class AnswerSource(BaseModel):
@@ -1231,6 +1370,32 @@ class AnswerSource(BaseModel):
     """
     Where the chunk lies in its item; null for chunks published before locations
     """
+
+
+class ApiKey(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    name: Annotated[str, Field(title="Name")]
+    scope: Annotated[Literal["read", "write", "admin"], Field(title="Scope")]
+    status: Annotated[Literal["active", "revoked"] | None, Field(title="Status")] = "active"
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    expires_at: Annotated[str | None, Field(alias="expiresAt", title="Expiresat")] = None
+    rate_limit_per_minute: Annotated[int | None, Field(alias="rateLimitPerMinute", title="Ratelimitperminute")] = None
+    rate_limits: Annotated[RateLimits | None, Field(alias="rateLimits")] = None
+    allowed_ips: Annotated[list[str] | None, Field(alias="allowedIps", title="Allowedips")] = None
+    """
+    Source ranges (CIDR, IPv4 or IPv6) the key works from; null: anywhere.
+    """
+    rotated_at: Annotated[str | None, Field(alias="rotatedAt", title="Rotatedat")] = None
+    previous_secret_expires_at: Annotated[
+        str | None,
+        Field(alias="previousSecretExpiresAt", title="Previoussecretexpiresat"),
+    ] = None
+    revoked_at: Annotated[str | None, Field(alias="revokedAt", title="Revokedat")] = None
 
 
 class ApplyResult(BaseModel):
@@ -1271,6 +1436,34 @@ class ChatMessage(BaseModel):
     created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
 
 
+class CreateKeyRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[str, Field(max_length=100, min_length=1, title="Name")]
+    scope: Annotated[Literal["read", "write", "admin"] | None, Field(title="Scope")] = "write"
+    expires_at: Annotated[AwareDatetime | None, Field(alias="expiresAt", title="Expiresat")] = None
+    """
+    After this instant the key answers key_expired. Must be in the future.
+    """
+    rate_limit_per_minute: Annotated[
+        RateLimitPerMinute | None,
+        Field(alias="rateLimitPerMinute", title="Ratelimitperminute"),
+    ] = None
+    """
+    Same as rateLimits.perMinute (kept for older clients). At most the plan's maxRateLimitPerMinute.
+    """
+    rate_limits: Annotated[RateLimits | None, Field(alias="rateLimits")] = None
+    """
+    Per window; a window left out is the tenant plan's (docs/limits.md).
+    """
+    allowed_ips: Annotated[AllowedIps | None, Field(alias="allowedIps", title="Allowedips")] = None
+    """
+    CIDR ranges or addresses (IPv4, IPv6) the key may be used from; elsewhere 403 ip_not_allowed.
+    """
+
+
 class CreateSourceRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1279,6 +1472,10 @@ class CreateSourceRequest(BaseModel):
     name: Annotated[str, Field(max_length=200, min_length=1, title="Name")]
     grace_days: Annotated[int | None, Field(alias="graceDays", ge=0, le=365, title="Gracedays")] = 7
     chunking: Chunking | None = None
+    language: Annotated[Language | None, Field(title="Language")] = None
+    """
+    The language (BCP 47) of items that do not give one; default: detected per item. Fixed when the source is created, like chunking
+    """
     mass_deletion_threshold: Annotated[
         int | None,
         Field(alias="massDeletionThreshold", ge=0, le=100, title="Massdeletionthreshold"),
@@ -1287,6 +1484,18 @@ class CreateSourceRequest(BaseModel):
     Percent of active items a snapshot commit may tombstone without opting in (100: no guard)
     """
     publishing: Publishing | None = None
+
+
+class CreatedKey(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    key: ApiKey
+    secret: Annotated[str | None, Field(title="Secret")]
+    """
+    The full API key. Shown once; only a hash is stored. null on an idempotent replay.
+    """
 
 
 class CreatedWebhook(BaseModel):
@@ -1475,6 +1684,23 @@ class ItemUpsertResult(BaseModel):
     outcome: Annotated[Literal["created", "updated", "unchanged", "restored"], Field(title="Outcome")]
 
 
+class KeyEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    key: ApiKey
+
+
+class KeyPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    keys: Annotated[list[ApiKey], Field(title="Keys")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
 class Run(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1520,49 +1746,22 @@ class RunPage(BaseModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
 
 
-class SearchFilters(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    tags: TagFilter | None = None
-    metadata: Annotated[
-        dict[
-            str,
-            MetadataCondition1
-            | MetadataCondition2
-            | MetadataCondition3
-            | MetadataCondition4
-            | MetadataCondition5
-            | MetadataCondition6,
-        ]
-        | None,
-        Field(max_length=20, title="Metadata"),
-    ] = None
-
-
-class SearchRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    query: Annotated[str, Field(max_length=2000, min_length=1, title="Query")]
-    mode: Annotated[Literal["keyword", "semantic", "hybrid"] | None, Field(title="Mode")] = None
-    """
-    Default: hybrid where every searched generation has embeddings, else keyword
-    """
-    limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 10
-    source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
-    filters: SearchFilters | None = None
-
-
 class SearchResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
     mode: Annotated[Literal["keyword", "semantic", "hybrid"], Field(title="Mode")]
+    reranked: Annotated[bool | None, Field(title="Reranked")] = False
+    """
+    Whether the results were reordered by the reranker (their score is then its relevance)
+    """
+    group_by: Annotated[Literal["chunk", "item"] | None, Field(alias="groupBy", title="Groupby")] = "chunk"
     results: Annotated[list[SearchResult], Field(title="Results")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+    """
+    Send it back (with the same body) for the next page; null on the last page
+    """
 
 
 class Snapshot(BaseModel):
@@ -1608,6 +1807,59 @@ class Answer(BaseModel):
     False when nothing relevant was found (the answer then says so)
     """
     sources: Annotated[list[AnswerSource], Field(title="Sources")]
+
+
+class FileEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    file: FileRecord
+    publication: ItemPublication | None = None
+
+
+class FilePage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    files: Annotated[list[FileRecord], Field(title="Files")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class GenerationEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    generation: GenerationView
+
+
+class GenerationPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    generations: Annotated[list[GenerationView], Field(title="Generations")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class ImportEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    import_: Annotated[ImportJob, Field(alias="import")]
+    upload: Upload | None = None
+
+
+class ItemEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    item: StagedItem
+    publication: ItemPublication | None = None
 
 
 class Chat(BaseModel):
@@ -1678,59 +1930,14 @@ class ExplainRequest(BaseModel):
     limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 10
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None
-
-
-class FileEnvelope(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    file: FileRecord
-    publication: ItemPublication | None = None
-
-
-class FilePage(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    files: Annotated[list[FileRecord], Field(title="Files")]
-    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
-
-
-class GenerationEnvelope(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    generation: GenerationView
-
-
-class GenerationPage(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    generations: Annotated[list[GenerationView], Field(title="Generations")]
-    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
-
-
-class ImportEnvelope(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    import_: Annotated[ImportJob, Field(alias="import")]
-    upload: Upload | None = None
-
-
-class ItemEnvelope(BaseModel):
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-    )
-    item: StagedItem
-    publication: ItemPublication | None = None
+    language: Annotated[Language1 | None, Field(title="Language")] = None
+    """
+    The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
+    """
+    min_score: Annotated[float | None, Field(alias="minScore", title="Minscore")] = None
+    """
+    As in POST /v1/search
+    """
 
 
 class QueryRequest(BaseModel):
@@ -1742,3 +1949,114 @@ class QueryRequest(BaseModel):
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None
     max_sources: Annotated[int | None, Field(alias="maxSources", ge=1, le=20, title="Maxsources")] = 5
+    language: Annotated[Language1 | None, Field(title="Language")] = None
+    """
+    The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
+    """
+
+
+class SearchFilters(BaseModel):
+    """
+    Every part given must hold: `tags`, each `metadata` condition, and the `where` expression.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    tags: TagFilter | None = None
+    metadata: Annotated[
+        dict[
+            str,
+            MetadataCondition1
+            | MetadataCondition2
+            | MetadataCondition3
+            | MetadataCondition4
+            | MetadataCondition5
+            | MetadataCondition6,
+        ]
+        | None,
+        Field(max_length=20, title="Metadata"),
+    ] = None
+    where: Annotated[WhereCondition | WhereAnd | WhereOr | WhereNot | None, Field(title="Where")] = None
+    """
+    Conditions on tags, sourceId, externalItemId, language, updatedAt and metadata.<key>, combined with and / or / not (docs/search.md)
+    """
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query: Annotated[str, Field(max_length=2000, min_length=1, title="Query")]
+    mode: Annotated[Literal["keyword", "semantic", "hybrid"] | None, Field(title="Mode")] = None
+    """
+    Default: hybrid where every searched generation has embeddings, else keyword
+    """
+    limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 10
+    source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
+    filters: SearchFilters | None = None
+    language: Annotated[Language1 | None, Field(title="Language")] = None
+    """
+    The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
+    """
+    rerank: Annotated[bool | None, Field(title="Rerank")] = None
+    """
+    Rerank the ranking's top candidates with the deployment's reranker; default: the deployment's choice (RerankByDefault). true where none is configured is 409 rerank_unavailable
+    """
+    group_by: Annotated[Literal["chunk", "item"] | None, Field(alias="groupBy", title="Groupby")] = "chunk"
+    """
+    item: one result per item (its best chunk), with matchingChunks
+    """
+    min_score: Annotated[float | None, Field(alias="minScore", title="Minscore")] = None
+    """
+    Leave out results scoring below this (the score of the mode that ran)
+    """
+    highlight: Annotated[bool | None, Field(title="Highlight")] = False
+    """
+    Give each result the offsets of the query's terms in its text
+    """
+    cursor: Annotated[Cursor | None, Field(title="Cursor")] = None
+    """
+    The nextCursor of the previous page; the rest of the body must be the same (limit may change)
+    """
+
+
+class WhereAnd(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    and_: Annotated[
+        list[WhereCondition | WhereAnd | WhereOr | WhereNot],
+        Field(alias="and", max_length=50, min_length=1, title="And"),
+    ]
+
+
+class WhereNot(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    not_: Annotated[WhereCondition | WhereAnd | WhereOr | WhereNot, Field(alias="not", title="Not")]
+
+
+class WhereOr(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    or_: Annotated[
+        list[WhereCondition | WhereAnd | WhereOr | WhereNot],
+        Field(alias="or", max_length=50, min_length=1, title="Or"),
+    ]
+
+
+Chat.model_rebuild()
+CreateChatRequest.model_rebuild()
+ExplainRequest.model_rebuild()
+QueryRequest.model_rebuild()
+SearchFilters.model_rebuild()
+WhereAnd.model_rebuild()
+WhereNot.model_rebuild()

@@ -169,3 +169,15 @@ class UploadMissing(DomainError):
     """An import started before its file was uploaded."""
 
     code = "upload_missing"
+
+
+class IpNotAllowed(DomainError):
+    """The key is restricted to source ranges that do not hold the caller's address."""
+
+    code = "ip_not_allowed"
+
+
+class QuotaExceeded(DomainError):
+    """The write would take the tenant past a quota of its plan (stored items or bytes)."""
+
+    code = "quota_exceeded"

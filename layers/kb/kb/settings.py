@@ -42,7 +42,14 @@ class Settings(BaseModel):
     # Loaded generations a warm search function keeps (by an estimate of their size in memory).
     search_cache_mb: int = Field(default=256, ge=1, validation_alias="SEARCH_CACHE_MB")
     chat_retention_days: int = Field(default=30, ge=1, validation_alias="CHAT_RETENTION_DAYS")
-    rate_limit_per_minute: int = Field(default=120, validation_alias="RATE_LIMIT_PER_MINUTE")
+    # The windows of a key whose key and plan name no figure (seed 000: 100, 1,000, 10,000; bulk 10).
+    rate_limit_per_minute: int = Field(default=100, ge=1, validation_alias="RATE_LIMIT_PER_MINUTE")
+    rate_limit_per_hour: int = Field(default=1_000, ge=1, validation_alias="RATE_LIMIT_PER_HOUR")
+    rate_limit_per_day: int = Field(default=10_000, ge=1, validation_alias="RATE_LIMIT_PER_DAY")
+    bulk_rate_limit_per_minute: int = Field(default=10, ge=1, validation_alias="BULK_RATE_LIMIT_PER_MINUTE")
+    # A tenant's quotas when its plan names none (the standard tier's).
+    quota_max_items: int = Field(default=100_000, ge=1, validation_alias="QUOTA_MAX_ITEMS")
+    quota_max_stored_bytes: int = Field(default=1024**3, ge=1, validation_alias="QUOTA_MAX_STORED_BYTES")
     apply_lease_seconds: int = Field(default=300, validation_alias="APPLY_LEASE_SECONDS")
     # A run plan's lifetime (the bucket's lifecycle rule expires plans after as many days).
     run_plan_retention_days: int = Field(default=30, ge=1, validation_alias="RUN_PLAN_RETENTION_DAYS")

@@ -36,7 +36,9 @@ class TaskContext:
     @cached_property
     def items(self) -> ItemRepository:
         """Staging writes through it schedule auto publishing, as the HTTP endpoints' do."""
-        return ItemRepository(self.table, self.blobs, self.publish_trigger)
+        from kb.keys.plans import tenant_quotas  # only the functions that stage items need it
+
+        return ItemRepository(self.table, self.blobs, self.publish_trigger, tenant_quotas(self.table, self.settings))
 
     @cached_property
     def publish_trigger(self) -> AutoPublishTrigger:

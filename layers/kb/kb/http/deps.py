@@ -18,9 +18,10 @@ from kb.composition import Clock, adapters
 from kb.cursors import CursorCodec
 from kb.errors import InvalidKey, KeyExpired, KeyRevoked, PayloadTooLarge, UnsupportedMediaType
 from kb.keys.models import Principal, Scope
+from kb.keys.plans import PlanCache, check_source_address, plan_cache, resolve_limits
 from kb.keys.repository import KeyRepository
 from kb.keys.service import authenticate, authorize, key_id_of
-from kb.ratelimit import FailedAuthLimiter, RateLimitedWindow, RateLimiter
+from kb.ratelimit import FailedAuthLimiter, RateLimitedWindow, RateLimiter, is_bulk
 from kb.settings import Settings, get_settings
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
@@ -98,14 +99,16 @@ _bearer = HTTPBearer(auto_error=False, scheme_name="ApiKey", description="sk_liv
 
 def require_scope(scope: Scope) -> Callable[..., Principal]:
     """Authenticate (refused while the source address or the key id has too many recent failed
-    authentications; a failure counts against both), count the request against the key's rate
-    limit, then check the scope."""
+    authentications; a failure counts against both), check the key's source ranges, count the
+    request in the key's rate-limit windows (and the bulk window on a bulk route), then check the
+    scope. The address is API Gateway's requestContext.http.sourceIp (Mangum's request.client)."""
 
     def dependency(
         request: Request,
         keys: Annotated[KeyRepository, Depends(key_repository)],
         limiter: Annotated[RateLimiter, Depends(rate_limiter)],
         failures: Annotated[FailedAuthLimiter, Depends(failed_auth_limiter)],
+        plans: Annotated[PlanCache, Depends(plan_cache)],
         settings: SettingsDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
@@ -119,10 +122,12 @@ def require_scope(scope: Scope) -> Callable[..., Principal]:
         except (InvalidKey, KeyExpired, KeyRevoked):
             failures.record_failure(address, key_id)
             raise
-        limit = principal.rate_limit_per_minute or settings.rate_limit_per_minute
+        check_source_address(principal, address)
+        limits = resolve_limits(principal, plans.plan(principal.tenant_id, keys.get_tenant), settings)
+        bulk = is_bulk(request.method, request.url.path)
         try:
             now = key_clock(principal.key_id)().timestamp()
-            request.state.rate_limit = limiter.hit(principal.key_id, limit, now)
+            request.state.rate_limit = limiter.hit(principal.key_id, limits, bulk, now)
         except RateLimitedWindow as limited:
             request.state.rate_limit = limited.window
             raise

@@ -8,7 +8,7 @@ from functools import cache
 ROUTES: dict[str, tuple[str, ...]] = {
     "/health": ("GET",),
     "/v1/admin/keys": ("GET", "POST"),
-    "/v1/admin/keys/{keyId}": ("GET", "DELETE"),
+    "/v1/admin/keys/{keyId}": ("GET", "PATCH", "DELETE"),
     "/v1/admin/keys/{keyId}/rotate": ("POST",),
     "/v1/chats": ("POST",),
     "/v1/chats/{chatId}/history": ("GET",),

@@ -8,6 +8,7 @@ from kb.autopublish.repository import PublishStateRepository
 from kb.autopublish.scheduler import AutoPublishTrigger, PublishQueue
 from kb.http.deps import BlobsDep, ClientsDep, SettingsDep, TableDep
 from kb.items.repository import ItemRepository
+from kb.keys.plans import tenant_quotas
 from kb.snapshots.repository import SnapshotRepository
 
 
@@ -21,8 +22,8 @@ def publish_trigger(db: TableDep, settings: SettingsDep, clients: ClientsDep) ->
 PublishTriggerDep = Annotated[AutoPublishTrigger, Depends(publish_trigger)]
 
 
-def item_repository(db: TableDep, blobs: BlobsDep, trigger: PublishTriggerDep) -> ItemRepository:
-    return ItemRepository(db, blobs, trigger)
+def item_repository(db: TableDep, blobs: BlobsDep, trigger: PublishTriggerDep, settings: SettingsDep) -> ItemRepository:
+    return ItemRepository(db, blobs, trigger, tenant_quotas(db, settings))
 
 
 def snapshot_repository(db: TableDep, blobs: BlobsDep) -> SnapshotRepository:

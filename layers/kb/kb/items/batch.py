@@ -1,6 +1,6 @@
 """Batches of up to 1000 upserts and deletes: one result per operation, as if each were written on
 its own, in a few dozen DynamoDB calls. The records are read with batch reads (for the content-hash
-check), then written in transactions of up to 98 records (and under 4 MB), each record conditioned
+check), then written in transactions of up to 97 records (and under 4 MB), each record conditioned
 on the version read, with one change-log record naming them all, on the condition that the source's staging epoch is still open. A transaction that loses a race (or fails) is retried one operation at
 a time through `stage`, which re-reads and decides again; an id named twice in one batch is applied
 one operation at a time, in order."""
@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
+from kb.errors import QuotaExceeded
 from kb.items.models import BatchItemResult, BatchRequest, BatchResult, StagedItem
 from kb.items.repository import INLINE_CONTENT_LIMIT, ItemRepository, PendingWrite, group_size
 from kb.items.service import Decision, delete_decision, notify_staged, stage, upsert_decision, validate_items
@@ -231,6 +232,8 @@ def _one_by_one(
         before_each()
     try:
         _, outcome = stage(items, sources, source, op.external_item_id, op.decide)
+    except QuotaExceeded as refused:  # this operation is not applied; the others may be
+        return op.result("failed", f"{refused.code}: {refused.message}")
     except Exception:  # noqa: BLE001 - reported per operation; logged with its trace
         logger.exception("batch operation failed", extra={"index": op.index, "operation": op.operation})
         count("BatchOperationsFailed")

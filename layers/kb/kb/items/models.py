@@ -165,6 +165,9 @@ class StagedItem(ItemFields, RecordModel):
     sections: list[DocumentSection] = Field(default_factory=list)
     # Set when the sections are kept in S3 (big ones; `sections` is then empty until loaded).
     sections_ref: str | None = Field(default=None, exclude=True)
+    # The content's UTF-8 bytes, as counted against the tenant's quota (kb.quotas); None in
+    # records written before quotas.
+    stored_bytes: int | None = Field(default=None, exclude=True)
 
 
 class ItemSummary(ApiModel):

@@ -7,7 +7,7 @@ transaction is needed, which keeps batch writes cheap)."""
 import contextlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -17,9 +17,10 @@ from kb.cursors import Listing
 from kb.files.models import DocumentSection
 from kb.ids import new_id
 from kb.items.models import ItemFilter, StagedItem, storable_id
+from kb.quotas import TenantQuotas, Usage, usage_key
 from kb.sources.models import Source
 from kb.sources.repository import StagingListener, source_key
-from kb.storage import Table
+from kb.storage import Table, deserialize
 
 # DynamoDB items stop at 400 KB; bigger content lives in S3, one object per write, and so do
 # sections bigger than their own limit (as JSON: a long PDF has a section per page and heading).
@@ -29,9 +30,9 @@ INLINE_SECTIONS_LIMIT = 32 * 1024
 
 
 def group_size(checks: int) -> int:
-    """Writes per transaction: 100 actions, less the epoch check, `checks` and the group's one
-    change-log record."""
-    return 100 - 1 - checks - 1
+    """Writes per transaction: 100 actions, less the epoch check, `checks`, the group's one
+    change-log record and the tenant's usage."""
+    return 100 - 1 - checks - 1 - 1
 
 
 _NOT_LOADED = "\u2026"
@@ -48,6 +49,22 @@ class PendingWrite:
     condition: dict[str, Any]
     offloaded: bool  # this write put the content in S3 (forget it if the write does not land)
     offloaded_sections: bool = False  # and the sections
+    usage: Usage = field(default_factory=Usage)  # how the write moves the tenant's usage (kb.quotas)
+
+
+def usage_of(item: StagedItem | None) -> Usage:
+    """What an item counts against its tenant's quotas: active items only (a tombstone, missing
+    since a snapshot, is on its way out, and a purged one stays in the staging set as missing)."""
+    if item is None or item.state != "active":
+        return Usage()
+    if item.stored_bytes is not None:
+        return Usage(1, item.stored_bytes)
+    return Usage(1, 0 if item.content_ref is not None else len(item.content.encode()))
+
+
+def _cancellation_reasons(error: Exception) -> list[dict[str, Any]]:
+    reasons: list[dict[str, Any]] = getattr(error, "response", {}).get("CancellationReasons", [])
+    return reasons
 
 
 class StagingConflict(Exception):
@@ -100,9 +117,17 @@ def _changes_through(epoch: int) -> str:
 
 
 class ItemRepository:
-    def __init__(self, table: Table, blobs: BlobStore, listener: StagingListener | None = None) -> None:
+    def __init__(
+        self,
+        table: Table,
+        blobs: BlobStore,
+        listener: StagingListener | None = None,
+        quotas: TenantQuotas | None = None,
+    ) -> None:
         self.table = table
         self.blobs = blobs
+        # Every write that changes the tenant's usage moves it in the same transaction.
+        self.quotas = quotas or TenantQuotas()
         # Told after staging writes (kb.items.service.notify_staged): auto publishing hooks in here.
         self.listener = listener
 
@@ -164,6 +189,10 @@ class ItemRepository:
         S3 under a key of its own write, so the content a replaced record pointed to belongs to no
         other record and is deleted once the replacement has landed."""
         pending = self.prepare(source, item, previous)
+        if pending.usage:
+            self._write_counted(source, pending)
+            self.log_change(source.id, source.staging_epoch, item.external_item_id)
+            return self.landed(pending)
         try:
             self.table.put(pending.record, **pending.condition)
         except ClientError as error:
@@ -175,6 +204,44 @@ class ItemRepository:
                 raise
         self.log_change(source.id, source.staging_epoch, item.external_item_id)
         return self.landed(pending)
+
+    def _write_counted(self, source: Source, pending: "PendingWrite") -> None:
+        """The item's record and the tenant's usage, in one transaction (a token makes a retried
+        request apply once): QuotaExceeded, or StagingConflict, and then nothing was written."""
+        try:
+            usage = self.quotas.operation(source.tenant_id, pending.usage)
+        except Exception:
+            self.abandon(pending)
+            raise
+        try:
+            self.table.transact_items([self._put_operation(pending), usage], token=new_id("txn"))
+        except Exception as error:
+            reasons = _cancellation_reasons(error)
+            codes = [reason.get("Code") for reason in reasons]
+            if len(codes) == 2 and codes[1] == "ConditionalCheckFailed":
+                self.abandon(pending)
+                raise self._refused(source.tenant_id, pending.usage, reasons[1]) from error
+            if codes and ("ConditionalCheckFailed" in codes or "TransactionConflict" in codes):
+                self.abandon(pending)
+                raise StagingConflict() from error
+            if self._stored(pending):
+                return  # it landed, and only the answer was lost
+            self.abandon(pending)
+            raise
+
+    def _refused(self, tenant_id: str, delta: Usage, reason: dict[str, Any]) -> Exception:
+        key = usage_key(tenant_id)
+        record = deserialize(reason["Item"]) if reason.get("Item") else self.table.get(key["pk"], key["sk"])
+        return self.quotas.refused(tenant_id, delta, record)
+
+    @staticmethod
+    def _put_operation(pending: "PendingWrite") -> dict[str, Any]:
+        put: dict[str, Any] = {"Item": pending.record, "ConditionExpression": pending.condition["condition"]}
+        if "names" in pending.condition:
+            put["ExpressionAttributeNames"] = pending.condition["names"]
+        if "values" in pending.condition:
+            put["ExpressionAttributeValues"] = pending.condition["values"]
+        return {"Put": put}
 
     def write_group(self, source: Source, group: list["PendingWrite"], checks: list[dict[str, Any]]) -> None:
         """Many prepared writes in one transaction with one change-log record naming them all, on
@@ -191,13 +258,15 @@ class ItemRepository:
             }
         }
         operations: list[dict[str, Any]] = [epoch_open, *checks]
-        for pending in group:
-            put: dict[str, Any] = {"Item": pending.record, "ConditionExpression": pending.condition["condition"]}
-            if "names" in pending.condition:
-                put["ExpressionAttributeNames"] = pending.condition["names"]
-            if "values" in pending.condition:
-                put["ExpressionAttributeValues"] = pending.condition["values"]
-            operations.append({"Put": put})
+        operations += [self._put_operation(pending) for pending in group]
+        usage = sum((pending.usage for pending in group), Usage())
+        if usage:  # one more action: groups are sized for it (group_size)
+            try:
+                operations.append(self.quotas.operation(source.tenant_id, usage))
+            except Exception:
+                for pending in group:
+                    self.abandon(pending)
+                raise
         if group:
             logged = [pending.item.external_item_id for pending in group]
             operations.append(
@@ -222,12 +291,17 @@ class ItemRepository:
     def prepare(self, source: Source, item: StagedItem, previous: StagedItem | None) -> "PendingWrite":
         """The record to write for `item` (its content offloaded if big) and its condition."""
         version = previous.version + 1 if previous else 1
+        stored_bytes = 0
+        if item.state != "deleted":  # a tombstone keeps its size: it counts again if restored
+            carried = item.content_ref is not None  # unchanged content, kept where it was
+            stored_bytes = usage_of(previous).bytes if carried else len(item.content.encode())
         record: dict[str, Any] = {
             "pk": f"SOURCE#{item.source_id}",
             "sk": f"ITEM#{item.external_item_id}",
             **item.to_json_dict(),
             "epoch": source.staging_epoch,
             "version": version,
+            "storedBytes": stored_bytes,
         }
         content_ref = item.content_ref
         if item.state == "deleted":
@@ -252,9 +326,22 @@ class ItemRepository:
                     "names": {"#state": "state"},
                     "values": {":zero": 0, ":hash": previous.content_hash_value, ":state": previous.state},
                 }
-        stored = item.model_copy(update={"content_ref": content_ref, "sections_ref": sections_ref, "version": version})
+        stored = item.model_copy(
+            update={
+                "content_ref": content_ref,
+                "sections_ref": sections_ref,
+                "version": version,
+                "stored_bytes": stored_bytes,
+            }
+        )
         return PendingWrite(
-            stored, previous, record, condition, content_ref != item.content_ref, sections_ref != item.sections_ref
+            stored,
+            previous,
+            record,
+            condition,
+            content_ref != item.content_ref,
+            sections_ref != item.sections_ref,
+            usage_of(stored) - usage_of(previous),
         )
 
     def _sections_ref(self, source: Source, item: StagedItem, record: dict[str, Any]) -> str | None:

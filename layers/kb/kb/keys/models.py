@@ -1,8 +1,9 @@
+import ipaddress
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from kb.models import ApiModel, IntegralNumber, IsoDatetime, JsonInt, RecordModel, RequestModel
+from kb.models import ApiModel, IntegralNumber, IsoDatetime, JsonInt, PatchRequest, RecordModel, RequestModel
 
 Scope = Literal["read", "write", "admin"]
 # A scope grants everything the scopes below it grant: read < write < admin.
@@ -13,9 +14,80 @@ DEFAULT_MAX_KEYS = 1_000
 DEFAULT_MAX_RATE_LIMIT_PER_MINUTE = 10_000
 
 
+Limit = Annotated[int, Field(ge=1, le=10_000_000), IntegralNumber]
+PlanTier = Literal["standard", "premium", "enterprise"]
+# How many source ranges a key may be restricted to.
+MAX_ALLOWED_IPS = 50
+
+
+class RateLimits(RequestModel):
+    """Requests allowed per calendar window; a window left out falls back to the next level (key,
+    then the tenant's plan, then the deployment's defaults). Bulk requests count in every window
+    and, besides, in their own per-minute window (kb.ratelimit.BULK_ROUTES)."""
+
+    per_minute: Limit | None = None
+    per_hour: Limit | None = None
+    per_day: Limit | None = None
+    bulk_per_minute: Limit | None = None
+
+
+class Quotas(RequestModel):
+    """What a tenant may store in its staging sets: active items, and their content's bytes."""
+
+    max_items: Limit | None = None
+    max_stored_bytes: Annotated[int, Field(ge=1), IntegralNumber] | None = None
+
+
 class Plan(RecordModel):
     max_keys: int = Field(default=DEFAULT_MAX_KEYS, description="Keys that are not revoked, at most.")
     max_rate_limit_per_minute: int = DEFAULT_MAX_RATE_LIMIT_PER_MINUTE
+    tier: PlanTier | None = None
+    # None: the deployment's defaults (template parameters RateLimitPerMinute, ...).
+    rate_limits: RateLimits | None = None
+    quotas: Quotas | None = None
+
+
+GIB = 1024**3
+# The tiers (seed figures per minute; hours, days, bulk and quotas our choice: docs/limits.md).
+PLAN_TIERS: dict[str, tuple[RateLimits, Quotas]] = {
+    "standard": (
+        RateLimits(per_minute=100, per_hour=1_000, per_day=10_000, bulk_per_minute=10),
+        Quotas(max_items=100_000, max_stored_bytes=1 * GIB),
+    ),
+    "premium": (
+        RateLimits(per_minute=500, per_hour=10_000, per_day=100_000, bulk_per_minute=50),
+        Quotas(max_items=1_000_000, max_stored_bytes=10 * GIB),
+    ),
+    "enterprise": (
+        RateLimits(per_minute=2_000, per_hour=60_000, per_day=1_000_000, bulk_per_minute=200),
+        Quotas(max_items=10_000_000, max_stored_bytes=100 * GIB),
+    ),
+}
+
+
+def tier_plan(tier: PlanTier, **overrides: object) -> Plan:
+    """The plan of a tier, with its figures written out (so a later change of the tiers does not
+    move existing tenants), and the plan's key bounds raised to fit its per-minute figure."""
+    limits, quotas = PLAN_TIERS[tier]
+    fields: dict[str, object] = {"tier": tier, "rate_limits": limits, "quotas": quotas}
+    fields["max_rate_limit_per_minute"] = max(DEFAULT_MAX_RATE_LIMIT_PER_MINUTE, limits.per_minute or 0)
+    return Plan.model_validate({**fields, **overrides})
+
+
+def _valid_networks(values: list[str] | None) -> list[str] | None:
+    """CIDRs (or single addresses), IPv4 or IPv6, in their normal form (host bits must be zero)."""
+    if values is None:
+        return None
+    normal: list[str] = []
+    for value in values:
+        try:
+            normal.append(str(ipaddress.ip_network(value.strip(), strict=True)))
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not an IPv4 or IPv6 address or CIDR range ({error})") from error
+    return list(dict.fromkeys(normal))
+
+
+AllowedIps = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=MAX_ALLOWED_IPS)]
 
 
 class Tenant(RecordModel):
@@ -35,6 +107,10 @@ class ApiKey(RecordModel):
     created_at: str
     expires_at: str | None = None
     rate_limit_per_minute: int | None = None
+    rate_limits: RateLimits | None = None
+    allowed_ips: list[str] | None = Field(
+        default=None, description="Source ranges (CIDR, IPv4 or IPv6) the key works from; null: anywhere."
+    )
     rotated_at: str | None = None
     previous_secret_expires_at: str | None = None
     revoked_at: str | None = None
@@ -58,8 +134,28 @@ class CreateKeyRequest(RequestModel):
         default=None, description="After this instant the key answers key_expired. Must be in the future."
     )
     rate_limit_per_minute: Annotated[int, Field(ge=1, le=100_000), IntegralNumber] | None = Field(
-        default=None, description="Default: 120. At most the tenant plan's maxRateLimitPerMinute."
+        default=None,
+        description="Same as rateLimits.perMinute (kept for older clients). At most the plan's maxRateLimitPerMinute.",
     )
+    rate_limits: RateLimits | None = Field(
+        default=None, description="Per window; a window left out is the tenant plan's (docs/limits.md)."
+    )
+    allowed_ips: AllowedIps | None = Field(
+        default=None,
+        description="CIDR ranges or addresses (IPv4, IPv6) the key may be used from; elsewhere 403 ip_not_allowed.",
+    )
+
+    _networks = field_validator("allowed_ips")(_valid_networks)
+
+
+class UpdateKeyRequest(PatchRequest):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    rate_limits: RateLimits | None = Field(default=None, description="Replaces the key's windows ({}: the plan's).")
+    allowed_ips: AllowedIps | None = Field(
+        default=None, description="Replaces the key's ranges; [] lifts the restriction."
+    )
+
+    _networks = field_validator("allowed_ips")(_valid_networks)
 
 
 class RotateKeyRequest(RequestModel):
@@ -95,3 +191,5 @@ class Principal(ApiModel):
     key_id: str
     scope: Scope
     rate_limit_per_minute: int | None = None
+    rate_limits: RateLimits | None = None
+    allowed_ips: list[str] | None = None

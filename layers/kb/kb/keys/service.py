@@ -28,9 +28,11 @@ from kb.keys.models import (
     KeyPage,
     Plan,
     Principal,
+    RateLimits,
     Scope,
     StoredApiKey,
     Tenant,
+    UpdateKeyRequest,
 )
 from kb.keys.repository import KeyChanged, KeyLimitReached, KeyRepository
 
@@ -69,10 +71,8 @@ def issue_key(
         raise ValidationFailed("expiresAt: must be in the future")
     tenant = repo.get_tenant(tenant_id)
     plan = tenant.plan if tenant else Plan()
-    if request.rate_limit_per_minute and request.rate_limit_per_minute > plan.max_rate_limit_per_minute:
-        raise PlanLimitExceeded(
-            f"rateLimitPerMinute: the tenant's plan allows at most {plan.max_rate_limit_per_minute} per minute."
-        )
+    _within_plan(plan, request.rate_limit_per_minute, "rateLimitPerMinute")
+    _within_plan(plan, request.rate_limits.per_minute if request.rate_limits else None, "rateLimits.perMinute")
     if full_key is not None:
         parsed = parse_key(full_key)
         if parsed is None:
@@ -88,6 +88,8 @@ def issue_key(
         created_at=to_iso(now),
         expires_at=to_iso(expires_at) if expires_at else None,
         rate_limit_per_minute=request.rate_limit_per_minute,
+        rate_limits=request.rate_limits,
+        allowed_ips=request.allowed_ips or None,
         secret_hash=hash_secret(secret),
     )
     try:
@@ -97,6 +99,41 @@ def issue_key(
             f"The tenant's plan allows at most {plan.max_keys} keys that are not revoked; revoke one first."
         ) from error
     return CreatedKey(key=stored.public(), secret=format_key(key_id, secret))
+
+
+def _within_plan(plan: Plan, per_minute: int | None, field: str) -> None:
+    if per_minute and per_minute > plan.max_rate_limit_per_minute:
+        raise PlanLimitExceeded(
+            f"{field}: the tenant's plan allows at most {plan.max_rate_limit_per_minute} per minute."
+        )
+
+
+def update_key(repo: KeyRepository, tenant_id: str, key_id: str, request: UpdateKeyRequest) -> ApiKey:
+    """Rename a key, or replace its rate-limit windows or its source ranges. Written only over the
+    version read, so a concurrent revocation or rotation is never undone."""
+    fields = request.model_fields_set
+    if "rate_limits" in fields and request.rate_limits is not None:
+        tenant = repo.get_tenant(tenant_id)
+        _within_plan(tenant.plan if tenant else Plan(), request.rate_limits.per_minute, "rateLimits.perMinute")
+    for _ in range(_MAX_WRITE_ATTEMPTS):
+        stored = _own_key(repo, tenant_id, key_id)
+        if stored.status == "revoked":
+            raise KeyRevoked(f"Key {key_id} is revoked; it cannot be changed.")
+        update: dict[str, object] = {}
+        if "name" in fields:
+            update["name"] = request.name
+        if "rate_limits" in fields:
+            limits = request.rate_limits or RateLimits()
+            # The windows replace the older single figure, which would otherwise still count.
+            update |= {"rate_limits": limits, "rate_limit_per_minute": None}
+        if "allowed_ips" in fields:
+            update["allowed_ips"] = request.allowed_ips or None
+        try:
+            written = repo.replace(stored.model_copy(update=update))
+        except KeyChanged:
+            continue
+        return written.public()
+    raise RuntimeError("the key kept changing under concurrent updates")
 
 
 def _aware(moment: datetime) -> datetime:
@@ -209,6 +246,8 @@ def authenticate(
         key_id=stored.id,
         scope=stored.scope,
         rate_limit_per_minute=stored.rate_limit_per_minute,
+        rate_limits=stored.rate_limits,
+        allowed_ips=stored.allowed_ips,
     )
 
 

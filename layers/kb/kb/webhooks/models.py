@@ -2,7 +2,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, HttpUrl, field_validator
 
-from kb.models import ApiModel, NoNullsRequest, PatchRequest, RecordModel
+from kb.models import ApiModel, IntegralNumber, NoNullsRequest, PatchRequest, RecordModel
 
 EVENT_TYPES = (
     "content.created",
@@ -35,6 +35,28 @@ def subscribed(patterns: list[str], event_type: str) -> bool:
     return any(p in ("*", event_type, family) for p in patterns)
 
 
+def about_sources(source_ids: list[str] | None, data: dict[str, Any]) -> bool:
+    """Whether an event is for a subscription scoped to `source_ids` (None: not scoped): it is
+    when its data names one of them (sourceId, or any of sourceIds for tenant-wide events)."""
+    if not source_ids:
+        return True
+    named = {data.get("sourceId"), *(data.get("sourceIds") or [])}
+    return not named.isdisjoint(source_ids)
+
+
+# A subscription's own retry schedule: at most 10 retries, each 1 s to 24 h after the failure
+# before it, and all of them within 3 days (deliveries are dead-lettered after the last).
+MAX_RETRIES = 10
+MAX_RETRY_DELAY_SECONDS = 86_400
+MAX_RETRY_TOTAL_SECONDS = 3 * 86_400
+RetryDelay = Annotated[int, Field(ge=1, le=MAX_RETRY_DELAY_SECONDS), IntegralNumber]
+RetrySchedule = Annotated[list[RetryDelay], Field(max_length=MAX_RETRIES)]
+MAX_SCOPED_SOURCES = 100
+SourceIds = Annotated[
+    list[Annotated[str, Field(pattern=r"^src_[A-Za-z0-9]{1,64}$")]], Field(max_length=MAX_SCOPED_SOURCES)
+]
+
+
 class Webhook(RecordModel):
     id: str
     tenant_id: str
@@ -53,6 +75,12 @@ class Webhook(RecordModel):
     # Incremented on every write of the subscription; each write is conditioned on the version it
     # read. Never returned.
     version: int = Field(default=0, exclude=True)
+    retry_schedule: list[int] | None = Field(
+        default=None, description="Seconds before each retry; null: the deployment's WebhookRetrySchedule."
+    )
+    source_ids: list[str] | None = Field(
+        default=None, description="Only events about these sources are delivered; null: every source."
+    )
 
 
 # The schema enumerates what the validator below accepts.
@@ -60,6 +88,13 @@ EventPattern = Annotated[str, Field(json_schema_extra={"enum": sorted(SUBSCRIBAB
 
 
 class _Subscription(NoNullsRequest):
+    @field_validator("retry_schedule", check_fields=False)
+    @classmethod
+    def _bounded(cls, schedule: list[int] | None) -> list[int] | None:
+        if schedule is not None and sum(schedule) > MAX_RETRY_TOTAL_SECONDS:
+            raise ValueError(f"the retries must all fall within {MAX_RETRY_TOTAL_SECONDS} seconds (3 days)")
+        return schedule
+
     @field_validator("events", check_fields=False)
     @classmethod
     def _known_events(cls, events: list[str] | None) -> list[str] | None:
@@ -73,6 +108,14 @@ class CreateWebhookRequest(_Subscription):
     url: HttpUrl
     events: list[EventPattern] = Field(min_length=1, max_length=len(SUBSCRIBABLE))
     description: str = Field(default="", max_length=500)
+    retry_schedule: RetrySchedule | None = Field(
+        default=None,
+        description="Seconds before each retry after a failed attempt (at most 10, each 1 to 86400, "
+        "3 days in all; [] never retries). Default: the deployment's WebhookRetrySchedule.",
+    )
+    source_ids: SourceIds | None = Field(
+        default=None, description="Deliver only events about these sources (default: every source)."
+    )
 
 
 class UpdateWebhookRequest(_Subscription, PatchRequest):
@@ -80,6 +123,8 @@ class UpdateWebhookRequest(_Subscription, PatchRequest):
     events: list[EventPattern] | None = Field(default=None, min_length=1, max_length=len(SUBSCRIBABLE))
     enabled: bool | None = None
     description: str | None = Field(default=None, max_length=500)
+    retry_schedule: RetrySchedule | None = Field(default=None, description="Replaces the subscription's schedule.")
+    source_ids: SourceIds | None = Field(default=None, description="Replaces the scope; [] lifts it.")
 
 
 class WebhookEnvelope(ApiModel):

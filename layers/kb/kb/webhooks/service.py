@@ -28,6 +28,7 @@ from kb.webhooks.models import (
     UpdateWebhookRequest,
     Webhook,
     WebhookPage,
+    about_sources,
     subscribed,
 )
 from kb.webhooks.repository import DeliveryLog, WebhookChanged, WebhookRepository
@@ -56,6 +57,8 @@ def create_webhook(
         url=_vetted(str(request.url), allow_insecure),
         events=sorted(set(request.events)),
         description=request.description,
+        retry_schedule=request.retry_schedule,
+        source_ids=sorted(set(request.source_ids)) if request.source_ids else None,
         created_at=now,
         updated_at=now,
         secret_parameter=store.put(webhook_id, new_id("v"), secret),
@@ -91,6 +94,10 @@ def update_webhook(
         changes["events"] = sorted(set(request.events))
     if request.description is not None:
         changes["description"] = request.description
+    if request.retry_schedule is not None:
+        changes["retry_schedule"] = request.retry_schedule
+    if request.source_ids is not None:
+        changes["source_ids"] = sorted(set(request.source_ids)) or None
     if request.enabled is not None:
         changes |= {"enabled": request.enabled, "disabled_reason": None if request.enabled else "disabled by request"}
     for _ in range(_MAX_WRITE_ATTEMPTS):
@@ -231,7 +238,11 @@ class FanOut:
             w
             for w in webhooks
             if w.enabled
-            and (w.id == message.webhook_id if message.webhook_id else subscribed(w.events, message.event.type))
+            and (
+                w.id == message.webhook_id
+                if message.webhook_id
+                else subscribed(w.events, message.event.type) and about_sources(w.source_ids, message.event.data)
+            )
         ]
 
 
@@ -308,7 +319,8 @@ class Sender:
             self._give_up(delivery, attempt, "410 Gone: the subscription was disabled")
             return
         failures = 1 + sum(1 for a in delivery.attempts if not (a.status_code and 200 <= a.status_code < 300))
-        schedule = self.policy.retry_schedule
+        own = webhook.retry_schedule
+        schedule = tuple(float(seconds) for seconds in own) if own is not None else self.policy.retry_schedule
         if failures > len(schedule):
             self._give_up(delivery, attempt, "every attempt failed")
             return
