@@ -67,6 +67,21 @@ class Controls:
         """Runs and builds of the source fail to write to storage after `after` writes (None: they don't)."""
         self._set(source_id, failWritesAfter=after)
 
+    def hold_answers(self) -> None:
+        """Streamed answers of the stub Bedrock model (local/stub_bedrock.py) stop after their
+        first delta until `release_answers`."""
+        self.table.put({"pk": "ANSWERS", "sk": "CONTROLS", **self.of_answers(), "holdAfterFirstDelta": True})
+
+    def release_answers(self) -> None:
+        self.table.put({"pk": "ANSWERS", "sk": "CONTROLS", **self.of_answers(), "holdAfterFirstDelta": False})
+
+    def fail_answers(self, failing: bool) -> None:
+        """Streamed answers of the stub model fail after their first delta (a model stream error)."""
+        self.table.put({"pk": "ANSWERS", "sk": "CONTROLS", **self.of_answers(), "failAfterFirstDelta": failing})
+
+    def of_answers(self) -> dict[str, Any]:
+        return self.table.get("ANSWERS", "CONTROLS") or {}
+
 
 class ControlledBlobStore(BlobStore):
     """A run's or build's storage as the source's controls shape it: held until released, then

@@ -63,7 +63,8 @@ def test_converse_gets_the_numbered_passages_the_history_and_a_grounding_prompt(
             [Passage(1, "Refunds", "Refunds take 14 days.")],
             [Turn("user", "hi"), Turn("assistant", "hello")],
         )
-    assert answer == "14 days [1]."
+    assert answer.text == "14 days [1]."
+    assert (answer.usage.input_tokens, answer.usage.output_tokens) == (10, 4)
 
 
 def test_a_bedrock_failure_is_answer_failed():
