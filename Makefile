@@ -70,7 +70,7 @@ openapi: $(VENV)/.installed
 bench: $(VENV)/.installed
 	{ echo "# Benchmarks"; echo; $(PY) bench/import_time.py --before 2cea6a9; echo; $(PY) bench/search/scifact.py; echo; \
 	  $(PY) bench/search/apply_scaling.py; echo; $(PY) bench/ingest.py; echo; $(PY) bench/files/extraction.py; echo; \
-	  $(PY) bench/files/upload_to_searchable.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
+	  $(PY) bench/files/upload_to_searchable.py; echo; $(PY) bench/answers/streaming.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
 
 lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check .

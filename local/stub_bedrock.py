@@ -15,7 +15,7 @@ from typing import Any
 
 DIMENSIONS = 64
 HOLD_LIMIT_SECONDS = 120.0
-_PASSAGE = re.compile(r"^\[(\d+)\] [^\n]*\n(.*?)(?=\n\n\[\d+\] |\n\nQuestion: )", re.S | re.M)
+_PASSAGE = re.compile(r"^\[(\d+)\] ([^\n]*)\n(.*?)(?=\n\n\[\d+\] |\n\nQuestion: )", re.S | re.M)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -38,7 +38,8 @@ class StubBedrock:
         if "Passages:" in prompt:
             cited = []
             for match in _PASSAGE.finditer(prompt.split("Passages:\n", 1)[1]):
-                sentence = _SENTENCE.split(match.group(2).strip())[0].rstrip(".!?")
+                text = match.group(3).strip().removeprefix(match.group(2)).strip()  # chunks begin with the title
+                sentence = _SENTENCE.split(text)[0].rstrip(".!?")
                 cited.append(f"{sentence} [{match.group(1)}].")
             text = " ".join(cited) or "The knowledge base does not cover it."
         else:  # a rewrite: "Conversation:\n...\n\nLast message: ...\n\nStandalone search query:"

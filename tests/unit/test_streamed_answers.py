@@ -53,7 +53,7 @@ def test_the_extractive_stream_is_the_answer_sentence_by_sentence_then_its_usage
     *deltas, usage = pieces
     assert deltas == ["Refunds take 14 days. [1]", " Refunds go to the original card. [1]"]
     read = "How long do refunds take?" + "".join(p.title + p.text for p in PASSAGES)
-    assert usage == Usage(approximate_tokens(read), approximate_tokens("".join(deltas)))
+    assert usage == Usage(approximate_tokens(read), approximate_tokens("".join(str(d) for d in deltas)))
 
 
 def test_max_tokens_keeps_the_whole_sentences_that_fit():
@@ -82,3 +82,8 @@ def test_a_message_that_stands_alone_is_searched_as_it_is():
 
 def test_the_first_message_of_a_chat_is_searched_as_it_is():
     assert heuristic_rewrite("And how long does it take?", []) == "And how long does it take?"
+
+
+def test_a_follow_up_saying_too_little_is_searched_with_the_previous_question():
+    history = [Turn("user", "What are the shipping costs?"), Turn("assistant", "Five euros. [1]")]
+    assert heuristic_rewrite("What about Norway?", history) == "What about Norway? shipping costs"

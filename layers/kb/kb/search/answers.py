@@ -144,8 +144,9 @@ class ExtractiveAnswers:
     def __init__(self, max_sentences: int = 3) -> None:
         self.max_sentences = max_sentences
 
-    def _pieces(self, question: str, passages: list[Passage], options: AnswerOptions) -> list[str]:
-        wanted = set(terms(question))
+    def _pieces(self, question: str, passages: list[Passage], history: list[Turn], options: AnswerOptions) -> list[str]:
+        # A follow-up's sentences are chosen by what it asks in the chat's context.
+        wanted = set(terms(heuristic_rewrite(question, history)))
         scored: list[tuple[float, int, int, str, int]] = []
         for rank, passage in enumerate(passages):
             for order, sentence in enumerate(sentences(passage.text)):
@@ -165,14 +166,14 @@ class ExtractiveAnswers:
     def answer(
         self, question: str, passages: list[Passage], history: list[Turn], options: AnswerOptions | None = None
     ) -> Generated:
-        text = " ".join(self._pieces(question, passages, options or AnswerOptions()))
+        text = " ".join(self._pieces(question, passages, history, options or AnswerOptions()))
         return Generated(text, _extractive_usage(question, passages, text))
 
     def stream(
         self, question: str, passages: list[Passage], history: list[Turn], options: AnswerOptions | None = None
     ) -> Iterator[str | Usage]:
         """Sentence by sentence (each with its citation)."""
-        pieces = self._pieces(question, passages, options or AnswerOptions())
+        pieces = self._pieces(question, passages, history, options or AnswerOptions())
         for index, piece in enumerate(pieces):
             yield piece if index == 0 else f" {piece}"
         yield _extractive_usage(question, passages, " ".join(pieces))
