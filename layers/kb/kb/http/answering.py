@@ -4,7 +4,7 @@ function (functions/stream_answers, behind a Lambda function URL) serves all thr
 run the same code. With `"stream": true` they answer `text/event-stream` (docs/streaming.md)."""
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
@@ -25,12 +25,16 @@ from kb.search.models import Answer, AnswerShaping, QueryRequest
 from kb.search.query import Event, answer_question
 
 _STREAM_DOC = (
-    "With `stream: true`: server-sent events `start`, `delta`, `citation`, then `done` or `error` (docs/streaming.md)."
+    "With `stream: true`, `text/event-stream`: server-sent events `start`, `delta`, `citation`, then `done` "
+    "or `error` (docs/streaming.md)."
 )
-STREAMED: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}, "description": _STREAM_DOC}
-}
-Events = Callable[[], Iterator[Event]]
+_SSE_CONTENT = {"text/event-stream": {"schema": {"type": "string"}}}
+
+
+def streamed(answered: str | None) -> dict[int | str, dict[str, Any]]:
+    """The 200 of a streamed answer; `answered`: what the same status means without streaming."""
+    description = f"{answered} {_STREAM_DOC}" if answered else _STREAM_DOC
+    return {200: {"content": _SSE_CONTENT, "description": description}}
 
 
 def options(body: AnswerShaping) -> AnswerOptions:
@@ -65,7 +69,7 @@ def query_router() -> APIRouter:
     @router.post(
         "/v1/query",
         response_model=Answer,
-        responses={**error_responses(s415="unsupported_media_type", s502="answer_failed"), **STREAMED},
+        responses={**error_responses(s415="unsupported_media_type", s502="answer_failed"), **streamed("The answer.")},
         dependencies=[Depends(json_body(64 * 1024))],
         tags=["search"],
     )
@@ -125,7 +129,7 @@ def create_chat_router() -> APIRouter:
         "/v1/chats",
         status_code=201,
         response_model=ChatTurnResult,
-        responses={**error_responses(mutation=True, s502="answer_failed"), **STREAMED},
+        responses={**error_responses(mutation=True, s502="answer_failed"), **streamed(None)},
         dependencies=[Depends(json_body(64 * 1024))],
         tags=["chats"],
     )
@@ -153,7 +157,10 @@ def send_chat_message_router() -> APIRouter:
     @router.post(
         "/v1/chats/{chatId}/messages",
         response_model=ChatTurnResult,
-        responses={**error_responses(mutation=True, s502="answer_failed"), **STREAMED},
+        responses={
+            **error_responses(mutation=True, s502="answer_failed"),
+            **streamed("The chat and the assistant's answer."),
+        },
         dependencies=[Depends(json_body(64 * 1024))],
         tags=["chats"],
     )
