@@ -1,5 +1,6 @@
-"""Streamed answers and conversation-aware chats with the extractive provider, end to end: the
-stream read through the local function URL (and the HTTP API) by a real SSE client (httpx-sse)."""
+"""Streamed answers and conversation-aware chats end to end, with the extractive provider and with
+the Bedrock provider over the stub model: the stream read through the local function URL (and the
+HTTP API) by a real SSE client (httpx-sse)."""
 
 import json
 import uuid
@@ -9,6 +10,8 @@ import httpx
 import pytest
 from httpx_sse import ServerSentEvent, connect_sse
 
+from local.controls import Controls
+from tests.e2e.conftest import Api
 from tests.e2e.receiver import Receiver, start_receiver
 from tests.e2e.test_search import publish_help_center
 
@@ -33,10 +36,12 @@ def named(events: list[ServerSentEvent], name: str) -> list[dict]:
     return [e.json() for e in events if e.event == name]
 
 
-@pytest.fixture
-def help_center(api, writer_key, source_id):
-    publish_help_center(api, writer_key, source_id)
-    return source_id
+@pytest.fixture(scope="module")
+def help_center(api) -> str:
+    """One published help center for the module (reading it changes nothing)."""
+    source_id = api.call("POST", "/v1/sources", api.admin_key, {"name": "Help center"}).json()["source"]["id"]
+    publish_help_center(api, api.admin_key, source_id)
+    return str(source_id)
 
 
 def test_a_streamed_answer_is_start_deltas_citations_then_done_and_says_what_the_whole_answer_says(
@@ -80,6 +85,35 @@ def test_each_citation_arrives_after_the_delta_that_completes_its_marker(api, wr
             text += event.json()["text"]
         elif event.event == "citation":
             assert event.json()["end"] <= len(text)  # its text has been streamed already
+
+
+def test_the_first_sentence_reaches_the_client_before_the_answer_is_complete(api, writer_key, help_center, controls):
+    # Given answers held after their first delta until the test releases them
+    controls.hold_answers()
+    try:
+        body = {"query": "refunds and shipping", "sourceIds": [help_center], "stream": True}
+        with (
+            httpx.Client(timeout=60) as http,
+            connect_sse(
+                http,
+                "POST",
+                api.info["stream_url"] + "/v1/query",
+                json=body,
+                headers={"Authorization": f"Bearer {writer_key}"},
+            ) as sse,
+        ):
+            events = sse.iter_sse()
+            # When the stream is read while the answer is held
+            start, first = next(events), next(events)
+            assert (start.event, first.event) == ("start", "delta")
+            controls.release_answers()
+            rest = list(events)
+    finally:
+        controls.release_answers()
+    # Then the first cited sentence had arrived, and the rest of the answer came after the release
+    done = rest[-1].json()
+    assert done["answer"].startswith(first.json()["text"]) and len(done["answer"]) > len(first.json()["text"])
+    assert len(named(rest, "delta")) >= 1
 
 
 def test_the_http_api_answers_the_same_stream_at_once(api, writer_key, help_center):
@@ -200,6 +234,102 @@ def test_subscribers_get_chat_message_and_chat_completed(api, writer_key, help_c
         "sourceCount": len(answered["sources"]),
         "usage": answered["usage"],
     }
+
+
+# --- the generative path: our Bedrock provider over the stub model's ConverseStream -------------
+# The stack's test controls make the serving functions answer with the Bedrock provider over the
+# stub model (local/stub_bedrock.py), and hold or fail a stream after its first delta when the test
+# says so: "the first delta arrives before the answer is complete" is shown by synchronisation.
+
+
+@pytest.fixture
+def generative(api, controls) -> Iterator[tuple[Api, Controls]]:
+    controls.use_stub_model(True)
+    try:
+        yield api, controls
+    finally:
+        controls.use_stub_model(False)
+        controls.release_answers()
+        controls.fail_answers(False)
+
+
+def test_the_first_delta_reaches_the_client_while_the_model_is_still_answering(generative, help_center):
+    api, controls = generative
+    # Given a model that stops after its first token until the test releases it
+    controls.hold_answers()
+    try:
+        body = {"query": "How long do refunds take?", "sourceIds": [help_center], "stream": True}
+        headers = {"Authorization": f"Bearer {api.admin_key}"}
+        with (
+            httpx.Client(timeout=60) as http,
+            connect_sse(http, "POST", api.info["stream_url"] + "/v1/query", json=body, headers=headers) as sse,
+        ):
+            events = sse.iter_sse()
+            # When the stream is read while the model is held
+            start, first = next(events), next(events)
+            # Then the start and the first delta have arrived: the answer is not complete yet
+            assert (start.event, first.event) == ("start", "delta")
+            assert first.json()["text"] == "Refunds"
+            controls.release_answers()
+            rest = list(events)
+    finally:
+        controls.release_answers()
+    # And once released, the rest of the answer follows and done holds all of it
+    done = rest[-1].json()
+    assert rest[-1].event == "done" and done["mode"] == "generative"
+    assert done["answer"] == first.json()["text"] + "".join(d["text"] for d in named(rest, "delta"))
+    assert done["answer"].startswith("Refunds are processed within 14 days of receiving the returned item [1].")
+    citation = named(rest, "citation")[0]
+    assert citation["text"] == "Refunds are processed within 14 days of receiving the returned item"
+    assert citation["source"]["externalItemId"] == "refunds"
+
+
+def test_a_model_failure_midway_is_an_error_event_and_records_no_message(generative, help_center):
+    api, controls = generative
+    # Given a chat with one answered turn
+    chat = api.call("POST", "/v1/chats", api.admin_key, {"message": "Refunds?", "sourceIds": [help_center]}).json()
+    chat_id = chat["chat"]["id"]
+    # When the model fails after its first token, on the next turn and on a new chat
+    controls.fail_answers(True)
+    try:
+        turn = stream(api, api.admin_key, f"/v1/chats/{chat_id}/messages", {"message": "And shipping?"})
+        started = stream(api, api.admin_key, "/v1/chats", {"message": "Shipping?", "sourceIds": [help_center]})
+    finally:
+        controls.fail_answers(False)
+    # Then each stream ends with one error event after what was sent, and no done
+    for events in (turn, started):
+        assert [e.event for e in events] == ["start", "delta", "error"]
+        assert events[-1].json()["code"] == "answer_failed"
+    # And nothing was recorded: the chat keeps its one turn, the new chat does not exist
+    history = api.call("GET", f"/v1/chats/{chat_id}/history", api.admin_key).json()
+    assert (history["chat"]["messageCount"], len(history["messages"])) == (2, 2)
+    new_chat = started[0].json()["chatId"]
+    assert api.call("GET", f"/v1/chats/{new_chat}/history", api.admin_key).status_code == 404
+
+
+def test_the_model_rewrites_a_follow_up_and_the_turn_counts_both_calls(generative, help_center):
+    api, _ = generative
+    first = api.call(
+        "POST", "/v1/chats", api.admin_key, {"message": "How long do refunds take?", "sourceIds": [help_center]}
+    ).json()
+    events = stream(api, api.admin_key, f"/v1/chats/{first['chat']['id']}/messages", {"message": "And shipping?"})
+    # The stub model's rewrite: the conversation's last question, then the message
+    assert events[0].json()["searchedQuery"] == "How long do refunds take? And shipping?"
+    done = events[-1].json()
+    assert done["message"]["searchedQuery"] == "How long do refunds take? And shipping?"
+    # Usage adds the rewrite's tokens to the answer's: more read than the first turn's answer alone
+    assert done["usage"]["inputTokens"] > first["message"]["usage"]["inputTokens"]
+
+
+def test_max_tokens_reaches_the_model(generative, help_center):
+    api, _ = generative
+    body = {"query": "refunds", "sourceIds": [help_center], "maxTokens": 3, "temperature": 0.5}
+    events = stream(api, api.admin_key, "/v1/query", body)
+    done = events[-1].json()
+    # The stub model stops at maxTokens words and counts a word a token
+    assert (done["answer"], done["usage"]["outputTokens"]) == ("Refunds are processed", 3)
+    plain = api.call("POST", "/v1/query", api.admin_key, {**body, "stream": False}).json()
+    assert (plain["answer"], plain["mode"]) == ("Refunds are processed", "generative")
 
 
 def _markers(text: str) -> list[str]:

@@ -34,7 +34,7 @@ def embedder(settings: SettingsDep) -> EmbeddingProvider | None:
 
 def answers(settings: SettingsDep) -> AnswerProvider:
     bedrock = adapters().bedrock() if settings.answer_provider == "bedrock" else None
-    return answer_provider(settings.answer_provider, settings.answer_model_id, bedrock)
+    return adapters().answers(answer_provider(settings.answer_provider, settings.answer_model_id, bedrock))
 
 
 def source_clock() -> Clock:
