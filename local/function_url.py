@@ -86,9 +86,9 @@ class FunctionUrl:
                 _chunk(request, part["body"])
             elif part.get("end"):
                 if not started:  # the function failed before answering, as a function URL says it
-                    return _json(request, 502, {"message": "Internal Server Error"})
-                _chunk(request, b"")  # the last chunk; a mid-stream failure just ends the stream
-                return
+                    _json(request, 502, {"message": "Internal Server Error"})
+                else:
+                    _chunk(request, b"")  # the last chunk; a mid-stream failure just ends the stream
 
 
 def _chunk(request: BaseHTTPRequestHandler, data: bytes) -> None:

@@ -213,16 +213,18 @@ class FunctionPool:
             else:
                 timeout = self.spec.timeout_seconds
         try:
-            yield from worker.call_streamed(event, timeout)
+            for part in worker.call_streamed(event, timeout):
+                if part.get("end"):  # warm again before the caller hears the end (it may stop reading)
+                    with self._lock:
+                        self._idle.append(worker)
+                yield part
         except (WorkerTimeout, EOFError, OSError) as error:
             self._discard(worker)
             yield {"end": True, "error": error_payload(error)}
-            return
-        except GeneratorExit:  # the client went away mid-stream: the worker may still be sending
-            self._discard(worker)
+        except GeneratorExit:  # the caller went away mid-stream: the worker may still be sending
+            if worker not in self._idle:
+                self._discard(worker)
             raise
-        with self._lock:
-            self._idle.append(worker)
 
     def _discard(self, worker: Worker) -> None:
         worker.stop()
