@@ -1,6 +1,7 @@
 """Test controls of the local stack (never deployed): per-source and per-key clocks, a latch on
-a source's state-machine tasks and storage faults, for end-to-end tests that must not wait on
-wall clocks or race a slow build.
+a source's state-machine tasks and storage faults, and a latch or a fault in streamed answers
+(with the stub Bedrock model as the answer provider on demand), for end-to-end tests that must not
+wait on wall clocks or race a slow build.
 
 The controls live in a table of their own in the emulator (not in template.yaml). A worker
 process of a stack started with test controls installs `ControlledAdapters` as kb's adapters
@@ -8,6 +9,7 @@ before it imports its handler; a deployed function never has them. Tests set the
 `Controls`."""
 
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,6 +69,25 @@ class Controls:
         """Runs and builds of the source fail to write to storage after `after` writes (None: they don't)."""
         self._set(source_id, failWritesAfter=after)
 
+    def use_stub_model(self, on: bool) -> None:
+        """The serving functions answer with the Bedrock provider over the stub model
+        (local/stub_bedrock.py: Converse, ConverseStream) instead of the configured provider."""
+        self.table.put({"pk": "ANSWERS", "sk": "CONTROLS", **self.of_answers(), "stubModel": on})
+
+    def hold_answers(self) -> None:
+        """Streamed answers stop after their first delta until `release_answers`."""
+        self.table.put({"pk": "ANSWERS", "sk": "CONTROLS", **self.of_answers(), "holdAfterFirstDelta": True})
+
+    def release_answers(self) -> None:
+        self.table.put({"pk": "ANSWERS", "sk": "CONTROLS", **self.of_answers(), "holdAfterFirstDelta": False})
+
+    def fail_answers(self, failing: bool) -> None:
+        """Streamed answers fail after their first delta (the stub model: a stream error event)."""
+        self.table.put({"pk": "ANSWERS", "sk": "CONTROLS", **self.of_answers(), "failAfterFirstDelta": failing})
+
+    def of_answers(self) -> dict[str, Any]:
+        return self.table.get("ANSWERS", "CONTROLS") or {}
+
 
 class ControlledBlobStore(BlobStore):
     """A run's or build's storage as the source's controls shape it: held until released, then
@@ -124,6 +145,57 @@ class ControlledBlobStore(BlobStore):
         super().put_bytes(key, body)
 
 
+class ControlledAnswers:
+    """The configured answer provider, or (Controls.use_stub_model) the Bedrock provider over the
+    stub model, chosen per call; streams held or failed after their first delta when the controls
+    say so (the stub model does that itself, inside its ConverseStream)."""
+
+    def __init__(self, configured: Any, controls: Controls) -> None:
+        self.configured = configured
+        self.controls = controls
+        self._generative: Any = None
+
+    def _current(self) -> Any:
+        if not self.controls.of_answers().get("stubModel"):
+            return self.configured
+        if self._generative is None:
+            from kb.search.answers import BedrockAnswers
+            from local.stub_bedrock import StubBedrock
+
+            self._generative = BedrockAnswers(StubBedrock(0, self.controls), "stub-model")
+        return self._generative
+
+    @property
+    def mode(self) -> Any:
+        return self._current().mode
+
+    def answer(self, *args: Any) -> Any:
+        return self._current().answer(*args)
+
+    def rewrite(self, *args: Any) -> Any:
+        return self._current().rewrite(*args)
+
+    def stream(self, *args: Any) -> Iterator[Any]:
+        provider = self._current()
+        first = True
+        for piece in provider.stream(*args):
+            yield piece
+            if first and isinstance(piece, str) and provider is self.configured:
+                first = False
+                self._after_first_delta()
+
+    def _after_first_delta(self) -> None:
+        from kb.errors import AnswerFailed
+
+        deadline = time.monotonic() + HOLD_LIMIT_SECONDS
+        while (state := self.controls.of_answers()).get("holdAfterFirstDelta"):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the held answer was never released")
+            time.sleep(0.05)
+        if state.get("failAfterFirstDelta"):
+            raise AnswerFailed("The answer provider failed: injected failure after the first delta")
+
+
 class ControlledAdapters(Adapters):
     def __init__(self, controls: Controls) -> None:
         self.controls = controls
@@ -146,6 +218,9 @@ class ControlledAdapters(Adapters):
 
     def task_blob_store(self, s3: Any, bucket: str, source_id: str) -> BlobStore:
         return ControlledBlobStore(self.blob_store(s3, bucket), self.controls, source_id)
+
+    def answers(self, provider: Any) -> Any:
+        return ControlledAnswers(provider, self.controls)
 
 
 def install_controls(table_name: str) -> None:

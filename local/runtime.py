@@ -3,10 +3,11 @@
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
+from local import web_adapter
 from local.template import FunctionSpec, Template
 from local.workers import FunctionPool, WorkerSpec, error_payload
 
@@ -37,6 +38,11 @@ class LambdaRuntime:
             event = json.loads(event) if event else {}
         payload, errored = self._pool(function, spec).invoke(event)
         return payload, errored, ""
+
+    def stream(self, function: Any, event: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """A streamed invoke of a web-adapted function (the local function URL's path)."""
+        spec = self.functions_by_name[function.function_name]
+        return self._pool(function, spec).stream(event)
 
     def _pool(self, function: Any, spec: FunctionSpec) -> FunctionPool:
         with self._lock:
@@ -79,6 +85,7 @@ class LambdaRuntime:
             memory_size=spec.memory_size,
             setup=self.setup,
             adapters=self.adapters.get(spec.logical_id, ()),
+            web_app=web_adapter.WEB_APP if web_adapter.is_web_adapted(environment) else None,
         )
 
     def worker_count(self, function_name: str) -> int:

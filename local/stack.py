@@ -25,6 +25,7 @@ from local.emulator_fixes import (
     serialize_dynamodb_requests,
     transactions_snapshot_their_items,
 )
+from local.function_url import FunctionUrl
 from local.gateway import Gateway, cors_policy
 from local.runtime import LambdaRuntime
 from local.sqs_poller import QueuePoller
@@ -55,6 +56,10 @@ class StackInfo:
     faults_dir: str | None = None
     uploads_bucket_name: str | None = None
     files_queue_url: str | None = None
+    # The function URLs of functions that stream (FunctionUrlConfig InvokeMode RESPONSE_STREAM):
+    # logical id -> base URL; stream_url is StreamAnswersFunction's (the StreamUrl output).
+    function_urls: dict[str, str] | None = None
+    stream_url: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)
@@ -66,6 +71,7 @@ class LocalStack:
         root: Path = ROOT,
         host: str = "127.0.0.1",
         gateway_port: int | None = 3000,
+        stream_port: int | None = None,
         admin_key: str | None = None,
         parameter_overrides: dict[str, str] | None = None,
         test_controls: bool = False,
@@ -76,6 +82,9 @@ class LocalStack:
         self.stub_bedrock_ms = stub_bedrock_ms
         self.host = host
         self.gateway_port = gateway_port
+        # The function URL beside the gateway: the next port, or any free one with --port 0.
+        self.stream_port = stream_port if stream_port is not None else (gateway_port + 1 if gateway_port else 0)
+        self.function_urls: list[FunctionUrl] = []
         self.admin_key = admin_key
         # The local stack lets webhooks reach http://127.0.0.1 receivers, explicitly.
         # Page cursors are signed with a key of the stack's own: state lives in memory, so a fresh
@@ -124,6 +133,7 @@ class LocalStack:
             self.gateway = Gateway(self.deployment, self.host, self.gateway_port, cors_policy(self.template))
             self.gateway.start()
             api_url = f"{self.gateway.url}/api"
+        urls = self._start_function_urls() if self.gateway_port is not None else {}
         self.info = StackInfo(
             moto_endpoint=endpoint,
             api_url=api_url,
@@ -139,8 +149,25 @@ class LocalStack:
             faults_dir=self.faults_dir,
             uploads_bucket_name=self.deployment.physical("UploadsBucket"),
             files_queue_url=self.deployment.physical("FilesQueue"),
+            function_urls=urls,
+            stream_url=urls.get("StreamAnswersFunction"),
         )
         return self.info
+
+    def _start_function_urls(self) -> dict[str, str]:
+        """A local function URL for each function whose FunctionUrlConfig streams."""
+        assert self.runtime is not None and self.deployment is not None
+        urls: dict[str, str] = {}
+        port = self.stream_port
+        for logical_id, resource in self.template.resources_of("AWS::Serverless::Function").items():
+            if resource.get("FunctionUrlConfig", {}).get("InvokeMode") != "RESPONSE_STREAM":
+                continue
+            url = FunctionUrl(self.runtime, self.deployment.function_names[logical_id], self.host, port)
+            url.start()
+            self.function_urls.append(url)
+            urls[logical_id] = url.url
+            port = 0  # a second one (none today) on any free port
+        return urls
 
     def _adapters(self) -> dict[str, tuple[Any, ...]]:
         """The composition root of the local stack's fault injection: with test controls on, the
@@ -187,6 +214,8 @@ class LocalStack:
             poller.stop()
         if self.gateway:
             self.gateway.stop()
+        for url in self.function_urls:
+            url.stop()
         if self.runtime:
             self.runtime.stop()
         seam.uninstall()

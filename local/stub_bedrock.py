@@ -13,18 +13,87 @@ import io
 import json
 import re
 import time
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 DIMENSIONS = 64
+HOLD_LIMIT_SECONDS = 120.0
+_PASSAGE = re.compile(r"^\[(\d+)\] ([^\n]*)\n(.*?)(?=\n\n\[\d+\] |\n\nQuestion: )", re.S | re.M)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 class StubBedrock:
     """InvokeModel for Titan (one text) and Cohere (a list) embeddings: a vector derived from the
-    text's hash, after `latency_seconds`, the same for every call whatever its batch."""
+    text's hash, after `latency_seconds`, the same for every call whatever its batch.
 
-    def __init__(self, latency_seconds: float) -> None:
+    Converse and ConverseStream as a model that cites: the first sentence of each numbered passage,
+    cited, one word per token (`latency_seconds` before the first and between tokens), within
+    inferenceConfig.maxTokens; usage counts words. A rewrite request (no passages) answers the
+    conversation's last user line followed by the last message. With test controls, a streamed
+    answer can be held, or fail, after its first delta (Controls.hold_answers, fail_answers)."""
+
+    def __init__(self, latency_seconds: float, controls: Any = None) -> None:
         self.latency_seconds = latency_seconds
+        self.controls = controls
+
+    def _reply_words(self, messages: list[dict[str, Any]], max_tokens: int) -> list[str]:
+        prompt = messages[-1]["content"][0]["text"]
+        if "Passages:" in prompt:
+            cited = []
+            for match in _PASSAGE.finditer(prompt.split("Passages:\n", 1)[1]):
+                text = match.group(3).strip().removeprefix(match.group(2)).strip()  # chunks begin with the title
+                sentence = _SENTENCE.split(text)[0].rstrip(".!?")
+                cited.append(f"{sentence} [{match.group(1)}].")
+            text = " ".join(cited) or "The knowledge base does not cover it."
+        else:  # a rewrite: "Conversation:\n...\n\nLast message: ...\n\nStandalone search query:"
+            conversation, _, rest = prompt.partition("\n\nLast message: ")
+            users = [line[6:] for line in conversation.splitlines() if line.startswith("user: ")]
+            text = f"{users[-1] if users else ''} {rest.split(chr(10))[0]}".strip()
+        return text.split(" ")[:max_tokens]
+
+    @staticmethod
+    def _usage(request: dict[str, Any], words: list[str]) -> dict[str, int]:
+        read = " ".join(m["content"][0]["text"] for m in request["messages"])
+        return {"inputTokens": len(read.split()), "outputTokens": len(words), "totalTokens": 0}
+
+    def converse(self, **request: Any) -> dict[str, Any]:
+        words = self._reply_words(request["messages"], request["inferenceConfig"]["maxTokens"])
+        time.sleep(self.latency_seconds * (len(words) + 1))
+        return {
+            "output": {"message": {"role": "assistant", "content": [{"text": " ".join(words)}]}},
+            "stopReason": "end_turn",
+            "usage": self._usage(request, words),
+        }
+
+    def converse_stream(self, **request: Any) -> dict[str, Any]:
+        words = self._reply_words(request["messages"], request["inferenceConfig"]["maxTokens"])
+        return {"stream": self._events(request, words)}
+
+    def _events(self, request: dict[str, Any], words: list[str]) -> Iterator[dict[str, Any]]:
+        yield {"messageStart": {"role": "assistant"}}
+        for index, word in enumerate(words):
+            time.sleep(self.latency_seconds)  # the model's time per token
+            yield {"contentBlockDelta": {"delta": {"text": word if index == 0 else f" {word}"}, "contentBlockIndex": 0}}
+            if index == 0 and self._after_first_delta():
+                yield {
+                    "modelStreamErrorException": {"message": "injected model stream error", "originalStatusCode": 500}
+                }
+                return
+        yield {"contentBlockStop": {"contentBlockIndex": 0}}
+        yield {"messageStop": {"stopReason": "end_turn"}}
+        yield {"metadata": {"usage": self._usage(request, words), "metrics": {"latencyMs": 0}}}
+
+    def _after_first_delta(self) -> bool:
+        """Held while the test says so; True when the answer is to fail here."""
+        if self.controls is None:
+            return False
+        deadline = time.monotonic() + HOLD_LIMIT_SECONDS
+        while (state := self.controls.of_answers()).get("holdAfterFirstDelta"):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the held answer was never released")
+            time.sleep(0.05)
+        return bool(state.get("failAfterFirstDelta"))
 
     @staticmethod
     def _vector(text: str) -> list[float]:
@@ -102,7 +171,8 @@ def install_stub(latency_ms: float, module: ModuleType) -> None:
     here; the parent process imports this module without the layer on its path)."""
     from kb.composition import Adapters, adapters, install
 
-    inner, client = adapters(), StubBedrock(latency_ms / 1000)
+    inner = adapters()
+    client = StubBedrock(latency_ms / 1000, getattr(inner, "controls", None))  # test controls, if any
     reranker = StubRerank(latency_ms / 1000).client()
 
     class StubBedrockAdapters(type(inner)):  # type: ignore[misc]

@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from types import ModuleType
@@ -35,6 +35,9 @@ class WorkerSpec:
     setup: tuple[str, tuple[str, ...]] | None = None
     # Local-only adapters applied to the handler's module after import (picklable callables).
     adapters: tuple[Callable[[ModuleType], None], ...] = ()
+    # "module:attribute" of an ASGI app run by the Lambda Web Adapter (local/web_adapter.py);
+    # the handler is then the adapter's start script, not a Python function.
+    web_app: str | None = None
 
 
 @dataclass
@@ -70,8 +73,9 @@ def _serve(conn: Connection, spec: WorkerSpec) -> None:
     os.environ.update(spec.environment)
     sys.path[:0] = [spec.code_dir, *spec.layer_dirs]
     os.chdir(spec.code_dir)
-    module_name, attribute = spec.handler.rsplit(".", 1)
+    module_name, attribute = spec.web_app.split(":") if spec.web_app else spec.handler.rsplit(".", 1)
     init_error: str | None = None
+    app: Any = None
     try:
         if spec.setup is not None:
             setup_module, setup_function = spec.setup[0].split(":")
@@ -80,15 +84,22 @@ def _serve(conn: Connection, spec: WorkerSpec) -> None:
         for adapt in spec.adapters:
             adapt(module)
         function = getattr(module, attribute)
+        if spec.web_app:
+            from local import web_adapter
+
+            app, function = function, web_adapter.buffered(function)
     except Exception as error:  # noqa: BLE001 - reported to the caller as Lambda does
         init_error = error_payload(error, "Runtime.ImportModuleError")
     while True:
         try:
-            request_id, event = conn.recv()
+            request_id, event, streamed = conn.recv()
         except EOFError:
             return
         if init_error is not None:
-            conn.send((init_error, True))
+            conn.send({"end": True, "error": init_error} if streamed else (init_error, True))
+            continue
+        if streamed:
+            _stream(conn, app, event)
             continue
         context = LambdaContext(
             function_name=spec.function_name,
@@ -107,6 +118,17 @@ def _serve(conn: Connection, spec: WorkerSpec) -> None:
             conn.send((error_payload(error), True))
 
 
+def _stream(conn: Connection, app: Any, event: Any) -> None:
+    """A streamed invoke: the response's parts go to the caller as the app sends them."""
+    from local import web_adapter
+
+    try:
+        web_adapter.drive(app, event, conn.send)
+        conn.send({"end": True, "error": None})
+    except Exception as error:  # noqa: BLE001 - the invocation's error, as Lambda reports it
+        conn.send({"end": True, "error": error_payload(error)})
+
+
 class WorkerTimeout(Exception):
     pass
 
@@ -120,12 +142,25 @@ class Worker:
         self.connection = parent
 
     def call(self, event: Any, timeout_seconds: float) -> tuple[str, bool]:
-        self.connection.send((str(uuid.uuid4()), event))
+        self.connection.send((str(uuid.uuid4()), event, False))
         # The first call also waits for the cold start (interpreter + imports), as Lambda's init does.
         if not self.connection.poll(timeout_seconds):
             raise WorkerTimeout()
         payload, errored = self.connection.recv()
         return payload, errored
+
+    def call_streamed(self, event: Any, timeout_seconds: float) -> Iterator[dict[str, Any]]:
+        """The parts of a streamed response ({"status", "headers"}, {"body"}...), each as soon as
+        the worker sends it, within the function's timeout overall."""
+        self.connection.send((str(uuid.uuid4()), event, True))
+        deadline = time.monotonic() + timeout_seconds
+        while True:
+            if not self.connection.poll(max(0.0, deadline - time.monotonic())):
+                raise WorkerTimeout()
+            part: dict[str, Any] = self.connection.recv()
+            yield part
+            if part.get("end"):
+                return
 
     def stop(self) -> None:
         self.connection.close()
@@ -165,6 +200,31 @@ class FunctionPool:
         with self._lock:
             self._idle.append(worker)
         return payload, errored
+
+    def stream(self, event: Any) -> Iterator[dict[str, Any]]:
+        """A streamed invoke (a function URL in RESPONSE_STREAM mode): the worker is busy until
+        the stream ends; a timeout or a dead worker ends it with an error part."""
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+            if worker is None:
+                worker = Worker(self.spec)
+                self._all.append(worker)
+                timeout = self.spec.timeout_seconds + self.init_allowance
+            else:
+                timeout = self.spec.timeout_seconds
+        try:
+            for part in worker.call_streamed(event, timeout):
+                if part.get("end"):  # warm again before the caller hears the end (it may stop reading)
+                    with self._lock:
+                        self._idle.append(worker)
+                yield part
+        except (WorkerTimeout, EOFError, OSError) as error:
+            self._discard(worker)
+            yield {"end": True, "error": error_payload(error)}
+        except GeneratorExit:  # the caller went away mid-stream: the worker may still be sending
+            if worker not in self._idle:
+                self._discard(worker)
+            raise
 
     def _discard(self, worker: Worker) -> None:
         worker.stop()

@@ -1,6 +1,7 @@
 """Every function's handler, invoked with its events/ sample through moto's Lambda API, in the
 order of the lifecycle (each sample's placeholders filled from the steps before it)."""
 
+import base64
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -110,6 +111,11 @@ def test_every_http_function_answers_its_sample_event(stack):
     followed = invoke_http(stack, "SendChatMessageFunction", "send_chat_message", **chat)[1]
     assert followed["message"]["sources"][0]["externalItemId"] == "faq-3"
     history = invoke_http(stack, "GetChatHistoryFunction", "get_chat_history", **chat)[1]
+    # The streaming function through a plain Invoke: the Web Adapter's buffered response
+    payload = invoke_task(stack, "StreamAnswersFunction", "stream_answers", **source)
+    streamed = base64.b64decode(payload["body"]).decode()
+    assert payload["statusCode"] == 200 and payload["headers"]["content-type"].startswith("text/event-stream")
+    assert streamed.startswith("event: start") and '"externalItemId": "faq-1"' in streamed
     assert [m["role"] for m in history["messages"]] == ["user", "assistant", "user", "assistant"]
 
     status, body = invoke_http(stack, "BeginSnapshotFunction", "begin_snapshot", **source)

@@ -11,7 +11,7 @@ from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
 from kb.errors import AnswerFailed
-from kb.search.answers import BedrockAnswers, Passage, Turn
+from kb.search.answers import AnswerOptions, BedrockAnswers, Passage, Turn
 from kb.search.embeddings import BedrockTitan
 
 
@@ -63,7 +63,8 @@ def test_converse_gets_the_numbered_passages_the_history_and_a_grounding_prompt(
             [Passage(1, "Refunds", "Refunds take 14 days.")],
             [Turn("user", "hi"), Turn("assistant", "hello")],
         )
-    assert answer == "14 days [1]."
+    assert answer.text == "14 days [1]."
+    assert (answer.usage.input_tokens, answer.usage.output_tokens) == (10, 4)
 
 
 def test_a_bedrock_failure_is_answer_failed():
@@ -72,3 +73,61 @@ def test_a_bedrock_failure_is_answer_failed():
         stub.add_client_error("converse", "AccessDeniedException", "no model access")
         with pytest.raises(AnswerFailed, match="no model access"):
             BedrockAnswers(client, "model-x").answer("q", [Passage(1, "", "text")], [])
+
+
+def test_max_tokens_and_temperature_reach_the_models_inference_config():
+    client = bedrock_runtime()
+    with Stubber(client) as stub:
+        stub.add_response(
+            "converse",
+            {
+                "output": {"message": {"role": "assistant", "content": [{"text": "14 days [1]."}]}},
+                "stopReason": "max_tokens",
+                "usage": {"inputTokens": 10, "outputTokens": 3, "totalTokens": 13},
+                "metrics": {"latencyMs": 5},
+            },
+            {
+                "modelId": "model-x",
+                "system": ANY,
+                "messages": ANY,
+                "inferenceConfig": {"maxTokens": 3, "temperature": 0.7},
+            },
+        )
+        BedrockAnswers(client, "model-x").answer(
+            "How long?", [Passage(1, "Refunds", "Refunds take 14 days.")], [], AnswerOptions(3, 0.7)
+        )
+
+
+def test_a_follow_up_is_rewritten_by_the_model_from_the_conversation():
+    client = bedrock_runtime()
+    with Stubber(client) as stub:
+        stub.add_response(
+            "converse",
+            {
+                "output": {
+                    "message": {"role": "assistant", "content": [{"text": " How long does the warranty last? "}]}
+                },
+                "stopReason": "end_turn",
+                "usage": {"inputTokens": 30, "outputTokens": 8, "totalTokens": 38},
+                "metrics": {"latencyMs": 5},
+            },
+            {
+                "modelId": "model-x",
+                "system": ANY,
+                "messages": [
+                    {
+                        "role": "user",
+                        "content": [
+                            {
+                                "text": "Conversation:\nuser: What does the warranty cover?\nassistant: Defects [1].\n\n"
+                                "Last message: How long does it last?\n\nStandalone search query:"
+                            }
+                        ],
+                    }
+                ],
+                "inferenceConfig": {"maxTokens": 100, "temperature": 0},
+            },
+        )
+        history = [Turn("user", "What does the warranty cover?"), Turn("assistant", "Defects [1].")]
+        rewritten = BedrockAnswers(client, "model-x").rewrite("How long does it last?", history)
+    assert (rewritten.query, rewritten.usage.input_tokens) == ("How long does the warranty last?", 30)

@@ -10,7 +10,7 @@ import pytest
 
 from kb import composition
 from kb.http import serving
-from kb.search.answers import Passage
+from kb.search.answers import AnswerOptions, Passage
 from kb.search.embeddings import embedding_provider
 from kb.settings import Settings
 from local.cfn import load_template
@@ -41,12 +41,12 @@ def test_serving_makes_no_bedrock_client_and_still_answers(monkeypatch: pytest.M
     embedder = serving.embedder(settings)
     reranking = serving.reranking(settings)
     answer = serving.answers(settings).answer(
-        "How long do refunds take?", [Passage(1, "Refunds", "Refunds take 14 days.")], []
+        "How long do refunds take?", [Passage(1, "Refunds", "Refunds take 14 days.")], [], AnswerOptions()
     )
     # Then there is no embedder (keyword search) nor reranker, and the answer cites the passage
     assert embedder is None
     assert reranking.reranker is None
-    assert answer == "Refunds take 14 days. [1]"
+    assert answer.text == "Refunds take 14 days. [1]"
 
 
 def test_builds_embed_nothing_without_a_client():

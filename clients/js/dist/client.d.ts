@@ -64,6 +64,8 @@ export declare class Chats {
         mode?: ("extractive" | "generative") | null;
         found?: boolean | null;
         sources?: import("./schema.js").components["schemas"]["AnswerSource"][];
+        searchedQuery?: string | null;
+        usage?: import("./schema.js").components["schemas"]["TokenUsage"] | null;
         createdAt: string;
     }>;
 }

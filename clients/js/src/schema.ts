@@ -701,6 +701,17 @@ export interface components {
             found: boolean;
             /** Sources */
             sources: components["schemas"]["AnswerSource"][];
+            /**
+             * Searchedquery
+             * @description The query that was searched
+             */
+            searchedQuery?: string | null;
+            usage?: components["schemas"]["TokenUsage"] | null;
+            /**
+             * Citations
+             * @description Each [n] of the answer and its text
+             */
+            citations?: components["schemas"]["Citation"][];
         };
         /** AnswerSource */
         AnswerSource: {
@@ -896,11 +907,34 @@ export interface components {
             found?: boolean | null;
             /** Sources */
             sources?: components["schemas"]["AnswerSource"][];
+            /**
+             * Searchedquery
+             * @description Assistant turns: the query that was searched
+             */
+            searchedQuery?: string | null;
+            /** @description Assistant turns: tokens in and out */
+            usage?: components["schemas"]["TokenUsage"] | null;
             /** Createdat */
             createdAt: string;
         };
         /** ChatMessageRequest */
         ChatMessageRequest: {
+            /**
+             * Maxtokens
+             * @description At most this many tokens of answer (default 800)
+             */
+            maxTokens?: number | null;
+            /**
+             * Temperature
+             * @description Sampling temperature of a generative model (default 0)
+             */
+            temperature?: number | null;
+            /**
+             * Stream
+             * @description Answer text/event-stream (start, delta, citation, done or error events); see docs/streaming.md
+             * @default false
+             */
+            stream?: boolean;
             /** Message */
             message: string;
         };
@@ -982,6 +1016,30 @@ export interface components {
              */
             overlap?: number;
         };
+        /**
+         * Citation
+         * @description A cited source tied to the stretch of answer text it supports.
+         */
+        Citation: {
+            /**
+             * Number
+             * @description The [n] marker in the answer, n-th of sources
+             */
+            number: number;
+            /**
+             * Start
+             * @description Offset of the supported text in the answer (code points)
+             */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Text
+             * @description answer[start:end]
+             */
+            text: string;
+            source: components["schemas"]["AnswerSource"];
+        };
         /** CommitSnapshotRequest */
         CommitSnapshotRequest: {
             /**
@@ -993,6 +1051,22 @@ export interface components {
         };
         /** CreateChatRequest */
         CreateChatRequest: {
+            /**
+             * Maxtokens
+             * @description At most this many tokens of answer (default 800)
+             */
+            maxTokens?: number | null;
+            /**
+             * Temperature
+             * @description Sampling temperature of a generative model (default 0)
+             */
+            temperature?: number | null;
+            /**
+             * Stream
+             * @description Answer text/event-stream (start, delta, citation, done or error events); see docs/streaming.md
+             * @default false
+             */
+            stream?: boolean;
             /** Message */
             message: string;
             /** Sourceids */
@@ -1102,7 +1176,7 @@ export interface components {
              */
             url: string;
             /** Events */
-            events: ("*" | "content.*" | "content.created" | "content.deleted" | "content.updated" | "file.*" | "file.failed" | "file.processed" | "file.uploaded" | "generation.*" | "generation.build_failed" | "generation.published" | "generation.rolled_back" | "import.*" | "import.cancelled" | "import.completed" | "import.failed" | "import.started" | "run.*" | "run.completed" | "source.*" | "source.publish_failed" | "training.*" | "training.cancelled" | "training.completed" | "training.failed" | "training.started" | "webhook.*" | "webhook.test")[];
+            events: ("*" | "chat.*" | "chat.completed" | "chat.message" | "content.*" | "content.created" | "content.deleted" | "content.updated" | "file.*" | "file.failed" | "file.processed" | "file.uploaded" | "generation.*" | "generation.build_failed" | "generation.published" | "generation.rolled_back" | "import.*" | "import.cancelled" | "import.completed" | "import.failed" | "import.started" | "run.*" | "run.completed" | "source.*" | "source.publish_failed" | "training.*" | "training.cancelled" | "training.completed" | "training.failed" | "training.started" | "webhook.*" | "webhook.test")[];
             /**
              * Description
              * @default
@@ -1750,6 +1824,22 @@ export interface components {
         };
         /** QueryRequest */
         QueryRequest: {
+            /**
+             * Maxtokens
+             * @description At most this many tokens of answer (default 800)
+             */
+            maxTokens?: number | null;
+            /**
+             * Temperature
+             * @description Sampling temperature of a generative model (default 0)
+             */
+            temperature?: number | null;
+            /**
+             * Stream
+             * @description Answer text/event-stream (start, delta, citation, done or error events); see docs/streaming.md
+             * @default false
+             */
+            stream?: boolean;
             /** Query */
             query: string;
             /** Sourceids */
@@ -2233,6 +2323,19 @@ export interface components {
              */
             all?: string[] | null;
         };
+        /** TokenUsage */
+        TokenUsage: {
+            /**
+             * Inputtokens
+             * @description Tokens the model read (extractive: characters / 4, rounded up)
+             */
+            inputTokens: number;
+            /**
+             * Outputtokens
+             * @description Tokens of answer (extractive: characters / 4, rounded up)
+             */
+            outputTokens: number;
+        };
         /** UpdateKeyRequest */
         UpdateKeyRequest: {
             /** Name */
@@ -2266,7 +2369,7 @@ export interface components {
              */
             url?: string;
             /** Events */
-            events?: ("*" | "content.*" | "content.created" | "content.deleted" | "content.updated" | "file.*" | "file.failed" | "file.processed" | "file.uploaded" | "generation.*" | "generation.build_failed" | "generation.published" | "generation.rolled_back" | "import.*" | "import.cancelled" | "import.completed" | "import.failed" | "import.started" | "run.*" | "run.completed" | "source.*" | "source.publish_failed" | "training.*" | "training.cancelled" | "training.completed" | "training.failed" | "training.started" | "webhook.*" | "webhook.test")[];
+            events?: ("*" | "chat.*" | "chat.completed" | "chat.message" | "content.*" | "content.created" | "content.deleted" | "content.updated" | "file.*" | "file.failed" | "file.processed" | "file.uploaded" | "generation.*" | "generation.build_failed" | "generation.published" | "generation.rolled_back" | "import.*" | "import.cancelled" | "import.completed" | "import.failed" | "import.started" | "run.*" | "run.completed" | "source.*" | "source.publish_failed" | "training.*" | "training.cancelled" | "training.completed" | "training.failed" | "training.started" | "webhook.*" | "webhook.test")[];
             /** Enabled */
             enabled?: boolean;
             /** Description */
@@ -3543,6 +3646,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description With `stream: true`, `text/event-stream`: server-sent events `start`, `delta`, `citation`, then `done` or `error` (docs/streaming.md). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
@@ -6804,13 +6916,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The answer. With `stream: true`, `text/event-stream`: server-sent events `start`, `delta`, `citation`, then `done` or `error` (docs/streaming.md). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Answer"];
+                    "text/event-stream": string;
                 };
             };
             /** @description validation_error, invalid_json */
@@ -7443,13 +7556,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The chat and the assistant's answer. With `stream: true`, `text/event-stream`: server-sent events `start`, `delta`, `citation`, then `done` or `error` (docs/streaming.md). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ChatTurnResult"];
+                    "text/event-stream": string;
                 };
             };
             /** @description validation_error, invalid_json */

@@ -101,11 +101,30 @@ class BatchResult(BaseModel):
     failed: Annotated[int, Field(title="Failed")]
 
 
+class Temperature(RootModel[float]):
+    root: Annotated[float, Field(ge=0.0, le=1.0, title="Temperature")]
+    """
+    Sampling temperature of a generative model (default 0)
+    """
+
+
 class ChatMessageRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
+    max_tokens: Annotated[int | None, Field(alias="maxTokens", title="Maxtokens")] = None
+    """
+    At most this many tokens of answer (default 800)
+    """
+    temperature: Annotated[Temperature | None, Field(title="Temperature")] = None
+    """
+    Sampling temperature of a generative model (default 0)
+    """
+    stream: Annotated[bool | None, Field(title="Stream")] = False
+    """
+    Answer text/event-stream (start, delta, citation, done or error events); see docs/streaming.md
+    """
     message: Annotated[str, Field(max_length=2000, min_length=1, title="Message")]
 
 
@@ -336,6 +355,9 @@ class CreateWebhookRequest(BaseModel):
         list[
             Literal[
                 "*",
+                "chat.*",
+                "chat.completed",
+                "chat.message",
                 "content.*",
                 "content.created",
                 "content.deleted",
@@ -366,7 +388,7 @@ class CreateWebhookRequest(BaseModel):
                 "webhook.test",
             ]
         ],
-        Field(max_length=29, min_length=1, title="Events"),
+        Field(max_length=32, min_length=1, title="Events"),
     ]
     description: Annotated[str | None, Field(max_length=500, title="Description")] = ""
     retry_schedule: Annotated[
@@ -1077,6 +1099,21 @@ class TagFilter(BaseModel):
     """
 
 
+class TokenUsage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    input_tokens: Annotated[int, Field(alias="inputTokens", title="Inputtokens")]
+    """
+    Tokens the model read (extractive: characters / 4, rounded up)
+    """
+    output_tokens: Annotated[int, Field(alias="outputTokens", title="Outputtokens")]
+    """
+    Tokens of answer (extractive: characters / 4, rounded up)
+    """
+
+
 class UpdateKeyRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1123,6 +1160,9 @@ class UpdateWebhookRequest(BaseModel):
         list[
             Literal[
                 "*",
+                "chat.*",
+                "chat.completed",
+                "chat.message",
                 "content.*",
                 "content.created",
                 "content.deleted",
@@ -1154,7 +1194,7 @@ class UpdateWebhookRequest(BaseModel):
             ]
         ]
         | None,
-        Field(max_length=29, min_length=1, title="Events"),
+        Field(max_length=32, min_length=1, title="Events"),
     ] = None
     enabled: Annotated[bool | None, Field(title="Enabled")] = None
     description: Annotated[str | None, Field(max_length=500, title="Description")] = None
@@ -1433,7 +1473,40 @@ class ChatMessage(BaseModel):
     mode: Annotated[Literal["extractive", "generative"] | None, Field(title="Mode")] = None
     found: Annotated[bool | None, Field(title="Found")] = None
     sources: Annotated[list[AnswerSource] | None, Field(title="Sources")] = None
+    searched_query: Annotated[str | None, Field(alias="searchedQuery", title="Searchedquery")] = None
+    """
+    Assistant turns: the query that was searched
+    """
+    usage: TokenUsage | None = None
+    """
+    Assistant turns: tokens in and out
+    """
     created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+
+
+class Citation(BaseModel):
+    """
+    A cited source tied to the stretch of answer text it supports.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    number: Annotated[int, Field(title="Number")]
+    """
+    The [n] marker in the answer, n-th of sources
+    """
+    start: Annotated[int, Field(title="Start")]
+    """
+    Offset of the supported text in the answer (code points)
+    """
+    end: Annotated[int, Field(title="End")]
+    text: Annotated[str, Field(title="Text")]
+    """
+    answer[start:end]
+    """
+    source: AnswerSource
 
 
 class CreateKeyRequest(BaseModel):
@@ -1807,6 +1880,15 @@ class Answer(BaseModel):
     False when nothing relevant was found (the answer then says so)
     """
     sources: Annotated[list[AnswerSource], Field(title="Sources")]
+    searched_query: Annotated[str | None, Field(alias="searchedQuery", title="Searchedquery")] = None
+    """
+    The query that was searched
+    """
+    usage: TokenUsage | None = None
+    citations: Annotated[list[Citation] | None, Field(title="Citations")] = None
+    """
+    Each [n] of the answer and its text
+    """
 
 
 class FileEnvelope(BaseModel):
@@ -1903,6 +1985,18 @@ class CreateChatRequest(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
+    max_tokens: Annotated[int | None, Field(alias="maxTokens", title="Maxtokens")] = None
+    """
+    At most this many tokens of answer (default 800)
+    """
+    temperature: Annotated[Temperature | None, Field(title="Temperature")] = None
+    """
+    Sampling temperature of a generative model (default 0)
+    """
+    stream: Annotated[bool | None, Field(title="Stream")] = False
+    """
+    Answer text/event-stream (start, delta, citation, done or error events); see docs/streaming.md
+    """
     message: Annotated[str, Field(max_length=2000, min_length=1, title="Message")]
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None
@@ -1945,6 +2039,18 @@ class QueryRequest(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
+    max_tokens: Annotated[int | None, Field(alias="maxTokens", title="Maxtokens")] = None
+    """
+    At most this many tokens of answer (default 800)
+    """
+    temperature: Annotated[Temperature | None, Field(title="Temperature")] = None
+    """
+    Sampling temperature of a generative model (default 0)
+    """
+    stream: Annotated[bool | None, Field(title="Stream")] = False
+    """
+    Answer text/event-stream (start, delta, citation, done or error events); see docs/streaming.md
+    """
     query: Annotated[str, Field(max_length=2000, min_length=1, title="Query")]
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None

@@ -3,11 +3,14 @@ judged by (and each API key), the blob stores and the workflow client. A deploye
 Another runtime may install its own adapters before a handler is imported (the local stack's
 test mode does, to shift or pin clocks and to stall or fail a task's storage)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.blobs import BlobStore
 from kb.ids import Clock, utcnow
 from kb.workflows import Workflows
+
+if TYPE_CHECKING:
+    from kb.search.answers import AnswerProvider
 
 __all__ = ["Adapters", "Clock", "adapters", "install"]
 
@@ -30,6 +33,10 @@ class Adapters:
 
     def workflows(self, sfn: Any) -> Workflows:
         return Workflows(sfn)
+
+    def answers(self, provider: "AnswerProvider") -> "AnswerProvider":
+        """The answer provider the serving functions answer with: the configured one."""
+        return provider
 
     def bedrock(self) -> Any:
         """bedrock-runtime, for the functions that embed or answer (created on first use)."""

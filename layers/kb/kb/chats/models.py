@@ -2,8 +2,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from kb.models import ApiModel, RecordModel, RequestModel
-from kb.search.models import AnswerSource, SearchFilters
+from kb.models import ApiModel, RecordModel
+from kb.search.models import AnswerShaping, AnswerSource, SearchFilters, TokenUsage
 
 
 class Chat(RecordModel):
@@ -23,16 +23,18 @@ class ChatMessage(RecordModel):
     mode: Literal["extractive", "generative"] | None = None
     found: bool | None = None
     sources: list[AnswerSource] = Field(default_factory=list)
+    searched_query: str | None = Field(default=None, description="Assistant turns: the query that was searched")
+    usage: TokenUsage | None = Field(default=None, description="Assistant turns: tokens in and out")
     created_at: str
 
 
-class CreateChatRequest(RequestModel):
+class CreateChatRequest(AnswerShaping):
     message: str = Field(min_length=1, max_length=2000)
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
 
 
-class ChatMessageRequest(RequestModel):
+class ChatMessageRequest(AnswerShaping):
     message: str = Field(min_length=1, max_length=2000)
 
 

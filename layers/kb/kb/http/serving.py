@@ -8,22 +8,20 @@ from typing import Annotated
 from fastapi import Depends
 
 from kb import snapstart
-from kb.chats.models import Chat
 from kb.chats.repository import ChatRepository
-from kb.chats.service import AnswerFn
+from kb.chats.service import Answering
 from kb.composition import adapters
 from kb.http.deps import BlobsDep, SettingsDep, SourcesDep, TableDep
-from kb.search.answers import AnswerProvider, Turn, answer_provider
+from kb.http.webhooks import EventsDep
+from kb.search.answers import AnswerProvider, answer_provider
 from kb.search.cache import GenerationCache, process_cache
 from kb.search.embeddings import EmbeddingProvider, embedding_provider
-from kb.search.models import Answer
-from kb.search.query import answer_question
+from kb.search.query import Retriever
 from kb.search.rerank import RerankPolicy, reranker_provider
 from kb.settings import get_settings
 from kb.sources.models import Source
 
 Clock = Callable[[Source], datetime]
-CHAT_SOURCES = 5  # passages behind each chat answer
 
 
 def generation_cache(settings: SettingsDep) -> GenerationCache:
@@ -37,7 +35,7 @@ def embedder(settings: SettingsDep) -> EmbeddingProvider | None:
 
 def answers(settings: SettingsDep) -> AnswerProvider:
     bedrock = adapters().bedrock() if settings.answer_provider == "bedrock" else None
-    return answer_provider(settings.answer_provider, settings.answer_model_id, bedrock)
+    return adapters().answers(answer_provider(settings.answer_provider, settings.answer_model_id, bedrock))
 
 
 def reranking(settings: SettingsDep) -> RerankPolicy:
@@ -66,36 +64,21 @@ ClockDep = Annotated[Clock, Depends(source_clock)]
 ChatsDep = Annotated[ChatRepository, Depends(chat_repository)]
 
 
-def chat_answerer(
-    sources: SourcesDep,
-    blobs: BlobsDep,
-    cache: CacheDep,
-    embedder_: EmbedderDep,
-    answers_: AnswersDep,
-    clock: ClockDep,
-) -> AnswerFn:
-    """How a chat turn is answered: the knowledge base, limited to the chat's sources and filters."""
-
-    def answer(message: str, chat: Chat, history: list[Turn]) -> Answer:
-        return answer_question(
-            sources,
-            blobs,
-            cache,
-            embedder_,
-            answers_,
-            chat.tenant_id,
-            message,
-            chat.source_ids,
-            chat.filters,
-            CHAT_SOURCES,
-            clock,
-            history,
-        )
-
-    return answer
+def retriever(
+    sources: SourcesDep, blobs: BlobsDep, cache: CacheDep, embedder_: EmbedderDep, clock: ClockDep
+) -> Retriever:
+    return Retriever(sources, blobs, cache, embedder_, clock)
 
 
-AnswererDep = Annotated[AnswerFn, Depends(chat_answerer)]
+RetrieverDep = Annotated[Retriever, Depends(retriever)]
+
+
+def answering(retriever_: RetrieverDep, answers_: AnswersDep, events: EventsDep) -> Answering:
+    """How a chat turn is answered (and announced to webhook subscribers)."""
+    return Answering(retriever_, answers_, events)
+
+
+AnsweringDep = Annotated[Answering, Depends(answering)]
 
 
 def _prime_providers() -> None:

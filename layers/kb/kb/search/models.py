@@ -159,7 +159,22 @@ class SearchResponse(ApiModel):
     )
 
 
-class QueryRequest(RequestModel):
+class AnswerShaping(RequestModel):
+    """How an answer is produced: honoured by the providers that support them (docs/search.md)."""
+
+    max_tokens: JsonInt | None = Field(
+        default=None, ge=1, le=4096, description="At most this many tokens of answer (default 800)"
+    )
+    temperature: float | None = Field(
+        default=None, ge=0, le=1, description="Sampling temperature of a generative model (default 0)"
+    )
+    stream: bool = Field(
+        default=False,
+        description="Answer text/event-stream (start, delta, citation, done or error events); see docs/streaming.md",
+    )
+
+
+class QueryRequest(AnswerShaping):
     query: str = Field(min_length=1, max_length=2000)
     source_ids: list[str] | None = Field(default=None, min_length=1, max_length=100)
     filters: SearchFilters | None = None
@@ -180,11 +195,29 @@ class AnswerSource(ApiModel):
     )
 
 
+class TokenUsage(ApiModel):
+    input_tokens: int = Field(description="Tokens the model read (extractive: characters / 4, rounded up)")
+    output_tokens: int = Field(description="Tokens of answer (extractive: characters / 4, rounded up)")
+
+
+class Citation(ApiModel):
+    """A cited source tied to the stretch of answer text it supports."""
+
+    number: int = Field(description="The [n] marker in the answer, n-th of sources")
+    start: int = Field(description="Offset of the supported text in the answer (code points)")
+    end: int
+    text: str = Field(description="answer[start:end]")
+    source: AnswerSource
+
+
 class Answer(ApiModel):
     answer: str
     mode: Literal["extractive", "generative"]
     found: bool = Field(description="False when nothing relevant was found (the answer then says so)")
     sources: list[AnswerSource]
+    searched_query: str | None = Field(default=None, description="The query that was searched")
+    usage: TokenUsage | None = None
+    citations: list[Citation] = Field(default_factory=list, description="Each [n] of the answer and its text")
 
 
 ExplainVerdict = Literal[

@@ -24,6 +24,8 @@ EVENT_TYPES = (
     "training.completed",
     "training.failed",
     "training.cancelled",
+    "chat.message",
+    "chat.completed",
     "webhook.test",
 )
 # A subscription may also name a family ("content.*") or everything ("*").
