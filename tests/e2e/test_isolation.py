@@ -25,6 +25,7 @@ _BODIES: dict[str, dict[str, object]] = {
     # A PATCH must change something; a valid one reaches the ownership check.
     "/v1/sources/{sourceId}": {"name": "taken over"},
     "/v1/webhooks/{webhookId}": {"description": "taken over"},
+    "/v1/admin/keys/{keyId}": {"name": "taken over"},
 }
 # Operations whose body (not path) names one of A's resources.
 _NAMING_IN_BODY = {"/v1/search/explain"}
