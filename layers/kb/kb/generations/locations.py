@@ -38,13 +38,16 @@ class ChunkLocation(ApiModel):
 
     @classmethod
     def of(cls, location: Location) -> "ChunkLocation":
-        # Built from a Location, valid by construction: no validation on the serving path.
-        return cls.model_construct(
-            start=location.start,
-            end=location.end,
-            page=location.page,
-            page_end=location.page_end,
-            heading_path=list(location.heading_path),
+        # On the serving path (every result): validating a dict by alias runs in pydantic-core and
+        # costs about half what model_construct's Python does.
+        return cls.model_validate(
+            {
+                "start": location.start,
+                "end": location.end,
+                "page": location.page,
+                "pageEnd": location.page_end,
+                "headingPath": list(location.heading_path),
+            }
         )
 
     def to_location(self) -> Location:

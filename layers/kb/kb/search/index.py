@@ -103,6 +103,12 @@ class SearchIndex:
         self._build_postings(
             _concat(term_parts, np.int64), _concat(chunk_parts, np.int64), _concat(count_parts, np.int32), lengths
         )
+        self._offsets: list[int] = self.term_offsets.tolist()
+        self._item_offsets: list[int] = self.item_term_offsets.tolist()
+        in_item_order = not np.any(self.chunk_item[1:] < self.chunk_item[:-1])
+        self._chunks_per_item = (
+            np.bincount(self.chunk_item, minlength=len(self.items)) if in_item_order and len(self.items) else None
+        )
         self.tombstoned = [i for i, entry in enumerate(self.items) if entry.missing_since]
         self._filter_masks: OrderedDict[str, Mask] = OrderedDict()  # a request's filters -> chunks they keep
         self.nbytes = self._estimate_bytes()
@@ -186,25 +192,32 @@ class SearchIndex:
         matching passage of one that mentions it once (docs/search.md, Ranking). The postings of
         all query terms are summed in one bincount per level (faster than a scatter-add per term)."""
         chunks, chunk_weights, items, item_weights = [], [], [], []
+        offsets, item_offsets = self._offsets, self._item_offsets  # plain ints: no numpy scalars per term
         for term, count in self.query_terms(query, language):
             term_id = self.vocabulary.get(term)
             if term_id is None:
                 continue
-            start, end = self.term_offsets[term_id], self.term_offsets[term_id + 1]
+            start, end = offsets[term_id], offsets[term_id + 1]
+            item_start, item_end = item_offsets[term_id], item_offsets[term_id + 1]
             chunks.append(self.posting_chunks[start:end])
-            chunk_weights.append(
-                self.posting_weights[start:end] * count if count > 1 else self.posting_weights[start:end]
-            )
-            start, end = self.item_term_offsets[term_id], self.item_term_offsets[term_id + 1]
-            items.append(self.posting_items[start:end])
-            item_weights.append(
-                self.item_posting_weights[start:end] * count if count > 1 else self.item_posting_weights[start:end]
-            )
+            items.append(self.posting_items[item_start:item_end])
+            weights, item_weights_of = self.posting_weights[start:end], self.item_posting_weights[item_start:item_end]
+            chunk_weights.append(weights * count if count > 1 else weights)
+            item_weights.append(item_weights_of * count if count > 1 else item_weights_of)
         if not chunks:
             return np.zeros(self.chunk_count, dtype=np.float32)
         scores = np.bincount(np.concatenate(chunks), np.concatenate(chunk_weights), minlength=self.chunk_count)
         item_scores = np.bincount(np.concatenate(items), np.concatenate(item_weights), minlength=len(self.items))
-        return np.where(scores > 0, scores + item_scores[self.chunk_item], 0).astype(np.float32)
+        # Each chunk's item score: a repeat when chunks are in item order (they are as loaded), which
+        # costs a third of a gather; then zeroed where the chunk itself does not match (a multiply
+        # by the mask: half the time of np.where or a masked assignment on this path).
+        if self._chunks_per_item is not None:
+            combined = np.repeat(item_scores, self._chunks_per_item)
+        else:
+            combined = item_scores[self.chunk_item]
+        combined += scores
+        combined *= scores > 0
+        return combined.astype(np.float32)
 
     def query_terms(self, query: str, language: str | None = None) -> list[tuple[str, int]]:
         """The query's terms with their counts. A query in a given language is analysed as that;
