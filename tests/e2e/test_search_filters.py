@@ -10,26 +10,26 @@ DOCS = {
     "guide-2024": {
         "content": SETUP + "The guide covers the 2024 release.",
         "tags": ["guide", "public"],
-        "metadata": {"year": 2024, "kind": "guide", "rating": 4.5},
+        "metadata": {"year": 2024, "kind": "guide", "rating": 4.5, "audience": ["admins", "developers"]},
         "language": "en",
     },
     "guide-2022": {
         "content": SETUP + "Guide for the 2022 release, kept for old installations.",
         "tags": ["guide"],
-        "metadata": {"year": 2022, "kind": "guide"},
+        "metadata": {"year": 2022, "kind": "guide", "audience": "admins"},  # one value: a list of one
         "language": "fr",
     },
     "faq": {
         "content": SETUP + "Frequently asked questions about the agent.",
         "tags": ["faq", "public"],
-        "metadata": {"year": 2023, "kind": "faq", "draft": True},
+        "metadata": {"year": 2023, "kind": "faq", "draft": True, "audience": ["admins"]},
         "language": "en",
     },
     "untagged": {"content": SETUP + "A note without tags, metadata or language."},
     "docs:api:keys": {
         "content": SETUP + "API keys: create one per integration.",
         "tags": ["reference"],
-        "metadata": {"year": "2024", "kind": "reference"},
+        "metadata": {"year": "2024", "kind": "reference", "audience": ["developers", 2024]},
         "language": "de",
     },
 }
@@ -107,6 +107,15 @@ CASES = [
     (cond("tags", "containsAny", ["faq", "blog"]), {"faq", "post"}),
     (cond("tags", "containsAll", ["guide", "public"]), {"guide-2024"}),
     (cond("tags", "exists", False), {"untagged"}),
+    # list metadata
+    (cond("metadata.audience", "contains", "admins"), {"guide-2024", "guide-2022", "faq"}),
+    (cond("metadata.audience", "containsAny", ["developers", "ops"]), {"guide-2024", "docs:api:keys"}),
+    (cond("metadata.audience", "containsAll", ["admins", "developers"]), {"guide-2024"}),
+    (cond("metadata.audience", "containsAll", ["developers", 2024]), {"docs:api:keys"}),
+    (cond("metadata.audience", "contains", "2024"), set()),  # strictly typed
+    ({"not": cond("metadata.audience", "contains", "admins")}, ALL - {"guide-2024", "guide-2022", "faq"}),
+    (cond("metadata.audience", "eq", "admins"), {"guide-2022"}),  # eq compares one value, never a list
+    (cond("metadata.audience", "exists", True), set(DOCS) - {"untagged"}),
     # the other fields
     (cond("externalItemId", "startsWith", "docs:"), {"docs:api:keys"}),
     (cond("language", "in", ["fr", "de"]), {"guide-2022", "docs:api:keys"}),
@@ -148,12 +157,33 @@ def test_the_old_filter_shape_and_where_hold_together(api, catalog):
     assert found_ids(search(api, catalog, filters=filters)) == {"guide-2024", "faq"}
 
 
+def test_list_metadata_comes_back_in_results_as_given_and_the_old_shape_never_matches_a_list(api, catalog):
+    found = search(api, catalog, filters={"where": cond("metadata.audience", "contains", "developers")})
+    metadata = {r["item"]["externalItemId"]: r["item"]["metadata"]["audience"] for r in found["results"]}
+    assert metadata == {"guide-2024": ["admins", "developers"], "docs:api:keys": ["developers", 2024]}
+    old_shape = search(api, catalog, filters={"metadata": {"audience": {"in": ["admins", "developers"]}}})
+    assert found_ids(old_shape) == {"guide-2022"}  # the single value only, as before lists
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [{"audience": list(range(101))}, {"audience": [["nested"]]}, {"audience": [{"a": 1}]}, {"audience": [10**40]}],
+)
+def test_list_metadata_out_of_bounds_is_a_400(api, catalog, metadata):
+    body = {"externalItemId": "bad", "content": "x", "metadata": metadata}
+    reply = api.call("POST", f"/v1/sources/{catalog['docs']}/items", catalog["key"], body)
+    assert (reply.status_code, reply.json()["code"]) == (400, "validation_error")
+    assert "metadata" in reply.json()["error"]
+
+
 @pytest.mark.parametrize(
     ("where", "words"),
     [
         (cond("metadata.year", "near", 2024), "Input should be 'eq'"),
         (cond("metadata.year", "gt", True), "gt takes a number or a string"),
         (cond("tags", "eq", "guide"), "tags takes contains"),
+        (cond("metadata.audience", "eq", ["admins"]), "eq compares one value, not a list"),
+        (cond("metadata.audience", "containsAny", [["admins"]]), "Input should be a valid string"),
         (cond("updatedAt", "gte", "last week"), "ISO-8601"),
         (cond("colour", "eq", "red"), "should match pattern"),
         ({"not": {"not": {"not": {"not": {"not": {"not": cond("language", "eq", "en")}}}}}}, "deeper than 5"),
@@ -172,6 +202,7 @@ def test_explain_names_the_conditions_of_an_expression_the_item_fails(api, catal
             cond("metadata.year", "gte", 2020),
             cond("language", "eq", "en"),
             {"not": cond("tags", "contains", "guide")},
+            cond("metadata.audience", "containsAny", ["developers"]),
         ]
     }
     body = {"query": "setup", "sourceId": catalog["docs"], "externalItemId": "guide-2022", "filters": {"where": where}}
@@ -180,6 +211,7 @@ def test_explain_names_the_conditions_of_an_expression_the_item_fails(api, catal
     assert explained["failedConditions"] == [
         'where.and[1] (language eq "en")',
         'where.and[2] (not tags contains "guide")',
+        'where.and[3] (metadata.audience containsAny ["developers"])',
     ]
 
 

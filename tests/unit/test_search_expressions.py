@@ -61,7 +61,8 @@ def cond(field, op, value):
         (cond("tags", "containsAll", ["faq", "public"]), True),
         (cond("tags", "containsAll", ["faq", "x"]), False),
         (cond("tags", "exists", True), True),
-        (cond("metadata.kind", "contains", "guide"), False),  # containment is for lists
+        (cond("metadata.kind", "contains", "guide"), True),  # a single value is a list of one
+        (cond("metadata.kind", "contains", "faq"), False),
         (cond("sourceId", "eq", "src_a"), True),
         (cond("sourceId", "in", ["src_b"]), False),
         (cond("externalItemId", "startsWith", "docs/setup/"), True),
@@ -126,7 +127,10 @@ def test_explain_names_the_failing_parts_of_an_and_and_a_whole_or_or_not():
         (cond("metadata.year", "in", []), "in takes a list of 1 to 100"),
         (cond("metadata.kind", "startsWith", 1), "startsWith takes a non-empty string"),
         (cond("metadata.kind", "exists", "yes"), "exists takes true or false"),
-        (cond("metadata.kind", "eq", ["a"]), "eq takes a string, a number or a boolean"),
+        (cond("metadata.kind", "eq", ["a"]), "eq compares one value, not a list: for list values use contains"),
+        (cond("metadata.kind", "ne", ["a"]), "ne compares one value, not a list"),
+        (cond("metadata.kind", "contains", ["a"]), "contains takes a string, a number or a boolean"),
+        (cond("metadata.kind", "containsAll", [["a"]]), "Input should be a valid string"),  # no lists of lists
         ({"and": [cond("language", "eq", "en")], "field": "x"}, "Extra inputs are not permitted"),
         ({"not": {"not": {"not": {"not": {"not": {"not": cond("language", "eq", "en")}}}}}}, "deeper than 5"),
         ({"or": [cond("language", "eq", str(n)) for n in range(MAX_CONDITIONS)]}, None),
@@ -155,3 +159,48 @@ def test_the_old_filter_shape_and_where_combine():
 def test_a_number_metadata_could_not_hold_is_refused(number):
     with pytest.raises(ValidationError, match="numbers as metadata holds them"):
         SearchFilters.model_validate({"where": cond("metadata.n", "eq", number)})
+
+
+LISTED = ItemView(
+    source_id="src_a",
+    external_item_id="paper",
+    tags=[],
+    language=None,
+    updated_at=None,
+    metadata={"authors": ["Ada", "Grace"], "years": [2024, 2025], "none": [], "flags": [True]},
+)
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (cond("metadata.authors", "contains", "Ada"), True),
+        (cond("metadata.authors", "contains", "Alan"), False),
+        (cond("metadata.years", "contains", "2024"), False),  # strictly typed, as eq
+        (cond("metadata.flags", "contains", 1), False),  # true is not 1
+        (cond("metadata.authors", "containsAny", ["Alan", "Grace"]), True),
+        (cond("metadata.authors", "containsAny", ["Alan"]), False),
+        (cond("metadata.years", "containsAll", [2025, 2024]), True),
+        (cond("metadata.years", "containsAll", [2024, 2026]), False),
+        (cond("metadata.none", "containsAny", ["Ada"]), False),
+        (cond("metadata.none", "exists", True), True),  # an empty list is still there
+        (cond("metadata.authors", "eq", "Ada"), False),  # eq compares one value
+        (cond("metadata.authors", "ne", "Ada"), True),  # so ne, its negation, holds
+        (cond("metadata.authors", "in", ["Ada", "Grace"]), False),
+        (cond("metadata.authors", "nin", ["Ada"]), True),
+        (cond("metadata.authors", "startsWith", "A"), False),
+        (cond("metadata.years", "gte", 2000), False),
+    ],
+)
+def test_list_metadata_is_matched_by_containment_and_never_by_single_value_operators(condition, expected):
+    assert holds(condition, LISTED) is expected
+
+
+def test_not_contains_keeps_the_lists_without_the_value():
+    assert holds({"not": cond("metadata.authors", "contains", "Ada")}, LISTED) is False
+    assert holds({"not": cond("metadata.authors", "contains", "Alan")}, LISTED) is True
+
+
+def test_explain_names_a_failed_containment_condition():
+    expression = where({"and": [cond("metadata.authors", "containsAll", ["Ada", "Alan"])]})
+    assert failures(expression, LISTED) == ['where.and[0] (metadata.authors containsAll ["Ada", "Alan"])']

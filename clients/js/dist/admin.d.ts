@@ -165,7 +165,7 @@ export declare class Files {
         title?: string | null;
         tags?: string[];
         metadata?: {
-            [key: string]: string | number | boolean;
+            [key: string]: string | number | boolean | (string | number | boolean)[];
         };
         upload: "multipart" | "presigned";
         status: "awaiting_upload" | "uploaded" | "processing" | "completed" | "failed";
@@ -185,7 +185,7 @@ export declare class Files {
         title?: string | null;
         tags?: string[];
         metadata?: {
-            [key: string]: string | number | boolean;
+            [key: string]: string | number | boolean | (string | number | boolean)[];
         };
         upload: "multipart" | "presigned";
         status: "awaiting_upload" | "uploaded" | "processing" | "completed" | "failed";
@@ -205,7 +205,7 @@ export declare class Files {
         title?: string | null;
         tags?: string[];
         metadata?: {
-            [key: string]: string | number | boolean;
+            [key: string]: string | number | boolean | (string | number | boolean)[];
         };
         upload: "multipart" | "presigned";
         status: "awaiting_upload" | "uploaded" | "processing" | "completed" | "failed";

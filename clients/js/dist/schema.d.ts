@@ -1164,7 +1164,7 @@ export interface components {
             tags?: string[];
             /** Metadata */
             metadata?: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
         };
         /** CreateWebhookRequest */
@@ -1394,7 +1394,7 @@ export interface components {
             tags?: string[];
             /** Metadata */
             metadata?: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
             /**
              * Upload
@@ -1897,7 +1897,7 @@ export interface components {
             tags: string[];
             /** Metadata */
             metadata: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
         };
         /** RollbackResult */
@@ -2281,7 +2281,7 @@ export interface components {
             tags?: string[];
             /** Metadata */
             metadata?: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
             /** Language */
             language?: string | null;
@@ -2449,7 +2449,7 @@ export interface components {
             tags?: string[];
             /** Metadata */
             metadata?: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
             /** Language */
             language?: string | null;

@@ -1165,7 +1165,7 @@ export interface components {
             tags?: string[];
             /** Metadata */
             metadata?: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
         };
         /** CreateWebhookRequest */
@@ -1395,7 +1395,7 @@ export interface components {
             tags?: string[];
             /** Metadata */
             metadata?: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
             /**
              * Upload
@@ -1898,7 +1898,7 @@ export interface components {
             tags: string[];
             /** Metadata */
             metadata: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
         };
         /** RollbackResult */
@@ -2282,7 +2282,7 @@ export interface components {
             tags?: string[];
             /** Metadata */
             metadata?: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
             /** Language */
             language?: string | null;
@@ -2450,7 +2450,7 @@ export interface components {
             tags?: string[];
             /** Metadata */
             metadata?: {
-                [key: string]: string | number | boolean;
+                [key: string]: string | number | boolean | (string | number | boolean)[];
             };
             /** Language */
             language?: string | null;

@@ -309,6 +309,28 @@ class Metadata2(RootModel[float]):
     root: Annotated[float, Field(gt=-1e126, lt=1e126)]
 
 
+class Metadata31(RootModel[str]):
+    root: Annotated[str, Field(max_length=4096)]
+
+
+class Metadata32(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class Metadata33(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
+
+
+class Metadata3(RootModel[list[Metadata31 | Metadata32 | Metadata33 | bool]]):
+    root: Annotated[list[Metadata31 | Metadata32 | Metadata33 | bool], Field(max_length=100)]
+
+
 class CreateUploadRequest(BaseModel):
     """
     A presigned upload: the file's name and exact size, and the item's fields.
@@ -331,7 +353,10 @@ class CreateUploadRequest(BaseModel):
     title: Annotated[Title | None, Field(title="Title")] = None
     tags: Annotated[list[Tag] | None, Field(max_length=100, title="Tags")] = None
     metadata: Annotated[
-        dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], Metadata | Metadata1 | Metadata2 | bool]
+        dict[
+            Annotated[str, StringConstraints(min_length=1, max_length=128)],
+            Metadata | Metadata1 | Metadata2 | bool | Metadata3,
+        ]
         | None,
         Field(max_length=100, title="Metadata"),
     ] = None
@@ -864,7 +889,10 @@ class ResultItem(BaseModel):
     url: Annotated[str | None, Field(title="Url")]
     source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
     tags: Annotated[list[str], Field(title="Tags")]
-    metadata: Annotated[dict[str, str | int | float | bool], Field(title="Metadata")]
+    metadata: Annotated[
+        dict[str, str | int | float | bool | list[str | int | float | bool]],
+        Field(title="Metadata"),
+    ]
 
 
 class RollbackResult(BaseModel):
@@ -1017,11 +1045,11 @@ class Url(RootModel[str]):
     root: Annotated[str, Field(max_length=2048, title="Url")]
 
 
-class Metadata3(RootModel[str]):
+class Metadata4(RootModel[str]):
     root: Annotated[str, Field(max_length=4096)]
 
 
-class Metadata4(RootModel[int]):
+class Metadata5(RootModel[int]):
     root: Annotated[
         int,
         Field(
@@ -1031,8 +1059,30 @@ class Metadata4(RootModel[int]):
     ]
 
 
-class Metadata5(RootModel[float]):
+class Metadata6(RootModel[float]):
     root: Annotated[float, Field(gt=-1e126, lt=1e126)]
+
+
+class Metadata71(RootModel[str]):
+    root: Annotated[str, Field(max_length=4096)]
+
+
+class Metadata72(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class Metadata73(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
+
+
+class Metadata7(RootModel[list[Metadata71 | Metadata72 | Metadata73 | bool]]):
+    root: Annotated[list[Metadata71 | Metadata72 | Metadata73 | bool], Field(max_length=100)]
 
 
 class Language4(RootModel[str]):
@@ -1055,7 +1105,10 @@ class StagedItem(BaseModel):
     url: Annotated[Url | None, Field(title="Url")] = None
     tags: Annotated[list[str] | None, Field(title="Tags")] = None
     metadata: Annotated[
-        dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], Metadata3 | Metadata4 | Metadata5 | bool]
+        dict[
+            Annotated[str, StringConstraints(min_length=1, max_length=128)],
+            Metadata4 | Metadata5 | Metadata6 | bool | Metadata7,
+        ]
         | None,
         Field(max_length=100, title="Metadata"),
     ] = None
@@ -1241,11 +1294,11 @@ class UploadTarget(BaseModel):
     expires_at: Annotated[str, Field(alias="expiresAt", title="Expiresat")]
 
 
-class Metadata6(RootModel[str]):
+class Metadata8(RootModel[str]):
     root: Annotated[str, Field(max_length=4096)]
 
 
-class Metadata7(RootModel[int]):
+class Metadata9(RootModel[int]):
     root: Annotated[
         int,
         Field(
@@ -1255,8 +1308,30 @@ class Metadata7(RootModel[int]):
     ]
 
 
-class Metadata8(RootModel[float]):
+class Metadata10(RootModel[float]):
     root: Annotated[float, Field(gt=-1e126, lt=1e126)]
+
+
+class Metadata111(RootModel[str]):
+    root: Annotated[str, Field(max_length=4096)]
+
+
+class Metadata112(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class Metadata113(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
+
+
+class Metadata11(RootModel[list[Metadata111 | Metadata112 | Metadata113 | bool]]):
+    root: Annotated[list[Metadata111 | Metadata112 | Metadata113 | bool], Field(max_length=100)]
 
 
 class UpsertItemRequest(BaseModel):
@@ -1284,7 +1359,10 @@ class UpsertItemRequest(BaseModel):
     url: Annotated[Url | None, Field(title="Url")] = None
     tags: Annotated[list[Tag] | None, Field(max_length=100, title="Tags")] = None
     metadata: Annotated[
-        dict[Annotated[str, StringConstraints(min_length=1, max_length=128)], Metadata6 | Metadata7 | Metadata8 | bool]
+        dict[
+            Annotated[str, StringConstraints(min_length=1, max_length=128)],
+            Metadata8 | Metadata9 | Metadata10 | bool | Metadata11,
+        ]
         | None,
         Field(max_length=100, title="Metadata"),
     ] = None
@@ -1629,7 +1707,10 @@ class FileRecord(BaseModel):
     size: Annotated[int, Field(title="Size")]
     title: Annotated[str | None, Field(title="Title")] = None
     tags: Annotated[list[str] | None, Field(title="Tags")] = None
-    metadata: Annotated[dict[str, str | int | float | bool] | None, Field(title="Metadata")] = None
+    metadata: Annotated[
+        dict[str, str | int | float | bool | list[str | int | float | bool]] | None,
+        Field(title="Metadata"),
+    ] = None
     upload: Annotated[Literal["multipart", "presigned"], Field(title="Upload")]
     status: Annotated[
         Literal["awaiting_upload", "uploaded", "processing", "completed", "failed"],

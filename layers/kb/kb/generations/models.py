@@ -3,6 +3,7 @@ from typing import Literal
 from pydantic import Field
 
 from kb.generations.locations import ChunkLocation
+from kb.items.models import MetadataValue
 from kb.models import ApiModel, RecordModel
 from kb.runs.models import Progress, RunCounts, WorkStatus
 
@@ -78,7 +79,7 @@ class ChunkDocument(ApiModel):
     title: str
     url: str | None
     tags: list[str]
-    metadata: dict[str, str | int | float | bool]
+    metadata: dict[str, MetadataValue]
     language: str | None
     chunks: list[Chunk]
     updated_at: str | None = None  # the item's updatedAt when this content was written (None: older documents)

@@ -11,7 +11,9 @@ from kb.autopublish.models import ItemPublication
 from kb.files.models import DocumentSection
 from kb.models import ApiModel, RecordModel, RequestModel
 
-MetadataValue = str | int | float | bool
+MetadataScalar = str | int | float | bool
+# A metadata value is one scalar or a list of them (matched by the contains operators, docs/search.md).
+MetadataValue = MetadataScalar | list[MetadataScalar]
 ItemState = Literal["active", "missing", "deleted"]
 MAX_BATCH_OPERATIONS = 1000
 # Limits, checked before anything is written (docs/api.md lists them). Content has no limit of its
@@ -28,6 +30,7 @@ MAX_TAG_CHARS = 256
 MAX_METADATA_KEYS = 100
 MAX_METADATA_KEY_CHARS = 128
 MAX_METADATA_STRING_CHARS = 4096
+MAX_METADATA_LIST_ITEMS = 100
 MAX_FIELDS_BYTES = 64 * 1024  # title, url, tags, metadata and language together, as UTF-8 JSON
 # No control characters; "/" would make the item unreachable at /items/{externalItemId} behind
 # gateways that decode %2F, and "." and ".." are path segments, not names.
@@ -38,19 +41,23 @@ Tag = Annotated[str, Field(min_length=1, max_length=MAX_TAG_CHARS)]
 
 # What DynamoDB holds exactly, as JSON Schema: named keys; strings up to a bound; integers of at
 # most 38 digits; other numbers finite, 0 or between 1e-130 and 1e126 in magnitude.
+_METADATA_SCALARS: list[dict] = [
+    {"type": "string", "maxLength": MAX_METADATA_STRING_CHARS},
+    {"type": "integer", "minimum": -(10**38) + 1, "maximum": 10**38 - 1},
+    {
+        "type": "number",
+        "exclusiveMinimum": -1e126,
+        "exclusiveMaximum": 1e126,
+        "not": {"allOf": [{"exclusiveMinimum": -1e-130}, {"exclusiveMaximum": 1e-130}, {"not": {"const": 0}}]},
+    },
+    {"type": "boolean"},
+]
 _METADATA_SCHEMA: dict = {
     "propertyNames": {"minLength": 1, "maxLength": MAX_METADATA_KEY_CHARS},
     "additionalProperties": {
         "anyOf": [
-            {"type": "string", "maxLength": MAX_METADATA_STRING_CHARS},
-            {"type": "integer", "minimum": -(10**38) + 1, "maximum": 10**38 - 1},
-            {
-                "type": "number",
-                "exclusiveMinimum": -1e126,
-                "exclusiveMaximum": 1e126,
-                "not": {"allOf": [{"exclusiveMinimum": -1e-130}, {"exclusiveMaximum": 1e-130}, {"not": {"const": 0}}]},
-            },
-            {"type": "boolean"},
+            *_METADATA_SCALARS,
+            {"type": "array", "maxItems": MAX_METADATA_LIST_ITEMS, "items": {"anyOf": _METADATA_SCALARS}},
         ]
     },
 }
@@ -87,6 +94,16 @@ def storable_id(external_item_id: str) -> bool:
         return False
 
 
+def _check_scalar(key: str, value: MetadataScalar) -> None:
+    if isinstance(value, str) and len(value) > MAX_METADATA_STRING_CHARS:
+        raise ValueError(f"{key}: string values must be at most {MAX_METADATA_STRING_CHARS} characters")
+    out_of_range = not math.isfinite(value) or not 1e-130 <= abs(value) < 1e126 if isinstance(value, float) else False
+    if out_of_range and value != 0:
+        raise ValueError(f"{key}: numbers must be finite, between 1e-130 and 1e126 in magnitude")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**38:
+        raise ValueError(f"{key}: integers must have at most 38 digits")
+
+
 def _require_utf8(text: str) -> None:
     try:
         text.encode()
@@ -101,19 +118,15 @@ class UpsertItemRequest(ItemFields):
     @field_validator("metadata")
     @classmethod
     def _storable_metadata(cls, metadata: dict[str, MetadataValue]) -> dict[str, MetadataValue]:
-        """Flat values DynamoDB can hold exactly: named keys, finite numbers within its range."""
+        """Values DynamoDB can hold exactly: named keys, finite numbers within its range, lists of
+        scalars (not of lists) of at most MAX_METADATA_LIST_ITEMS."""
         for key, value in metadata.items():
             if not 1 <= len(key) <= MAX_METADATA_KEY_CHARS:
                 raise ValueError(f"keys must be 1 to {MAX_METADATA_KEY_CHARS} characters")
-            if isinstance(value, str) and len(value) > MAX_METADATA_STRING_CHARS:
-                raise ValueError(f"{key}: string values must be at most {MAX_METADATA_STRING_CHARS} characters")
-            out_of_range = (
-                not math.isfinite(value) or not 1e-130 <= abs(value) < 1e126 if isinstance(value, float) else False
-            )
-            if out_of_range and value != 0:
-                raise ValueError(f"{key}: numbers must be finite, between 1e-130 and 1e126 in magnitude")
-            if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**38:
-                raise ValueError(f"{key}: integers must have at most 38 digits")
+            if isinstance(value, list) and len(value) > MAX_METADATA_LIST_ITEMS:
+                raise ValueError(f"{key}: lists must have at most {MAX_METADATA_LIST_ITEMS} values")
+            for scalar in value if isinstance(value, list) else [value]:
+                _check_scalar(key, scalar)
         return metadata
 
     @field_validator("external_item_id")

@@ -71,6 +71,10 @@ def _check_value(field: str, op: str, value: Any) -> None:
                 raise ValueError(f"updatedAt {op} takes an ISO-8601 date or date-time, e.g. 2026-01-31T12:00:00Z")
         elif isinstance(value, bool) or not isinstance(value, str | int | float) or not _storable(value):
             raise ValueError(f"{op} takes a number or a string (numbers as metadata holds them)")
+    elif isinstance(value, list) and op in ("eq", "ne"):
+        raise ValueError(
+            f"{op} compares one value, not a list: for list values use contains, containsAny or containsAll"
+        )
     elif not _is_scalar(value):
         raise ValueError(f"{op} takes a string, a number or a boolean (numbers as metadata holds them)")
 
@@ -256,13 +260,16 @@ def _test(condition: WhereCondition) -> Callable[[Any], bool]:
         wanted = expected if isinstance(expected, list) else [expected]
 
         def holds(value: Any) -> bool:
-            if not isinstance(value, list):
-                return False
-            found = [any(_same(v, w) for v in value) for w in wanted]
+            # A single metadata value is a list of one, so a key holding lists on some items and
+            # single values on others is matched alike.
+            values = value if isinstance(value, list) else [] if value is None else [value]
+            found = [any(_same(v, w) for v in values) for w in wanted]
             return all(found) if op == "containsAll" else any(found)
 
         return holds
-    # ne and nin are the negations of eq and in: an item without the field passes them.
+    # ne and nin are the negations of eq and in: an item without the field passes them. eq, in,
+    # startsWith and the ranges compare one value: a list value never satisfies them (so passes ne
+    # and nin); the contains operators match inside lists.
     if op == "eq":
         return lambda value: value is not None and _same(value, expected)
     if op == "ne":

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from kb.generations.locations import ChunkLocation
-from kb.items.models import MetadataValue
+from kb.items.models import MetadataScalar, MetadataValue
 from kb.models import ApiModel, JsonInt, NoNullsRequest, RequestModel, without_nulls
 from kb.search.expressions import Expression, check_size
 
@@ -41,8 +41,8 @@ class MetadataCondition(NoNullsRequest):
 
     model_config = ConfigDict(json_schema_extra=_one_kind_schema)
 
-    eq: MetadataValue | None = None
-    in_: list[MetadataValue] | None = Field(default=None, alias="in", min_length=1, max_length=100)
+    eq: MetadataScalar | None = None
+    in_: list[MetadataScalar] | None = Field(default=None, alias="in", min_length=1, max_length=100)
     gt: float | str | None = None
     gte: float | str | None = None
     lt: float | str | None = None
