@@ -17,7 +17,15 @@ from kb.search.filters import failed_conditions, item_filter
 from kb.search.index import IndexedItem, SearchIndex
 from kb.search.models import ChunkScores, ExplainRequest, Explanation
 from kb.search.query import MIN_SIMILARITY
-from kb.search.service import FUSION_DEPTH, chunk_location, open_indexes, rank, resolve_mode, searchable_sources
+from kb.search.service import (
+    FUSION_DEPTH,
+    chunk_location,
+    open_indexes,
+    rank,
+    resolve_mode,
+    searchable_sources,
+    shown_score,
+)
 from kb.sources.models import Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import get_source
@@ -63,7 +71,7 @@ def explain(
     hits = rank(request.query, mode, opened, embedder, request.filters, clock, depth, request.language)
     positions = [n for n, hit in enumerate(hits, start=1) if hit.index is index and hit.item is entry.item]
     verdict.best_chunk = _scores(index, entry, request, embedder, mode, source, clock, opened)
-    if positions and request.min_score is not None and hits[positions[0] - 1].score < request.min_score:
+    if positions and request.min_score is not None and shown_score(hits[positions[0] - 1].score) < request.min_score:
         verdict.rank = positions[0]
         score = hits[positions[0] - 1].score
         return verdict(

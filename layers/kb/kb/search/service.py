@@ -223,7 +223,7 @@ def to_result(hit: Hit, query: str | None = None) -> SearchResult:
         chunk_id=index.chunk_ids[chunk],
         text=hit.text,
         position=int(index.chunk_position[chunk]),
-        score=round(float(np.float32(hit.score)), 6),
+        score=shown_score(hit.score),
         item=ResultItem(
             external_item_id=item.external_item_id,
             title=item.title,
@@ -281,7 +281,8 @@ def search(
     if rerank and hits and reranking.reranker is not None:
         hits, reranked = reranked_hits(reranking, request.query, hits)
     if request.min_score is not None:
-        hits = [hit for hit in hits if hit.score >= request.min_score]
+        # Against the score as results show it: a score copied from a result passes its own bar.
+        hits = [hit for hit in hits if shown_score(hit.score) >= request.min_score]
     next_cursor = None
     if len(hits) > end and end < MAX_WINDOW:
         generations = page.generations or [(source.id, index.generation_id) for source, index in opened]
@@ -294,6 +295,10 @@ def search(
         results=[to_result(hit, query) for hit in hits[page.offset : end]],
         next_cursor=next_cursor,
     )
+
+
+def shown_score(score: float) -> float:
+    return round(float(np.float32(score)), 6)
 
 
 def reranked_hits(reranking: RerankPolicy, query: str, hits: list[Hit]) -> tuple[list[Hit], bool]:
