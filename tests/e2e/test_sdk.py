@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from kb_client import AsyncClient, Client, ConflictError, NotFoundError, RetryPolicy
+from kb_client import AsyncClient, Client, ConflictError, DeltaEvent, DoneEvent, NotFoundError, RetryPolicy, StartEvent
 
 FAQ = [
     {"externalItemId": "refunds", "title": "Refunds", "content": "Refunds take 14 days to reach your card."},
@@ -127,3 +127,47 @@ async def test_the_async_client_syncs_publishes_and_iterates(api, writer_key, so
     assert report.outcomes == {"created": 3}
     assert published.applied.status == "published"
     assert ids == ["refunds", "returns", "shipping"]
+
+
+def test_a_streamed_answer_yields_its_first_delta_before_the_answer_is_complete(api, writer_key, source_id, controls):
+    # Given a published FAQ, a client with the stack's stream URL, and answers held after their first delta
+    with Client(writer_key, api.url, stream_url=api.info["stream_url"]) as client:
+        client.sync(source_id, FAQ)
+        client.publish(source_id)
+        controls.hold_answers()
+        try:
+            # When the answer is streamed
+            events = client.stream_query("refunds and shipping", source_ids=[source_id])
+            start, first = next(events), next(events)
+            # Then the start and the first sentence arrive while the answer is held
+            assert isinstance(start, StartEvent) and isinstance(first, DeltaEvent)
+            controls.release_answers()
+            rest = list(events)
+        finally:
+            controls.release_answers()
+    # And once released the rest follows, done holding the whole answer that began with the first delta
+    done = rest[-1]
+    assert isinstance(done, DoneEvent)
+    assert done.answer.startswith(first.text) and len(done.answer) > len(first.text)
+    assert start.query_id == (done.model_extra or {})["queryId"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_the_async_client_streams_a_chat_and_its_follow_up_in_one_chat(api, writer_key, source_id, anyio_backend):
+    async with AsyncClient(writer_key, api.url, stream_url=api.info["stream_url"]) as client:
+        # Given a published FAQ
+        await client.sync(source_id, FAQ)
+        await client.publish(source_id)
+        # When a chat is streamed, then a follow-up in it
+        first = [event async for event in client.chats.stream("How long do refunds take?", source_ids=[source_id])]
+        assert isinstance(first[0], StartEvent) and first[0].chat_id
+        chat_id = first[0].chat_id
+        follow_up = [event async for event in client.chats.stream("Are returns free?", chat_id=chat_id)]
+        # Then both answers came from the FAQ, in one chat whose history holds both turns
+        answers = first[-1], follow_up[-1]
+        assert isinstance(answers[0], DoneEvent) and isinstance(answers[1], DoneEvent)
+        assert "14 days" in answers[0].answer and "30 days" in answers[1].answer
+        assert (answers[1].model_extra or {})["chatId"] == chat_id
+        history = [message.content async for message in client.chats.history(chat_id)]
+    assert history[0] == "How long do refunds take?" and history[2] == "Are returns free?"
