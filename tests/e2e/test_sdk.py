@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from kb_client import AsyncClient, Client, ConflictError, DeltaEvent, DoneEvent, NotFoundError, RetryPolicy, StartEvent
+from kb_client.files import MULTIPART_LIMIT
 
 FAQ = [
     {"externalItemId": "refunds", "title": "Refunds", "content": "Refunds take 14 days to reach your card."},
@@ -171,3 +172,30 @@ async def test_the_async_client_streams_a_chat_and_its_follow_up_in_one_chat(api
         assert (answers[1].model_extra or {})["chatId"] == chat_id
         history = [message.content async for message in client.chats.history(chat_id)]
     assert history[0] == "How long do refunds take?" and history[2] == "Are returns free?"
+
+
+def test_a_file_over_4_mib_goes_by_a_presigned_upload_and_becomes_searchable(api, writer_key, source_id):
+    # Given an HTML page over 4 MiB, most of it an inline script (which extraction drops)
+    script = "<script>/* " + "padding " * (MULTIPART_LIMIT // 8) + "*/</script>"
+    page = (
+        f"<html><head><title>Warranty</title>{script}</head>"
+        "<body><main><p>The warranty covers water damage for two years.</p></main></body></html>"
+    ).encode()
+    assert len(page) > MULTIPART_LIMIT
+    seen: list[httpx.Request] = []
+    with recording_client(api, writer_key, seen) as client:
+        # When the SDK uploads it and waits for it
+        record = client.files.upload(
+            source_id, page, filename="warranty.html", content_type="text/html", external_item_id="warranty"
+        )
+        done = client.files.wait(source_id, record.id)
+        # Then the API got only its description, and the bytes went to the presigned URL without the key
+        to_api = [r for r in seen if str(r.url).startswith(api.url)]
+        to_storage = [r for r in seen if not str(r.url).startswith(api.url)]
+        assert to_api[0].url.path.endswith(f"/v1/sources/{source_id}/files/uploads")
+        assert len(to_storage) == 1 and "Authorization" not in to_storage[0].headers
+        # And it was processed, and once published is found
+        assert done.status == "completed", done
+        client.publish(source_id)
+        hits = client.search("warranty water damage", source_ids=[source_id]).results
+    assert hits and hits[0].item.external_item_id == "warranty"
