@@ -6,13 +6,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from kb_client import BadRequestError, Client, DeltaEvent, DoneEvent, StartEvent
+from kb_client import Client, DeltaEvent, DoneEvent, StartEvent
 from tests.documents import pdf
 from tests.helpers import ROOT
 
@@ -22,12 +23,26 @@ KB = str(Path(sys.executable).parent / "kb")
 def kb(
     api, key: str, *args: str, home: Path, stdin: str | None = None, check: bool = True
 ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KB_API_URL": api.url, "KB_API_KEY": key, "XDG_STATE_HOME": str(home / "state")}
-    env.pop("KB_CONFIG", None)
-    done = subprocess.run([KB, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [KB, *args], env=kb_env(api, key, home), input=stdin, capture_output=True, text=True, timeout=300
+    )
     if check:
         assert done.returncode == 0, done.stderr + done.stdout
     return done
+
+
+def kb_env(api, key: str, home: Path) -> dict[str, str]:
+    """The CLI configured as the README's quickstart does it: API, stream URL (answers stream), key."""
+    env = {
+        **os.environ,
+        "KB_API_URL": api.url,
+        "KB_STREAM_URL": api.info["stream_url"],
+        "KB_API_KEY": key,
+        "XDG_STATE_HOME": str(home / "state"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("KB_CONFIG", None)
+    return env
 
 
 def kb_json(api, key: str, *args: str, home: Path) -> Any:
@@ -105,19 +120,105 @@ def test_kb_ask_prints_the_answer_and_its_sources(api, writer_key, source_id, tm
 
 
 def test_a_streamed_query_yields_start_deltas_and_done(api, writer_key, source_id, tmp_path):
-    with Client(writer_key, api.url) as client:
+    with Client(writer_key, api.url, stream_url=api.info["stream_url"]) as client:
         client.sync(source_id, [{"externalItemId": "refunds", "content": "Refunds take 14 days to reach your card."}])
         client.publish(source_id)
-        try:
-            events = list(client.stream_query("How long do refunds take?", source_ids=[source_id]))
-        except BadRequestError as error:
-            if "stream" in error.message:
-                pytest.skip("this server does not stream answers yet (issue #12 part 1)")
-            raise
+        events = list(client.stream_query("How long do refunds take?", source_ids=[source_id]))
     start, done = events[0], events[-1]
     assert isinstance(start, StartEvent) and isinstance(done, DoneEvent)
     assert "".join(e.text for e in events if isinstance(e, DeltaEvent)) == done.answer
     assert "14 days" in done.answer
+
+
+FAQ = [
+    {"externalItemId": "refunds.md", "title": "Refunds", "content": "Refunds take 14 days to reach your card."},
+    {"externalItemId": "shipping.md", "title": "Shipping", "content": "We ship worldwide within 2 business days."},
+]
+
+
+def published_faq(api, key: str, source_id: str) -> None:
+    with Client(key, api.url) as client:
+        client.sync(source_id, FAQ)
+        client.publish(source_id)
+
+
+def test_kb_ask_prints_the_first_sentence_while_the_answer_is_still_being_written(
+    api, writer_key, source_id, tmp_path, controls
+):
+    # Given a published FAQ, and answers held after their first delta
+    published_faq(api, writer_key, source_id)
+    controls.hold_answers()
+    try:
+        # When `kb ask` is run
+        process = subprocess.Popen(
+            [KB, "ask", "How long do refunds take?", "--source", source_id],
+            env=kb_env(api, writer_key, tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        chunks: list[bytes] = []
+        reader = reading(process, chunks)
+        deadline = time.monotonic() + 60
+        while b"14 days" not in b"".join(chunks) and time.monotonic() < deadline and reader.is_alive():
+            time.sleep(0.05)
+        # Then the first sentence is on screen while the answer is held (the command still running)
+        assert b"14 days" in b"".join(chunks) and process.poll() is None
+        controls.release_answers()
+        process.wait(timeout=60)
+        reader.join(timeout=10)
+    finally:
+        controls.release_answers()
+    # And once released, the command ends with the answer's sources
+    assert process.returncode == 0
+    assert b"refunds.md" in b"".join(chunks)
+
+
+def reading(process: subprocess.Popen, chunks: list[bytes]) -> threading.Thread:
+    """A thread appending what the process prints to `chunks` as it comes, until it exits."""
+    stdout = process.stdout
+    assert stdout is not None
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(stdout.fileno(), 4096), b"")))
+    reader.daemon = True
+    reader.start()
+    return reader
+
+
+def test_kb_chat_answers_a_follow_up_in_the_same_chat(api, writer_key, source_id, tmp_path):
+    # Given a published FAQ
+    published_faq(api, writer_key, source_id)
+    # When two questions are typed into `kb chat`, then an empty line
+    done = kb(
+        api,
+        writer_key,
+        "--json",
+        "chat",
+        "--source",
+        source_id,
+        home=tmp_path,
+        stdin="How long do refunds take?\nHow fast do you ship?\n\n",
+    )
+    turns = json_documents(done.stdout)
+    # Then each was answered from the FAQ, both in one chat
+    assert len(turns) == 2
+    assert "14 days" in turns[0]["answer"] and "2 business days" in turns[1]["answer"]
+    assert turns[0]["chatId"] == turns[1]["chatId"]
+    # And the chat's history holds both turns, in order
+    with Client(writer_key, api.url) as client:
+        history = [(m.role, m.content) for m in client.chats.history(turns[0]["chatId"])]
+    assert [role for role, _ in history] == ["user", "assistant", "user", "assistant"]
+    assert history[2][1] == "How fast do you ship?"
+
+
+def json_documents(text: str) -> list[Any]:
+    """The JSON documents printed one after another (`--json` prints one per turn)."""
+    decoder, documents, at = json.JSONDecoder(), [], 0
+    text = text.strip()
+    while at < len(text):
+        document, at = decoder.raw_decode(text, at)
+        documents.append(document)
+        while at < len(text) and text[at].isspace():
+            at += 1
+    return documents
 
 
 def free_port() -> int:

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from kb_client import AsyncClient, Client, ConflictError, NotFoundError, RetryPolicy
+from kb_client import AsyncClient, Client, ConflictError, DeltaEvent, DoneEvent, NotFoundError, RetryPolicy, StartEvent
+from kb_client.files import MULTIPART_LIMIT
 
 FAQ = [
     {"externalItemId": "refunds", "title": "Refunds", "content": "Refunds take 14 days to reach your card."},
@@ -127,3 +128,74 @@ async def test_the_async_client_syncs_publishes_and_iterates(api, writer_key, so
     assert report.outcomes == {"created": 3}
     assert published.applied.status == "published"
     assert ids == ["refunds", "returns", "shipping"]
+
+
+def test_a_streamed_answer_yields_its_first_delta_before_the_answer_is_complete(api, writer_key, source_id, controls):
+    # Given a published FAQ, a client with the stack's stream URL, and answers held after their first delta
+    with Client(writer_key, api.url, stream_url=api.info["stream_url"]) as client:
+        client.sync(source_id, FAQ)
+        client.publish(source_id)
+        controls.hold_answers()
+        try:
+            # When the answer is streamed
+            events = client.stream_query("refunds and shipping", source_ids=[source_id])
+            start, first = next(events), next(events)
+            # Then the start and the first sentence arrive while the answer is held
+            assert isinstance(start, StartEvent) and isinstance(first, DeltaEvent)
+            controls.release_answers()
+            rest = list(events)
+        finally:
+            controls.release_answers()
+    # And once released the rest follows, done holding the whole answer that began with the first delta
+    done = rest[-1]
+    assert isinstance(done, DoneEvent)
+    assert done.answer.startswith(first.text) and len(done.answer) > len(first.text)
+    assert start.query_id == (done.model_extra or {})["queryId"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_the_async_client_streams_a_chat_and_its_follow_up_in_one_chat(api, writer_key, source_id, anyio_backend):
+    async with AsyncClient(writer_key, api.url, stream_url=api.info["stream_url"]) as client:
+        # Given a published FAQ
+        await client.sync(source_id, FAQ)
+        await client.publish(source_id)
+        # When a chat is streamed, then a follow-up in it
+        first = [event async for event in client.chats.stream("How long do refunds take?", source_ids=[source_id])]
+        assert isinstance(first[0], StartEvent) and first[0].chat_id
+        chat_id = first[0].chat_id
+        follow_up = [event async for event in client.chats.stream("Are returns free?", chat_id=chat_id)]
+        # Then both answers came from the FAQ, in one chat whose history holds both turns
+        answers = first[-1], follow_up[-1]
+        assert isinstance(answers[0], DoneEvent) and isinstance(answers[1], DoneEvent)
+        assert "14 days" in answers[0].answer and "30 days" in answers[1].answer
+        assert (answers[1].model_extra or {})["chatId"] == chat_id
+        history = [message.content async for message in client.chats.history(chat_id)]
+    assert history[0] == "How long do refunds take?" and history[2] == "Are returns free?"
+
+
+def test_a_file_over_4_mib_goes_by_a_presigned_upload_and_becomes_searchable(api, writer_key, source_id):
+    # Given an HTML page over 4 MiB, most of it an inline script (which extraction drops)
+    script = "<script>/* " + "padding " * (MULTIPART_LIMIT // 8) + "*/</script>"
+    page = (
+        f"<html><head><title>Warranty</title>{script}</head>"
+        "<body><main><p>The warranty covers water damage for two years.</p></main></body></html>"
+    ).encode()
+    assert len(page) > MULTIPART_LIMIT
+    seen: list[httpx.Request] = []
+    with recording_client(api, writer_key, seen) as client:
+        # When the SDK uploads it and waits for it
+        record = client.files.upload(
+            source_id, page, filename="warranty.html", content_type="text/html", external_item_id="warranty"
+        )
+        done = client.files.wait(source_id, record.id)
+        # Then the API got only its description, and the bytes went to the presigned URL without the key
+        to_api = [r for r in seen if str(r.url).startswith(api.url)]
+        to_storage = [r for r in seen if not str(r.url).startswith(api.url)]
+        assert to_api[0].url.path.endswith(f"/v1/sources/{source_id}/files/uploads")
+        assert len(to_storage) == 1 and "Authorization" not in to_storage[0].headers
+        # And it was processed, and once published is found
+        assert done.status == "completed", done
+        client.publish(source_id)
+        hits = client.search("warranty water damage", source_ids=[source_id]).results
+    assert hits and hits[0].item.external_item_id == "warranty"

@@ -12,3 +12,10 @@ def resolve(api_key: str | None, base_url: str | None) -> tuple[str, str]:
     if not key:
         raise ValueError("no API key: pass api_key=, or set KB_API_KEY")
     return key, url.rstrip("/")
+
+
+def resolve_stream(stream_url: str | None) -> str | None:
+    """KB_STREAM_URL: where streamed answers are sent (the stack's StreamUrl; locally the gateway's
+    port + 1). None: they go to the base URL, which answers the same events in one body."""
+    url = stream_url or os.environ.get("KB_STREAM_URL")
+    return url.rstrip("/") if url else None

@@ -13,7 +13,7 @@ from httpx_sse import EventSource
 
 from . import _ops as ops
 from . import models as m
-from ._config import resolve
+from ._config import resolve, resolve_stream
 from ._http import (
     DEFAULT_TIMEOUT,
     RetryPolicy,
@@ -37,14 +37,18 @@ class AsyncClient:
         api_key: str | None = None,
         base_url: str | None = None,
         *,
+        stream_url: str | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         wait_timeout: float = 600.0,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        """`api_key`/`base_url` default to KB_API_KEY/KB_API_URL. `wait_timeout`: how long the
-        waiting helpers (runs, applies, files) poll before WaitTimeoutError."""
+        """`api_key`/`base_url` default to KB_API_KEY/KB_API_URL. `stream_url` (else KB_STREAM_URL):
+        where streamed answers go, the stack's StreamUrl (locally the gateway's port + 1, no `/api`);
+        without it they go to `base_url`, which sends the same events in one body at the end.
+        `wait_timeout`: how long the waiting helpers (runs, applies, files) poll before WaitTimeoutError."""
         self.api_key, self.base_url = resolve(api_key, base_url)
+        self.stream_url = resolve_stream(stream_url)
         self.retry = retry or RetryPolicy()
         self.wait_timeout = wait_timeout
         self._http = http_client or httpx.AsyncClient(timeout=timeout)
@@ -71,11 +75,15 @@ class AsyncClient:
     def _build(self, op: Op[Any], stream: bool = False) -> httpx.Request:
         headers = headers_for(op.method, op.idempotency_key, op.headers)
         headers["Authorization"] = f"Bearer {self.api_key}"
+        base = self.base_url
         if stream:
             headers["Accept"] = "text/event-stream"
+            # A streamed turn that fails records nothing, so the server refuses a key for it.
+            headers.pop("Idempotency-Key", None)
+            base = self.stream_url or self.base_url
         return self._http.build_request(
             op.method,
-            self.base_url + op.path,
+            base + op.path,
             json=op.json,
             params=op.params,
             files=op.files,

@@ -26,7 +26,7 @@ class StartEvent(_Event):
     query_id: str | None = Field(default=None, alias="queryId")
     chat_id: str | None = Field(default=None, alias="chatId")
     message_id: str | None = Field(default=None, alias="messageId")
-    query: str | None = None
+    searched_query: str | None = Field(default=None, alias="searchedQuery")
 
 
 class DeltaEvent(_Event):

@@ -8,7 +8,7 @@ from kb_client import Client, DeltaEvent, DoneEvent, StartEvent, StreamError
 from kb_client.streaming import CitationEvent
 
 RECORDED = (
-    'event: start\ndata: {"queryId": "q_1", "query": "refunds"}\n\n'
+    'event: start\ndata: {"queryId": "q_1", "searchedQuery": "refunds"}\n\n'
     'event: delta\ndata: {"text": "Refunds take "}\n\n'
     ": a comment line is ignored\n\n"
     'event: delta\ndata: {"text": "14 days. [1]"}\n\n'
@@ -18,13 +18,16 @@ RECORDED = (
 )
 
 
-def streaming_client(body: str, seen: list[httpx.Request]) -> Client:
+def streaming_client(body: str, seen: list[httpx.Request], stream_url: str | None = None) -> Client:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return httpx.Response(200, headers={"Content-Type": "text/event-stream"}, content=body.encode())
 
     return Client(
-        "sk_live_test", "http://api.test/api", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+        "sk_live_test",
+        "http://api.test/api",
+        stream_url=stream_url,
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
     )
 
 
@@ -38,7 +41,7 @@ def test_a_streamed_answer_is_a_start_deltas_citations_and_done():
     assert [type(e) for e in events] == [StartEvent, DeltaEvent, DeltaEvent, CitationEvent, DoneEvent]
     start, done = events[0], events[-1]
     assert isinstance(start, StartEvent) and isinstance(done, DoneEvent)
-    assert start.query_id == "q_1"
+    assert (start.query_id, start.searched_query) == ("q_1", "refunds")
     assert "".join(e.text for e in events if isinstance(e, DeltaEvent)) == done.answer
     assert done.usage.input_tokens == 12 and done.usage.output_tokens == 7
     assert seen[0].headers["Accept"] == "text/event-stream"
@@ -55,3 +58,37 @@ def test_an_error_event_raises_with_its_code():
     with pytest.raises(StreamError) as raised:
         next(events)
     assert raised.value.code == "answer_failed"
+
+
+def test_streamed_answers_go_to_the_stream_url_and_everything_else_to_the_base_url():
+    # Given a client with a stream URL (the stack's StreamUrl: no /api prefix)
+    seen: list[httpx.Request] = []
+    client = streaming_client(RECORDED, seen, stream_url="http://stream.test/")
+    # When an answer and a chat turn are streamed
+    list(client.stream_query("refunds"))
+    list(client.chats.stream("refunds", chat_id="cht_1"))
+    # Then both went to the stream URL
+    assert [str(r.url) for r in seen] == ["http://stream.test/v1/query", "http://stream.test/v1/chats/cht_1/messages"]
+
+
+def test_without_a_stream_url_streamed_answers_go_to_the_base_url(monkeypatch):
+    monkeypatch.delenv("KB_STREAM_URL", raising=False)
+    seen: list[httpx.Request] = []
+    list(streaming_client(RECORDED, seen).stream_query("refunds"))
+    assert str(seen[0].url) == "http://api.test/api/v1/query"
+
+
+def test_the_stream_url_comes_from_kb_stream_url(monkeypatch):
+    monkeypatch.setenv("KB_STREAM_URL", "http://stream.test")
+    seen: list[httpx.Request] = []
+    list(streaming_client(RECORDED, seen).stream_query("refunds"))
+    assert str(seen[0].url) == "http://stream.test/v1/query"
+
+
+def test_a_streamed_chat_turn_carries_no_idempotency_key():
+    # The server refuses one on streamed turns (a failed turn records nothing, so a retry is safe)
+    seen: list[httpx.Request] = []
+    client = streaming_client(RECORDED, seen)
+    list(client.chats.stream("refunds"))
+    list(client.chats.stream("and shipping?", chat_id="cht_1"))
+    assert [r.headers.get("Idempotency-Key") for r in seen] == [None, None]

@@ -4,6 +4,7 @@ The profile file is TOML, `$KB_CONFIG` or `~/.config/kb/config.toml`, one table 
 
     [default]
     url = "http://127.0.0.1:3000/api"
+    stream_url = "http://127.0.0.1:3001"   # streamed answers (the stack's StreamUrl); optional
     key = "sk_live_..."
 
 `--profile NAME` (or KB_PROFILE) picks a table; `default` otherwise.
@@ -21,6 +22,8 @@ from .._config import DEFAULT_URL
 class Settings:
     url: str
     key: str | None
+    # None: streamed answers go to `url`, which answers the same events in one body at the end.
+    stream_url: str | None
     profile: str
 
 
@@ -32,7 +35,7 @@ def config_path() -> Path:
     return Path(base) / "kb" / "config.toml"
 
 
-def load(url: str | None, key: str | None, profile: str | None) -> Settings:
+def load(url: str | None, key: str | None, profile: str | None, stream_url: str | None = None) -> Settings:
     name = profile or os.environ.get("KB_PROFILE") or "default"
     path = config_path()
     table: dict[str, str] = {}
@@ -45,5 +48,6 @@ def load(url: str | None, key: str | None, profile: str | None) -> Settings:
     return Settings(
         url=(url or env_url or table.get("url") or DEFAULT_URL).rstrip("/"),
         key=key or env_key or table.get("key"),
+        stream_url=(stream_url or os.environ.get("KB_STREAM_URL") or table.get("stream_url") or "").rstrip("/") or None,
         profile=name,
     )

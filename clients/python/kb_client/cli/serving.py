@@ -105,7 +105,8 @@ def chat(ctx: Context, source_ids: tuple[str, ...], stream: bool) -> None:
     chat_id: str | None = None
     while True:
         try:
-            message = click.prompt("you", prompt_suffix="> ", default="", show_default=False)
+            # With --json the prompt goes to stderr, so stdout is only the turns' JSON documents.
+            message = click.prompt("you", prompt_suffix="> ", default="", show_default=False, err=ctx.as_json)
         except (EOFError, click.exceptions.Abort):
             break
         if not message.strip():
