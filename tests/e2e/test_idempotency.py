@@ -15,8 +15,13 @@ def test_the_same_key_and_payload_replays_the_first_status_and_body(api, writer_
     assert again.json() == first.json()
     assert "Idempotent-Replayed" not in first.headers
     assert again.headers["Idempotent-Replayed"] == "true"
-    names = [s["id"] for s in api.call("GET", "/v1/sources?limit=100", writer_key).json()["sources"]]
-    assert names.count(first.json()["source"]["id"]) == 1
+    # And only one source was made (the tenant's listing, every page of it, names it once)
+    ids, cursor = [], ""
+    while cursor is not None:
+        page = api.call("GET", f"/v1/sources?limit=100{'&cursor=' + cursor if cursor else ''}", writer_key).json()
+        ids += [s["id"] for s in page["sources"]]
+        cursor = page.get("nextCursor")
+    assert ids.count(first.json()["source"]["id"]) == 1
 
 
 def test_the_same_key_with_another_payload_is_idempotency_conflict(api, writer_key):

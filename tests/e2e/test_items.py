@@ -84,7 +84,7 @@ def test_a_batch_reports_each_item_and_one_bad_item_does_not_sink_the_others(api
         "items": [
             {"externalItemId": "b-1", "content": "First."},
             {"externalItemId": "b-2"},  # no content
-            {"externalItemId": "b-3", "content": "Third.", "metadata": {"a": [1]}},
+            {"externalItemId": "b-3", "content": "Third.", "metadata": {"a": {"nested": 1}}},
         ],
         "deletes": ["old", "never-existed"],
     }

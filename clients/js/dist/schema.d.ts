@@ -3651,7 +3651,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event: "start" | "delta" | "citation" | "done" | "error";
+                        /** @description JSON */
+                        data: string;
+                    };
                 };
             };
             /** @description Successful Response */
@@ -6922,7 +6927,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Answer"];
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event: "start" | "delta" | "citation" | "done" | "error";
+                        /** @description JSON */
+                        data: string;
+                    };
                 };
             };
             /** @description validation_error, invalid_json */
@@ -7562,7 +7572,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChatTurnResult"];
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event: "start" | "delta" | "citation" | "done" | "error";
+                        /** @description JSON */
+                        data: string;
+                    };
                 };
             };
             /** @description validation_error, invalid_json */

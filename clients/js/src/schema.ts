@@ -3652,7 +3652,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event: "start" | "delta" | "citation" | "done" | "error";
+                        /** @description JSON */
+                        data: string;
+                    };
                 };
             };
             /** @description Successful Response */
@@ -6923,7 +6928,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Answer"];
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event: "start" | "delta" | "citation" | "done" | "error";
+                        /** @description JSON */
+                        data: string;
+                    };
                 };
             };
             /** @description validation_error, invalid_json */
@@ -7563,7 +7573,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChatTurnResult"];
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        /** @enum {string} */
+                        event: "start" | "delta" | "citation" | "done" | "error";
+                        /** @description JSON */
+                        data: string;
+                    };
                 };
             };
             /** @description validation_error, invalid_json */

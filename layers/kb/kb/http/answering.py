@@ -28,7 +28,19 @@ _STREAM_DOC = (
     "With `stream: true`, `text/event-stream`: server-sent events `start`, `delta`, `citation`, then `done` "
     "or `error` (docs/streaming.md)."
 )
-_SSE_CONTENT = {"text/event-stream": {"schema": {"type": "string"}}}
+# Each server-sent event: its name and its data (JSON text), as an SSE client parses it.
+_SSE_CONTENT = {
+    "text/event-stream": {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "event": {"type": "string", "enum": ["start", "delta", "citation", "done", "error"]},
+                "data": {"type": "string", "description": "JSON"},
+            },
+            "required": ["event", "data"],
+        }
+    }
+}
 
 
 def streamed(answered: str | None) -> dict[int | str, dict[str, Any]]:
