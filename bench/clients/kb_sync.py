@@ -46,7 +46,9 @@ def kb_sync(api_url: str, key: str, folder: Path, source_id: str, state: Path) -
     env = {**os.environ, "KB_API_URL": api_url, "KB_API_KEY": key}
     start = time.perf_counter()
     command = [KB, "--json", "sync", str(folder), "--source", source_id, "--no-publish", "--state", str(state)]
-    subprocess.run(command, env=env, check=True, capture_output=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"kb sync failed ({done.returncode}): {done.stderr[-2000:]} {done.stdout[-500:]}")
     return time.perf_counter() - start
 
 
