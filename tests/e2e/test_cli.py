@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -157,12 +156,11 @@ def test_kb_ask_prints_the_first_sentence_while_the_answer_is_still_being_writte
             stderr=subprocess.PIPE,
         )
         chunks: list[bytes] = []
-        reader = reading(process, chunks)
-        deadline = time.monotonic() + 60
-        while b"14 days" not in b"".join(chunks) and time.monotonic() < deadline and reader.is_alive():
-            time.sleep(0.05)
+        first_sentence = threading.Event()
+        reader = reading(process, chunks, b"14 days", first_sentence)
         # Then the first sentence is on screen while the answer is held (the command still running)
-        assert b"14 days" in b"".join(chunks) and process.poll() is None
+        assert first_sentence.wait(timeout=60), b"".join(chunks)
+        assert process.poll() is None
         controls.release_answers()
         process.wait(timeout=60)
         reader.join(timeout=10)
@@ -173,11 +171,19 @@ def test_kb_ask_prints_the_first_sentence_while_the_answer_is_still_being_writte
     assert b"refunds.md" in b"".join(chunks)
 
 
-def reading(process: subprocess.Popen, chunks: list[bytes]) -> threading.Thread:
-    """A thread appending what the process prints to `chunks` as it comes, until it exits."""
+def reading(process: subprocess.Popen, chunks: list[bytes], marker: bytes, seen: threading.Event) -> threading.Thread:
+    """A thread appending what the process prints to `chunks` as it comes, until it exits; it sets
+    `seen` as soon as `marker` has been printed (the test waits on that, not on a clock)."""
     stdout = process.stdout
     assert stdout is not None
-    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(stdout.fileno(), 4096), b"")))
+
+    def read() -> None:
+        for chunk in iter(lambda: os.read(stdout.fileno(), 4096), b""):
+            chunks.append(chunk)
+            if marker in b"".join(chunks):
+                seen.set()
+
+    reader = threading.Thread(target=read)
     reader.daemon = True
     reader.start()
     return reader
