@@ -29,7 +29,8 @@ def test_titan_embeds_each_text_and_returns_unit_vectors():
                 {"body": StreamingBody(io.BytesIO(body), len(body)), "contentType": "application/json"},
                 {"modelId": "amazon.titan-embed-text-v2:0", "body": ANY, "contentType": "application/json"},
             )
-        vectors = BedrockTitan(client, "amazon.titan-embed-text-v2:0").embed(["refunds", "shipping"])
+        # One call at a time: the Stubber answers in the order it was given, not per request.
+        vectors = BedrockTitan(client, "amazon.titan-embed-text-v2:0", concurrency=1).embed(["refunds", "shipping"])
     assert np.allclose(vectors, [[0.6, 0.8], [0.0, 1.0]])
 
 
