@@ -132,10 +132,11 @@ e2e: $(VENV)/.installed $(CHROMIUM) examples-deps
 console-screenshots: $(VENV)/.installed $(CHROMIUM)
 	$(PY) scripts/console_screenshots.py
 
-# The quick tiers first, so a data bug fails in seconds; then the tiers that start a stack.
+# The quick tiers first, so a data bug fails in seconds; then the tiers that start a stack (their
+# slowest tests listed: CI must stay under 30 minutes).
 test: lint $(CHROMIUM) $(JS_CLIENT)/node_modules/.installed examples-deps
 	$(PY) -m pytest tests/unit tests/fast
-	$(PY) -m pytest tests/integration tests/e2e
+	$(PY) -m pytest tests/integration tests/e2e --durations=25
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) node_modules .local .mypy_cache .ruff_cache .pytest_cache
