@@ -2,6 +2,9 @@
 machine running from its ASL file, events at a real receiver. Sources hold a few items each."""
 
 import json
+import os
+import shutil
+import subprocess
 import threading
 import time
 import uuid
@@ -10,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Api, push, run, run_and_apply
+from tests.e2e.conftest import Api, push, run_and_apply
 from tests.e2e.receiver import Receiver, start_receiver, wait_until
+from tests.helpers import ROOT
 
 DEADLINE_SECONDS = 120
 
@@ -135,7 +139,15 @@ def test_a_cancel_during_a_build_leaves_the_previous_generation_serving_and_free
     push(api, writer_key, held, "doc-9", "A new section about shipping times to islands.")
     controls.hold_tasks(held)
     job = train(api, writer_key, {"sourceIds": [held, later]})
-    wait_until(lambda: api.call("GET", "/v1/train/status", writer_key).json()["job"]["status"] == "running")
+    # (the first source is visibly running: its run is planning, held)
+    running = wait_until(
+        lambda: (
+            (j := api.call("GET", "/v1/train/status", writer_key).json()["job"])["sources"][0]["status"] == "running"
+            and j
+        )
+    )
+    assert running["status"] == "running"
+    assert (running["progress"]["sourcesDone"], running["progress"]["sourcesTotal"]) == (0, 2)
     # When the job is cancelled while the first source is being planned, then the source released
     cancelled = api.call("POST", "/v1/train/cancel", writer_key, {"jobId": job["id"]})
     assert cancelled.status_code == 200, cancelled.text
@@ -181,30 +193,35 @@ def test_a_cancel_racing_completion_ends_one_way_with_every_source_whole(api, wr
     assert applied["status"] == "published"
 
 
-def test_a_chunking_change_refuses_an_incremental_apply_until_a_rebuild(api, writer_key):
-    # Given a published source
-    source_id = new_source(api, writer_key, 2)
-    _, before = run_and_apply(api, writer_key, source_id)
-    chunks_before = generations_of(api, writer_key, source_id)[0]["manifest"]["chunkCount"]
-    # When its chunking is made much finer and a change is pushed
-    reply = api.call("PATCH", f"/v1/sources/{source_id}", writer_key, {"chunking": {"size": 200, "overlap": 0}})
-    assert reply.status_code == 200, reply.text
-    assert reply.json()["source"]["settingsVersion"] == 2
-    push(api, writer_key, source_id, "doc-0", "Changed. " * 40)
-    planned = run(api, writer_key, source_id)
-    # Then the run says a rebuild is required and its incremental apply is refused
-    assert planned["rebuildRequired"] is True
-    refused = api.call("POST", f"/v1/sources/{source_id}/runs/{planned['id']}/apply", writer_key)
-    assert (refused.status_code, refused.json()["code"]) == (409, "rebuild_required")
-    # And a rebuild publishes every item cut the new way
-    done = finished(api, writer_key, train(api, writer_key, {"sourceIds": [source_id], "mode": "rebuild"})["id"])
-    assert done["status"] == "completed", done
-    rebuilt = done["sources"][0]
-    assert rebuilt["itemsTotal"] == rebuilt["itemsDone"] == 2
-    current = next(g for g in generations_of(api, writer_key, source_id) if g["current"])
-    assert current["id"] == rebuilt["generationId"] != before["generationId"]
-    assert current["manifest"]["chunkCount"] > chunks_before
-    # And incremental applies work again after it
-    push(api, writer_key, source_id, "doc-5", "One more section about gift cards.")
-    _, applied = run_and_apply(api, writer_key, source_id)
+def worked_example() -> str:
+    """The bash block under docs/training.md's "Worked example"."""
+    text = (ROOT / "docs" / "training.md").read_text()
+    section = text.split("## Worked example", 1)[1]
+    return section.split("```bash\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_worked_example_of_docs_training(api, writer_key):
+    # Given the docs' worked example (apply, a chunking change, a refused apply, a rebuild)
+    env = {**os.environ, "CHATBOT_API": api.url, "CHATBOT_KEY": writer_key}
+    # When it runs against the stack
+    done = subprocess.run(
+        [shutil.which("bash") or "bash", "-c", worked_example()], env=env, capture_output=True, text=True, timeout=240
+    )
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    # Then the first job applied, the incremental apply after the chunking change was refused,
+    # and the rebuild published every item cut the new (finer) way
+    assert (summary["applied"], summary["refused"], summary["rebuilt"]) == (
+        "completed",
+        "rebuild_required",
+        "completed",
+    )
+    assert (summary["progress"]["itemsDone"], summary["progress"]["itemsTotal"]) == (2, 2)
+    assert summary["chunksAfter"] > summary["chunksBefore"]
+    # And the API agrees: the rebuilt generation serves, built with settings version 2
+    source = source_of(api, writer_key, summary["sourceId"])
+    assert (source["currentGenerationId"], source["settingsVersion"]) == (summary["generationId"], 2)
+    # And incremental applies work again after the rebuild
+    push(api, writer_key, summary["sourceId"], "page-3", "One more page about sick leave.")
+    _, applied = run_and_apply(api, writer_key, summary["sourceId"])
     assert applied["status"] == "published"

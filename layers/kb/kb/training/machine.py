@@ -91,6 +91,8 @@ class TrainMachine:
         )
         run = run.model_copy(update={"rebuild": rebuild})
         blobs, clock = self.blobs_for(source.id), self.clock_for(source.id)
+        self._record(job, index, entry, status="running", run_id=run.id)  # visible while its run plans
+        entry = job.sources[index]
         try:
             self.runs.create(run)
             run = compute_run(
