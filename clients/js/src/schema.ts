@@ -2512,7 +2512,7 @@ export interface components {
              * @default pending
              * @enum {string}
              */
-            status?: "pending" | "running" | "published" | "unchanged" | "failed" | "cancelled";
+            status?: "pending" | "running" | "published" | "unchanged" | "held" | "failed" | "cancelled";
             /** Runid */
             runId?: string | null;
             /** Generationid */

@@ -1240,7 +1240,7 @@ class TrainSource(BaseModel):
     )
     source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
     status: Annotated[
-        Literal["pending", "running", "published", "unchanged", "failed", "cancelled"] | None,
+        Literal["pending", "running", "published", "unchanged", "held", "failed", "cancelled"] | None,
         Field(title="Status"),
     ] = "pending"
     run_id: Annotated[str | None, Field(alias="runId", title="Runid")] = None

@@ -4,6 +4,7 @@ transaction; the machine then builds it with the apply's own functions (plan, Ma
 combine), asks `check` whether a cancel arrived before publishing, and `settle`s the source's
 outcome. `finish` settles the job, frees the tenant's lock and announces the end."""
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -62,12 +63,13 @@ class TrainMachine:
     def next(self, job: TrainingJob) -> NextStep:
         self.jobs.renew(job, to_iso(utcnow() + timedelta(seconds=LOCK_SECONDS)))
         if job.status == "queued":
-            self.jobs.mark_running(job, iso_now())
+            with contextlib.suppress(StatusChanged):  # cancelled before it began: the loop below sees it
+                self.jobs.mark_running(job, iso_now())
         for index, entry in enumerate(job.sources):
-            if job.status == "cancelling" or self._cancelling(job):
-                return NextStep(action="finish")
             if entry.status != "pending":
                 continue
+            if self._cancelling(job):
+                return NextStep(action="finish")
             step = self._start_source(job, index, entry)
             if step is not None:
                 return step
@@ -163,8 +165,10 @@ class TrainMachine:
             "chunks_done": progress.chunks_done or progress.chunks_total if progress else 0,
             "chunks_total": progress.chunks_total if progress else 0,
         }
-        if outcome == "published" and generation is not None and generation.status == "succeeded":
-            self._record(job, index, entry, status="published", **counted)
+        built = str(generation.status) if generation is not None else None
+        if outcome == "published" and built in ("succeeded", "held"):
+            # held: an evaluation gate kept the candidate unpublished (its apply freed the lease)
+            self._record(job, index, entry, status="published" if built == "succeeded" else "held", **counted)
             return
         if outcome == "cancelled":
             code, message = CANCELLED, "The training job was cancelled before this build was published."

@@ -14,7 +14,8 @@ TrainMode = Literal["apply", "rebuild"]
 # reaches its next safe point (between a build and its publish, or between sources).
 TrainStatus = Literal["queued", "running", "cancelling", "completed", "failed", "cancelled"]
 FINISHED: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
-SourceOutcome = Literal["pending", "running", "published", "unchanged", "failed", "cancelled"]
+# held: an evaluation gate kept the source's candidate generation unpublished (docs/training.md).
+SourceOutcome = Literal["pending", "running", "published", "unchanged", "held", "failed", "cancelled"]
 
 
 class TrainRequest(NoNullsRequest):
