@@ -53,6 +53,7 @@ class TrainMachine:
         if task.op == "next":
             return self.next(job).to_json_dict()
         if task.op == "check":
+            self.jobs.renew(job, to_iso(utcnow() + timedelta(seconds=LOCK_SECONDS)))
             return {"cancelled": job.status == "cancelling"}
         if task.op == "settle":
             assert task.task is not None and task.outcome is not None

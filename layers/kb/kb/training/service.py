@@ -24,8 +24,10 @@ from kb.training.repository import LockTaken, StatusChanged, TrainingRepository
 from kb.webhooks.events import EventPublisher, new_event
 from kb.workflows import Workflows
 
-# The lock outlives a job whose machine died without finishing (each step renews it).
-LOCK_SECONDS = 3600
+# How long the tenant's training lock outlasts the job's last step (each step renews it): longer
+# than any one source's build, so a live job never loses it; a job whose machine died frees the
+# tenant after it.
+LOCK_SECONDS = 6 * 3600
 
 
 def start_training(
