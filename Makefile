@@ -107,7 +107,7 @@ lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_
 	$(VENV)/bin/actionlint examples/github-actions/*.yml
 	$(VENV)/bin/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template-file template.yaml
-	npx --no-install asl-validator --json-path statemachines/run.asl.json --json-path statemachines/apply.asl.json --json-path statemachines/import.asl.json
+	npx --no-install asl-validator --json-path statemachines/run.asl.json --json-path statemachines/apply.asl.json --json-path statemachines/import.asl.json --json-path statemachines/train.asl.json
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --config-file .checkov.yaml
 
 # sam build runs the python3.13 it finds first on PATH: put the interpreter make found there.

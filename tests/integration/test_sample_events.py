@@ -337,6 +337,29 @@ def test_the_import_functions_answer_their_sample_events(stack):
     assert invoke_task(stack, "FinishImportFunction", "finish_import", **task)["status"] == "succeeded"
 
 
+def test_the_training_functions_answer_their_sample_events(stack):
+    admin = {"ADMIN_KEY": stack.info.admin_key}
+    _, body = invoke_http(stack, "CreateSourceFunction", "create_source", **admin)
+    source = {**admin, "SOURCE_ID": body["source"]["id"], "TENANT_ID": stack.info.tenant_id}
+    # A job over the (empty) source, run by its state machine to the end
+    status, body = invoke_http(stack, "StartTrainingFunction", "start_training", **source)
+    assert (status, body["job"]["status"]) == (202, "queued")
+    job = {**source, "JOB_ID": body["job"]["id"]}
+    deadline = time.monotonic() + 60
+    while (found := invoke_http(stack, "GetTrainingStatusFunction", "get_training_status", **job)[1]["job"])[
+        "status"
+    ] in ("queued", "running"):
+        assert time.monotonic() < deadline, found
+        time.sleep(0.2)
+    assert (found["id"], found["status"], found["sources"][0]["status"]) == (job["JOB_ID"], "completed", "published")
+    listed = invoke_http(stack, "ListTrainingJobsFunction", "list_training_jobs", **job)[1]["jobs"]
+    assert listed[0]["id"] == job["JOB_ID"]
+    status, body = invoke_http(stack, "CancelTrainingFunction", "cancel_training", **job)
+    assert (status, body["code"]) == (409, "training_not_running")
+    # The task on its own: a finished job has no cancel pending
+    assert invoke_task(stack, "TrainStepFunction", "train_step", **job) == {"cancelled": False}
+
+
 def test_every_sample_event_was_used():
     samples = {path.stem for path in Path(ROOT / "events").glob("*.json")}
     assert invoked == samples

@@ -14,6 +14,7 @@ export declare class Sources {
         graceDays: number;
         chunking?: import("./schema.js").components["schemas"]["Chunking"];
         language?: string | null;
+        settingsVersion?: number;
         massDeletionThreshold?: number;
         status?: "active" | "archived";
         currentGenerationId?: string | null;
@@ -33,6 +34,7 @@ export declare class Sources {
         graceDays: number;
         chunking?: import("./schema.js").components["schemas"]["Chunking"];
         language?: string | null;
+        settingsVersion?: number;
         massDeletionThreshold?: number;
         status?: "active" | "archived";
         currentGenerationId?: string | null;
@@ -52,6 +54,7 @@ export declare class Sources {
         graceDays: number;
         chunking?: import("./schema.js").components["schemas"]["Chunking"];
         language?: string | null;
+        settingsVersion?: number;
         massDeletionThreshold?: number;
         status?: "active" | "archived";
         currentGenerationId?: string | null;
@@ -72,6 +75,7 @@ export declare class Sources {
         graceDays: number;
         chunking?: import("./schema.js").components["schemas"]["Chunking"];
         language?: string | null;
+        settingsVersion?: number;
         massDeletionThreshold?: number;
         status?: "active" | "archived";
         currentGenerationId?: string | null;
@@ -91,6 +95,7 @@ export declare class Sources {
         graceDays: number;
         chunking?: import("./schema.js").components["schemas"]["Chunking"];
         language?: string | null;
+        settingsVersion?: number;
         massDeletionThreshold?: number;
         status?: "active" | "archived";
         currentGenerationId?: string | null;
@@ -170,6 +175,8 @@ export declare class Runs {
         error?: string | null;
         errorCode?: string | null;
         appliedGenerationId?: string | null;
+        rebuild?: boolean;
+        rebuildRequired?: boolean;
     }>;
     list(sourceId: string, query?: Query<"/v1/sources/{sourceId}/runs", "get">, options?: RequestOptions): Paginator<{
         id: string;
@@ -185,6 +192,8 @@ export declare class Runs {
         error?: string | null;
         errorCode?: string | null;
         appliedGenerationId?: string | null;
+        rebuild?: boolean;
+        rebuildRequired?: boolean;
     }>;
     /** Each change a run found (unchanged items are only counted). */
     changes(sourceId: string, runId: string, query?: Query<"/v1/sources/{sourceId}/runs/{runId}/changes", "get">, options?: RequestOptions): Paginator<{

@@ -124,6 +124,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/train/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Training */
+        post: operations["cancel_training"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources/{sourceId}/snapshots/{snapshotId}/commit": {
         parameters: {
             query?: never;
@@ -405,6 +422,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/train/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Training Status */
+        get: operations["get_training_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -521,6 +555,23 @@ export interface paths {
         put?: never;
         /** Start Run */
         post: operations["start_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/train/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Training Jobs */
+        get: operations["list_training_jobs"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -657,6 +708,23 @@ export interface paths {
         put?: never;
         /** Start Import */
         post: operations["start_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start Training */
+        post: operations["start_training"];
         delete?: never;
         options?: never;
         head?: never;
@@ -855,6 +923,14 @@ export interface components {
             /** Failed */
             failed: number;
         };
+        /** CancelTrainingRequest */
+        CancelTrainingRequest: {
+            /**
+             * Jobid
+             * @description The job to cancel; default: the latest
+             */
+            jobId?: string;
+        };
         /** ChangePage */
         ChangePage: {
             /** Changes */
@@ -997,9 +1073,9 @@ export interface components {
         };
         /**
          * Chunking
-         * @description How a source's items are cut into chunks (fixed when the source is created: changing it means
-         *     re-chunking everything, which is a rebuild, not an apply). overlap must be at most half of
-         *     size.
+         * @description How a source's items are cut into chunks. Changing it (PATCH) means re-chunking everything,
+         *     which a rebuild does (POST /v1/train, docs/training.md), never an incremental apply. overlap
+         *     must be at most half of size.
          */
         Chunking: {
             /**
@@ -1128,7 +1204,7 @@ export interface components {
             chunking?: components["schemas"]["Chunking"];
             /**
              * Language
-             * @description The language (BCP 47) of items that do not give one; default: detected per item. Fixed when the source is created, like chunking
+             * @description The language (BCP 47) of items that do not give one; default: detected per item. Changed by PATCH, like chunking, it takes effect through a rebuild (POST /v1/train)
              */
             language?: string | null;
             /**
@@ -1275,6 +1351,25 @@ export interface components {
             code: string;
             /** Request Id */
             request_id?: string | null;
+        };
+        /** EvaluationGate */
+        EvaluationGate: {
+            /**
+             * Metric
+             * @default ndcg
+             * @enum {string}
+             */
+            metric?: "recall" | "ndcg";
+            /**
+             * K
+             * @default 10
+             */
+            k?: number;
+            /**
+             * Maxdrop
+             * @default 0
+             */
+            maxDrop?: number;
         };
         /**
          * Event
@@ -1964,6 +2059,16 @@ export interface components {
             errorCode?: string | null;
             /** Appliedgenerationid */
             appliedGenerationId?: string | null;
+            /**
+             * Rebuild
+             * @default false
+             */
+            rebuild?: boolean;
+            /**
+             * Rebuildrequired
+             * @default false
+             */
+            rebuildRequired?: boolean;
         };
         /** RunCounts */
         RunCounts: {
@@ -2221,6 +2326,11 @@ export interface components {
             /** Language */
             language?: string | null;
             /**
+             * Settingsversion
+             * @default 1
+             */
+            settingsVersion?: number;
+            /**
              * Massdeletionthreshold
              * @default 50
              */
@@ -2335,6 +2445,142 @@ export interface components {
              */
             outputTokens: number;
         };
+        /**
+         * TrainProgress
+         * @description Done of total. Items and chunks count what the job builds: a source's items join the total
+         *     when its run has planned them, its chunks as its items are cut (chunks are known only then).
+         */
+        TrainProgress: {
+            /**
+             * Sourcesdone
+             * @default 0
+             */
+            sourcesDone?: number;
+            /**
+             * Sourcestotal
+             * @default 0
+             */
+            sourcesTotal?: number;
+            /**
+             * Itemsdone
+             * @default 0
+             */
+            itemsDone?: number;
+            /**
+             * Itemstotal
+             * @default 0
+             */
+            itemsTotal?: number;
+            /**
+             * Chunksdone
+             * @default 0
+             */
+            chunksDone?: number;
+            /**
+             * Chunkstotal
+             * @default 0
+             */
+            chunksTotal?: number;
+        };
+        /** TrainRequest */
+        TrainRequest: {
+            /**
+             * Sourceids
+             * @description The sources to train; default: every active one
+             */
+            sourceIds?: string[];
+            /**
+             * Mode
+             * @description apply: each source's pending changes (run + apply); rebuild: re-chunk, re-embed and re-index every item with the source's current settings
+             * @default apply
+             * @enum {string}
+             */
+            mode?: "apply" | "rebuild";
+            /** @description Passed to every source's apply */
+            gate?: components["schemas"]["EvaluationGate"];
+        };
+        /**
+         * TrainSource
+         * @description One source of a job: its run and generation once started, counted progress, the outcome.
+         */
+        TrainSource: {
+            /** Sourceid */
+            sourceId: string;
+            /**
+             * Status
+             * @default pending
+             * @enum {string}
+             */
+            status?: "pending" | "running" | "published" | "unchanged" | "held" | "failed" | "cancelled";
+            /** Runid */
+            runId?: string | null;
+            /** Generationid */
+            generationId?: string | null;
+            /**
+             * Itemsdone
+             * @default 0
+             */
+            itemsDone?: number;
+            /**
+             * Itemstotal
+             * @default 0
+             */
+            itemsTotal?: number;
+            /**
+             * Chunksdone
+             * @default 0
+             */
+            chunksDone?: number;
+            /**
+             * Chunkstotal
+             * @default 0
+             */
+            chunksTotal?: number;
+            /** Errorcode */
+            errorCode?: string | null;
+            /** Error */
+            error?: string | null;
+        };
+        /** TrainingJob */
+        TrainingJob: {
+            /** Id */
+            id: string;
+            /** Tenantid */
+            tenantId: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "apply" | "rebuild";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "cancelling" | "completed" | "failed" | "cancelled";
+            gate?: components["schemas"]["EvaluationGate"] | null;
+            /** Sources */
+            sources: components["schemas"]["TrainSource"][];
+            progress: components["schemas"]["TrainProgress"];
+            /** Createdat */
+            createdAt: string;
+            /** Startedat */
+            startedAt?: string | null;
+            /** Completedat */
+            completedAt?: string | null;
+            /** Cancelrequestedat */
+            cancelRequestedAt?: string | null;
+        };
+        /** TrainingJobEnvelope */
+        TrainingJobEnvelope: {
+            job: components["schemas"]["TrainingJob"];
+        };
+        /** TrainingJobPage */
+        TrainingJobPage: {
+            /** Jobs */
+            jobs: components["schemas"]["TrainingJob"][];
+            /** Nextcursor */
+            nextCursor?: string | null;
+        };
         /** UpdateKeyRequest */
         UpdateKeyRequest: {
             /** Name */
@@ -2359,6 +2605,13 @@ export interface components {
              */
             massDeletionThreshold?: number;
             publishing?: components["schemas"]["Publishing"];
+            /** @description New chunking; takes effect through a rebuild (POST /v1/train, mode rebuild) */
+            chunking?: components["schemas"]["Chunking"];
+            /**
+             * Language
+             * @description New default language (BCP 47); takes effect through a rebuild (POST /v1/train, mode rebuild)
+             */
+            language?: string;
         };
         /** UpdateWebhookRequest */
         UpdateWebhookRequest: {
@@ -3478,6 +3731,111 @@ export interface operations {
                 };
             };
             /** @description idempotency_conflict, idempotency_in_progress, import_closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_training: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelTrainingRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingJobEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress, training_not_running */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5966,6 +6324,91 @@ export interface operations {
             };
         };
     };
+    get_training_status: {
+        parameters: {
+            query?: {
+                jobId?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingJobEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -6907,6 +7350,93 @@ export interface operations {
             };
         };
     };
+    list_training_jobs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page of this same listing; any other value is 400 invalid_cursor. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingJobPage"];
+                };
+            };
+            /** @description validation_error, invalid_json, invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     query: {
         parameters: {
             query?: never;
@@ -7740,6 +8270,113 @@ export interface operations {
             };
             /** @description payload_too_large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_training: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TrainRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Started: poll GET /v1/train/status?jobId=... (the Location header) */
+            202: {
+                headers: {
+                    /** @description The job's status */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingJobEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress, source_inactive, training_in_progress */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

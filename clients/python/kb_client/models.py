@@ -101,6 +101,17 @@ class BatchResult(BaseModel):
     failed: Annotated[int, Field(title="Failed")]
 
 
+class CancelTrainingRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job_id: Annotated[str | None, Field(alias="jobId", title="Jobid")] = None
+    """
+    The job to cancel; default: the latest
+    """
+
+
 class Temperature(RootModel[float]):
     root: Annotated[float, Field(ge=0.0, le=1.0, title="Temperature")]
     """
@@ -183,9 +194,9 @@ class ChunkScores(BaseModel):
 
 class Chunking(BaseModel):
     """
-    How a source's items are cut into chunks (fixed when the source is created: changing it means
-    re-chunking everything, which is a rebuild, not an apply). overlap must be at most half of
-    size.
+    How a source's items are cut into chunks. Changing it (PATCH) means re-chunking everything,
+    which a rebuild does (POST /v1/train, docs/training.md), never an incremental apply. overlap
+    must be at most half of size.
     """
 
     model_config = ConfigDict(
@@ -260,7 +271,7 @@ class Language(RootModel[str]):
         ),
     ]
     """
-    The language (BCP 47) of items that do not give one; default: detected per item. Fixed when the source is created, like chunking
+    The language (BCP 47) of items that do not give one; default: detected per item. Changed by PATCH, like chunking, it takes effect through a rebuild (POST /v1/train)
     """
 
 
@@ -469,6 +480,16 @@ class ErrorBody(BaseModel):
     error: Annotated[str, Field(title="Error")]
     code: Annotated[str, Field(title="Code")]
     request_id: Annotated[str | None, Field(title="Request Id")] = None
+
+
+class EvaluationGate(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    metric: Annotated[Literal["recall", "ndcg"] | None, Field(title="Metric")] = "ndcg"
+    k: Annotated[int | None, Field(ge=1, le=100, title="K")] = 10
+    max_drop: Annotated[float | None, Field(alias="maxDrop", ge=0.0, le=1.0, title="Maxdrop")] = 0.0
 
 
 class Event(BaseModel):
@@ -1007,6 +1028,7 @@ class Source(BaseModel):
     grace_days: Annotated[int, Field(alias="graceDays", title="Gracedays")]
     chunking: Chunking | None = None
     language: Annotated[str | None, Field(title="Language")] = None
+    settings_version: Annotated[int | None, Field(alias="settingsVersion", title="Settingsversion")] = 1
     mass_deletion_threshold: Annotated[
         int | None, Field(alias="massDeletionThreshold", title="Massdeletionthreshold")
     ] = 50
@@ -1167,6 +1189,108 @@ class TokenUsage(BaseModel):
     """
 
 
+class TrainProgress(BaseModel):
+    """
+    Done of total. Items and chunks count what the job builds: a source's items join the total
+    when its run has planned them, its chunks as its items are cut (chunks are known only then).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    sources_done: Annotated[int | None, Field(alias="sourcesDone", title="Sourcesdone")] = 0
+    sources_total: Annotated[int | None, Field(alias="sourcesTotal", title="Sourcestotal")] = 0
+    items_done: Annotated[int | None, Field(alias="itemsDone", title="Itemsdone")] = 0
+    items_total: Annotated[int | None, Field(alias="itemsTotal", title="Itemstotal")] = 0
+    chunks_done: Annotated[int | None, Field(alias="chunksDone", title="Chunksdone")] = 0
+    chunks_total: Annotated[int | None, Field(alias="chunksTotal", title="Chunkstotal")] = 0
+
+
+class TrainRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    source_ids: Annotated[
+        list[str] | None,
+        Field(alias="sourceIds", max_length=100, min_length=1, title="Sourceids"),
+    ] = None
+    """
+    The sources to train; default: every active one
+    """
+    mode: Annotated[Literal["apply", "rebuild"] | None, Field(title="Mode")] = "apply"
+    """
+    apply: each source's pending changes (run + apply); rebuild: re-chunk, re-embed and re-index every item with the source's current settings
+    """
+    gate: EvaluationGate | None = None
+    """
+    Passed to every source's apply
+    """
+
+
+class TrainSource(BaseModel):
+    """
+    One source of a job: its run and generation once started, counted progress, the outcome.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    status: Annotated[
+        Literal["pending", "running", "published", "unchanged", "held", "failed", "cancelled"] | None,
+        Field(title="Status"),
+    ] = "pending"
+    run_id: Annotated[str | None, Field(alias="runId", title="Runid")] = None
+    generation_id: Annotated[str | None, Field(alias="generationId", title="Generationid")] = None
+    items_done: Annotated[int | None, Field(alias="itemsDone", title="Itemsdone")] = 0
+    items_total: Annotated[int | None, Field(alias="itemsTotal", title="Itemstotal")] = 0
+    chunks_done: Annotated[int | None, Field(alias="chunksDone", title="Chunksdone")] = 0
+    chunks_total: Annotated[int | None, Field(alias="chunksTotal", title="Chunkstotal")] = 0
+    error_code: Annotated[str | None, Field(alias="errorCode", title="Errorcode")] = None
+    error: Annotated[str | None, Field(title="Error")] = None
+
+
+class TrainingJob(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    tenant_id: Annotated[str, Field(alias="tenantId", title="Tenantid")]
+    mode: Annotated[Literal["apply", "rebuild"], Field(title="Mode")]
+    status: Annotated[
+        Literal["queued", "running", "cancelling", "completed", "failed", "cancelled"],
+        Field(title="Status"),
+    ]
+    gate: EvaluationGate | None = None
+    sources: Annotated[list[TrainSource], Field(title="Sources")]
+    progress: TrainProgress
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    started_at: Annotated[str | None, Field(alias="startedAt", title="Startedat")] = None
+    completed_at: Annotated[str | None, Field(alias="completedAt", title="Completedat")] = None
+    cancel_requested_at: Annotated[str | None, Field(alias="cancelRequestedAt", title="Cancelrequestedat")] = None
+
+
+class TrainingJobEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    job: TrainingJob
+
+
+class TrainingJobPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    jobs: Annotated[list[TrainingJob], Field(title="Jobs")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
 class UpdateKeyRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1201,6 +1325,21 @@ class UpdateSourceRequest(BaseModel):
     Percent of active items a snapshot commit may tombstone without opting in (100: no guard)
     """
     publishing: Publishing | None = None
+    chunking: Chunking | None = None
+    """
+    New chunking; takes effect through a rebuild (POST /v1/train, mode rebuild)
+    """
+    language: Annotated[
+        str | None,
+        Field(
+            max_length=35,
+            pattern="^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+            title="Language",
+        ),
+    ] = None
+    """
+    New default language (BCP 47); takes effect through a rebuild (POST /v1/train, mode rebuild)
+    """
 
 
 class UpdateWebhookRequest(BaseModel):
@@ -1625,7 +1764,7 @@ class CreateSourceRequest(BaseModel):
     chunking: Chunking | None = None
     language: Annotated[Language | None, Field(title="Language")] = None
     """
-    The language (BCP 47) of items that do not give one; default: detected per item. Fixed when the source is created, like chunking
+    The language (BCP 47) of items that do not give one; default: detected per item. Changed by PATCH, like chunking, it takes effect through a rebuild (POST /v1/train)
     """
     mass_deletion_threshold: Annotated[
         int | None,
@@ -1881,6 +2020,8 @@ class Run(BaseModel):
     error: Annotated[str | None, Field(title="Error")] = None
     error_code: Annotated[str | None, Field(alias="errorCode", title="Errorcode")] = None
     applied_generation_id: Annotated[str | None, Field(alias="appliedGenerationId", title="Appliedgenerationid")] = None
+    rebuild: Annotated[bool | None, Field(title="Rebuild")] = False
+    rebuild_required: Annotated[bool | None, Field(alias="rebuildRequired", title="Rebuildrequired")] = False
 
 
 class RunEnvelope(BaseModel):

@@ -181,3 +181,22 @@ class QuotaExceeded(DomainError):
     """The write would take the tenant past a quota of its plan (stored items or bytes)."""
 
     code = "quota_exceeded"
+
+
+class RebuildRequired(DomainError):
+    """The source's chunking or language changed since its serving generation was built: an
+    incremental apply would mix chunks cut both ways, so only a rebuild (POST /v1/train) applies."""
+
+    code = "rebuild_required"
+
+
+class TrainingInProgress(DomainError):
+    """The tenant already has a training job that has not finished."""
+
+    code = "training_in_progress"
+
+
+class TrainingNotRunning(DomainError):
+    """A cancel of a training job that has already finished."""
+
+    code = "training_not_running"

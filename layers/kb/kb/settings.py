@@ -21,6 +21,7 @@ class Settings(BaseModel):
     run_state_machine_arn: str = Field(default="", validation_alias="RUN_STATE_MACHINE_ARN")
     apply_state_machine_arn: str = Field(default="", validation_alias="APPLY_STATE_MACHINE_ARN")
     import_state_machine_arn: str = Field(default="", validation_alias="IMPORT_STATE_MACHINE_ARN")
+    train_state_machine_arn: str = Field(default="", validation_alias="TRAIN_STATE_MACHINE_ARN")
     # How many bytes of an import's file one ReadSlice task reads (then up to the next newline).
     import_slice_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, validation_alias="IMPORT_SLICE_BYTES")
     # How long an endpoint waits for its state machine before answering 202 with a status to poll.

@@ -3,6 +3,7 @@ changed, a manifest that reuses everything that did not. Three steps, so the app
 can spread a big build over invocations: plan (cut the change into slices), build each slice
 (chunks, embeddings, a segment), combine (the manifest)."""
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 
 from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, segment_key, slice_output_key, source_prefix
@@ -32,7 +33,7 @@ from kb.items.repository import ContentGone, ItemRepository
 from kb.runs.models import ItemChange, Progress, RunPlan
 from kb.search.build import IndexedChange, build_index, indexed_change, write_segment
 from kb.search.embeddings import EmbeddingProvider
-from kb.sources.models import Chunking
+from kb.sources.models import BuildSettings, Chunking, Source
 from kb.sources.repository import SourceRepository
 
 # A progress write every so many items: a client sees movement without a write per item.
@@ -59,7 +60,22 @@ def build_generation(
 
 
 def _built_items(plan: RunPlan) -> list[ItemChange]:
+    if plan.rebuild_items is not None:  # a rebuild: every item, tombstones too
+        return plan.rebuild_items
     return [c for c in plan.changes if c.change in ("created", "updated")]
+
+
+def _settings(plan: RunPlan, source: Source) -> BuildSettings:
+    """The settings the run snapshotted (a plan from before they were recorded: the source's)."""
+    return plan.settings or BuildSettings(chunking=source.chunking, language=source.language)
+
+
+def _variant(settings: BuildSettings) -> str:
+    """The chunk documents' key variant: none for the default settings (the keys they always had)."""
+    if settings.chunking == Chunking() and settings.language is None:
+        return ""
+    named = f"{settings.chunking.size}-{settings.chunking.overlap}-{settings.language or ''}"
+    return hashlib.sha256(named.encode()).hexdigest()[:12]
 
 
 def _plan(blobs: BlobStore, task: ApplyTask) -> RunPlan:
@@ -94,21 +110,28 @@ def build_slice(
     source = sources.get(task.tenant_id, task.source_id)
     if source is None:
         raise NotFound(f"Source {task.source_id} is gone.")
-    changes = _built_items(_plan(blobs, task))[task.slice.start : task.slice.start + task.slice.count]
+    plan = _plan(blobs, task)
+    settings = _settings(plan, source)
+    changes = _built_items(plan)[task.slice.start : task.slice.start + task.slice.count]
     staged = items.get_many(task.source_id, [c.external_item_id for c in changes])
     to_write: list[StagedItem] = []
+    missing_since: dict[str, str] = {}
     for change in changes:
         item = staged.get(change.external_item_id)
-        if item is None or item.state != "active" or item.content_hash_value != change.content_hash:
+        state = "active" if change.missing_since is None else "missing"  # a rebuild carries tombstones
+        if item is None or item.state != state or item.content_hash_value != change.content_hash:
             raise StalePlan(f"Item {change.external_item_id} changed after the run; start a new run.")
         to_write.append(item)
+        if change.missing_since is not None:
+            missing_since[change.external_item_id] = change.missing_since
 
     def write(item: StagedItem) -> tuple[ManifestEntry, ChunkDocument]:
         try:
             loaded = items.with_content(item)
         except ContentGone as error:  # replaced after we read it: this plan is stale
             raise StalePlan(f"Item {item.external_item_id} changed after the run; start a new run.") from error
-        return _write_chunks(task, loaded, blobs, source.chunking, source.language)
+        entry, document = _write_chunks(task, loaded, blobs, settings.chunking, settings.language, _variant(settings))
+        return entry.model_copy(update={"missing_since": missing_since.get(item.external_item_id)}), document
 
     entries: dict[str, ManifestEntry] = {}
     indexed: list[IndexedChange] = []
@@ -153,12 +176,15 @@ def combine_build(
     if source is None:
         raise NotFound(f"Source {task.source_id} is gone.")
     plan = _plan(blobs, task)
-    base, entries = open_manifest(blobs, task.tenant_id, task.source_id, plan.base_generation_id)
+    settings = _settings(plan, source)
+    rebuild = plan.rebuild_items is not None
+    # A rebuild starts from nothing: every entry comes from its slices, nothing from the base.
+    base, entries = open_manifest(blobs, task.tenant_id, task.source_id, None if rebuild else plan.base_generation_id)
     model = embedder.model_id if embedder else None
     if base is not None and (base.index is None or base.index.embedding_model != model):
         entries.load_all()  # the base index cannot serve this build: every item is indexed again
     entries.load(change.external_item_id for change in plan.changes)  # only the shards the change touches
-    for change in plan.changes:
+    for change in [] if rebuild else plan.changes:
         if change.change in ("deleted", "purged"):
             entries.pop(change.external_item_id, None)
         elif change.change in ("tombstoned", "restored"):
@@ -183,11 +209,11 @@ def combine_build(
         [],
         blobs,
         embedder,
-        source.chunking.size,
-        source.chunking.overlap,
+        settings.chunking.size,
+        settings.chunking.overlap,
         load_unindexed,
         written=[output.segment for output in outputs if output.segment is not None],
-    )
+    ).model_copy(update={"settings": settings})
     done = sum(len(output.items) for output in outputs)
     chunks = sum(entry.chunk_count for output in outputs for entry in output.items.values())
     progress = Progress(items_done=done, items_total=done, chunks_done=chunks, chunks_total=chunks)
@@ -220,7 +246,12 @@ def combine_build(
 
 
 def _write_chunks(
-    task: ApplyTask, item: StagedItem, blobs: BlobStore, chunking: Chunking, default_language: str | None
+    task: ApplyTask,
+    item: StagedItem,
+    blobs: BlobStore,
+    chunking: Chunking,
+    default_language: str | None,
+    variant: str = "",
 ) -> tuple[ManifestEntry, ChunkDocument]:
     spans = item_chunks(item.title, item.content, chunking.size, chunking.overlap)
     locations = locate(spans, item.sections)
@@ -243,7 +274,7 @@ def _write_chunks(
             for i, (span, location) in enumerate(zip(spans, locations, strict=True))
         ],
     )
-    key = chunks_key(task.tenant_id, task.source_id, item.external_item_id, item.content_hash_value)
+    key = chunks_key(task.tenant_id, task.source_id, item.external_item_id, item.content_hash_value, variant)
     blobs.put_json(key, document.to_json_dict())
     entry = ManifestEntry(
         content_hash=item.content_hash_value, chunks_key=key, chunk_count=len(spans), title=item.title, url=item.url

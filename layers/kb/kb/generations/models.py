@@ -2,10 +2,12 @@ from typing import Literal
 
 from pydantic import Field
 
+from kb.evaluation.gate import EvaluationGate
 from kb.generations.locations import ChunkLocation
 from kb.items.models import MetadataValue
 from kb.models import ApiModel, RecordModel
 from kb.runs.models import Progress, RunCounts, WorkStatus
+from kb.sources.models import BuildSettings
 
 
 class ManifestEntry(ApiModel):
@@ -32,6 +34,8 @@ class IndexInfo(ApiModel):
     embedding_model: str | None
     chunk_size: int
     chunk_overlap: int
+    # What the chunks were cut with (None: built before settings were recorded, version 1).
+    settings: BuildSettings | None = None
 
 
 class ShardRef(ApiModel):
@@ -136,6 +140,7 @@ class ApplyTask(ApiModel):
     source_id: str
     run_id: str
     generation_id: str
+    gate: EvaluationGate | None = None
 
 
 class ReleaseTask(ApplyTask):

@@ -17,9 +17,11 @@ from kb.errors import (
     NotApplyEligible,
     NotFound,
     NotRollbackEligible,
+    RebuildRequired,
     StaleBase,
     StalePlan,
 )
+from kb.evaluation.gate import EvaluationGate
 from kb.generations.manifests import SHARD_COUNT, parallel, shard_of
 from kb.generations.models import (
     ApplyResult,
@@ -80,6 +82,7 @@ def apply_run(
     lease_seconds: int,
     clock: Clock,
     plan_retention_days: int,
+    gate: EvaluationGate | None = None,
 ) -> ApplyResult:
     run = get_run(runs, source, run_id)
     require_active(source)
@@ -92,7 +95,12 @@ def apply_run(
         raise StaleBase("Another generation was published since this run was planned; start a new run.")
     if items.changed_after(source.id, run.staging_epoch):
         raise StalePlan("The staging set changed after this run; start a new run.")
-    if run.base_generation_id is not None and run.counts.changes() == 0:
+    if run.rebuild_required and not run.rebuild:
+        raise RebuildRequired(
+            f"Source {source.id}'s chunking or language changed since its generation was built; "
+            "rebuild it (POST /v1/train with mode rebuild) instead of applying incrementally."
+        )
+    if run.base_generation_id is not None and run.counts.changes() == 0 and not run.rebuild:
         # Nothing to build: a new generation would only push real rollback targets out of retention.
         generations.apply_unchanged(sources, source, run, run.base_generation_id)
         return ApplyResult(status="unchanged", generation_id=run.base_generation_id, counts=run.counts)
@@ -112,7 +120,9 @@ def apply_run(
     except SourceConditionFailed as error:
         require_active(sources.get(source.tenant_id, source.id) or source)
         raise ApplyInProgress(f"Another apply of source {source.id} is in progress; retry shortly.") from error
-    task = ApplyTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id, generation_id=generation.id)
+    task = ApplyTask(
+        tenant_id=source.tenant_id, source_id=source.id, run_id=run.id, generation_id=generation.id, gate=gate
+    )
     try:
         execution_arn = workflows.start(state_machine_arn, generation.id, task.to_json_dict())
     except (BotoCoreError, ClientError):

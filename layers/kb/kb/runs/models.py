@@ -3,6 +3,7 @@ from typing import Literal
 from pydantic import Field
 
 from kb.models import ApiModel, RecordModel
+from kb.sources.models import BuildSettings
 
 ChangeKind = Literal["created", "updated", "deleted", "tombstoned", "purged", "restored"]
 # The status of long work a client polls (runs and applies alike): queued until its state machine
@@ -47,6 +48,11 @@ class Run(RecordModel):
     error: str | None = None
     error_code: str | None = None
     applied_generation_id: str | None = None
+    # A rebuild (a training job's): its apply re-chunks, re-embeds and re-indexes every item.
+    rebuild: bool = False
+    # The source's chunking or language changed since the serving generation was built: this run
+    # cannot be applied incrementally (409 rebuild_required); a rebuild applies the change.
+    rebuild_required: bool = False
     # The staging epoch this run closed: it saw every change up to and including it.
     staging_epoch: int | None = Field(default=None, exclude=True)
 
@@ -78,6 +84,10 @@ class RunPlan(ApiModel):
     base_epoch: int
     staging_epoch: int
     changes: list[ItemChange]
+    # The settings the build cuts and analyses with (None: planned before they were recorded).
+    settings: BuildSettings | None = None
+    # A rebuild: every item the new generation holds, built afresh (None: an incremental build).
+    rebuild_items: list[ItemChange] | None = None
 
 
 class RunTask(ApiModel):
@@ -86,3 +96,4 @@ class RunTask(ApiModel):
     tenant_id: str
     source_id: str
     run_id: str
+    rebuild: bool = False

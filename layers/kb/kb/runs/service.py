@@ -8,13 +8,13 @@ from kb.blobs import RUN_PLAN_TAG, BlobStore, plan_key
 from kb.composition import Clock
 from kb.cursors import CursorCodec, Listing, invalid_cursor
 from kb.errors import NotFound, RunExpired
-from kb.generations.manifests import item_count, open_manifest
+from kb.generations.manifests import Entries, item_count, open_manifest
 from kb.ids import iso_now, new_id, parse_iso
 from kb.items.repository import ItemRepository
 from kb.runs.diff import AppliedState, StagedState, diff_changes
-from kb.runs.models import ChangePage, Progress, Run, RunPage, RunPlan, RunTask
+from kb.runs.models import ChangePage, ItemChange, Progress, Run, RunPage, RunPlan, RunTask
 from kb.runs.repository import RunRepository
-from kb.sources.models import Source
+from kb.sources.models import BuildSettings, Source
 from kb.sources.repository import SourceRepository
 from kb.sources.service import require_active
 from kb.webhooks.events import EventPublisher, new_event
@@ -147,12 +147,17 @@ def compute_run(
     applied = {item_id: AppliedState(entry.content_hash, entry.missing_since) for item_id, entry in entries.items()}
     applied_count = item_count(base) if base else 0
     changes, counts = diff_changes(staged, applied, clock(), closed.grace_days, applied_count)
+    settings = BuildSettings(chunking=closed.chunking, language=closed.language, version=closed.settings_version)
+    built_version = base.index.settings.version if base and base.index and base.index.settings else 1
+    run = run.model_copy(update={"rebuild_required": base is not None and built_version != settings.version})
     plan = RunPlan(
         run_id=run.id,
         base_generation_id=closed.current_generation_id,
         base_epoch=base_epoch,
         staging_epoch=epoch,
         changes=changes,
+        settings=settings,
+        rebuild_items=_rebuild_items(entries, changes) if task.rebuild else None,
     )
     # Tagged: the bucket's lifecycle rule expires plans (RunPlanRetentionDays), and the API
     # answers 409 run_expired for a run that old (require_unexpired).
@@ -166,3 +171,26 @@ def compute_run(
     }
     events.publish(task.tenant_id, [new_event("run.completed", data)])
     return done
+
+
+def _rebuild_items(entries: Entries, changes: list[ItemChange]) -> list[ItemChange]:
+    """What the generation after `changes` holds (its tombstones too, with their missing_since),
+    every item as a change to build afresh: a rebuild reuses nothing of the base."""
+    entries.load_all()
+    held = {item_id: (entry.content_hash, entry.missing_since) for item_id, entry in entries.items()}
+    was = set(held)
+    for change in changes:
+        if change.change in ("deleted", "purged"):
+            held.pop(change.external_item_id, None)
+        elif change.content_hash is not None:
+            missing_since = change.missing_since if change.change == "tombstoned" else None
+            held[change.external_item_id] = (change.content_hash, missing_since)
+    return [
+        ItemChange(
+            external_item_id=item_id,
+            change="updated" if item_id in was else "created",
+            content_hash=content_hash,
+            missing_since=missing_since,
+        )
+        for item_id, (content_hash, missing_since) in sorted(held.items())
+    ]

@@ -13,9 +13,9 @@ class ApplyLease(ApiModel):
 
 
 class Chunking(ApiModel):
-    """How a source's items are cut into chunks (fixed when the source is created: changing it means
-    re-chunking everything, which is a rebuild, not an apply). overlap must be at most half of
-    size."""
+    """How a source's items are cut into chunks. Changing it (PATCH) means re-chunking everything,
+    which a rebuild does (POST /v1/train, docs/training.md), never an incremental apply. overlap
+    must be at most half of size."""
 
     # Part of a request body: JSON types as declared (a stored source holds these same ints).
     model_config = ConfigDict(strict=True)
@@ -28,6 +28,19 @@ class Chunking(ApiModel):
         if self.overlap * 2 > self.size:
             raise ValueError("overlap must be at most half of size")
         return self
+
+
+_LANGUAGE_PATTERN = r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"
+
+
+class BuildSettings(ApiModel):
+    """What a build cuts and analyses items with, snapshotted by the run that plans it (so a PATCH
+    during a build cannot split one generation between two settings). `version` is the source's
+    settingsVersion: a generation built with another version cannot take an incremental apply."""
+
+    chunking: Chunking
+    language: str | None = None
+    version: int = 1
 
 
 # An auto-publishing source's debounce: SQS delays messages by up to 15 minutes.
@@ -67,6 +80,8 @@ class Source(RecordModel):
     grace_days: int
     chunking: Chunking = Field(default_factory=Chunking)
     language: str | None = None  # the items' language when they give none (kb.search.languages)
+    # Bumped by every PATCH that changes chunking or language: what a build's settings are checked by.
+    settings_version: int = 1
     # A snapshot commit that would tombstone more than this percentage of the active items is
     # refused (409 mass_deletion) unless the commit opts in; 100 turns the guard off.
     mass_deletion_threshold: int = DEFAULT_MASS_DELETION_THRESHOLD
@@ -106,9 +121,9 @@ class CreateSourceRequest(RequestModel):
     language: str | None = Field(
         default=None,
         max_length=35,
-        pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+        pattern=_LANGUAGE_PATTERN,
         description="The language (BCP 47) of items that do not give one; default: detected per item. "
-        "Fixed when the source is created, like chunking",
+        "Changed by PATCH, like chunking, it takes effect through a rebuild (POST /v1/train)",
     )
     mass_deletion_threshold: JsonInt = Field(
         default=DEFAULT_MASS_DELETION_THRESHOLD, ge=0, le=100, description=_THRESHOLD_DESCRIPTION
@@ -124,6 +139,25 @@ class UpdateSourceRequest(PatchRequest):
     )
     # Replaced whole: {"mode": "auto"} means the default delay, not the delay set before.
     publishing: Publishing | None = None
+    # Settings of the build: a change bumps settingsVersion, and only a rebuild applies after it.
+    chunking: Chunking | None = Field(
+        default=None, description="New chunking; takes effect through a rebuild (POST /v1/train, mode rebuild)"
+    )
+    language: str | None = Field(
+        default=None,
+        max_length=35,
+        pattern=_LANGUAGE_PATTERN,
+        description="New default language (BCP 47); takes effect through a rebuild (POST /v1/train, mode rebuild)",
+    )
+
+    def build_settings_of(self, source: "Source") -> dict[str, object]:
+        """The fields of this patch that change how the source's items are built (empty: none)."""
+        changed: dict[str, object] = {}
+        if self.chunking is not None and self.chunking != source.chunking:
+            changed["chunking"] = self.chunking.to_json_dict()
+        if self.language is not None and self.language != source.language:
+            changed["language"] = self.language
+        return changed
 
 
 class SourceEnvelope(ApiModel):

@@ -66,6 +66,18 @@ class SourceRepository:
             values={":active": "active", ":now": now, **{f":{n}": v for n, v in fields.items()}},
         )
 
+    def update_settings(self, source: Source, fields: dict[str, Any], settings: dict[str, Any], now: str) -> Source:
+        """update_active that also changes build settings: settingsVersion goes up atomically with them."""
+        every = {**fields, **settings}
+        sets = ", ".join(f"#{name} = :{name}" for name in every)
+        return self._update(
+            source,
+            f"SET {sets}, updatedAt = :now, settingsVersion = if_not_exists(settingsVersion, :one) + :one",
+            "#status = :active",
+            names={"#status": "status", **{f"#{n}": n for n in every}},
+            values={":active": "active", ":now": now, ":one": 1, **{f":{n}": v for n, v in every.items()}},
+        )
+
     def archive(self, source: Source, now: str) -> Source:
         return self._update(
             source,

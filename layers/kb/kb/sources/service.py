@@ -44,9 +44,13 @@ def update_source(
 ) -> Source:
     """A source switched to auto publishing may already hold unpublished changes: the listener
     (kb.autopublish) schedules their publish as a staging write would."""
-    fields = request.model_dump(by_alias=True, exclude_none=True)
+    settings = request.build_settings_of(source)
+    fields = request.model_dump(by_alias=True, exclude_none=True, exclude={"chunking", "language"})
     try:
-        updated = repo.update_active(require_active(source), fields, iso_now())
+        if settings:
+            updated = repo.update_settings(require_active(source), fields, settings, iso_now())
+        else:
+            updated = repo.update_active(require_active(source), fields, iso_now())
     except SourceConditionFailed as error:
         raise SourceInactive(f"Source {source.id} is archived.") from error
     if listener is not None and request.publishing is not None:
