@@ -164,7 +164,7 @@ UNLIMITED = (
     "RateLimitPerHour=10000000",
     "RateLimitPerDay=100000000",
     "BulkRateLimitPerMinute=100000",
-    "QuotaMaxItems=1000000000",
+    "QuotaMaxItems=10000000",  # the most a plan may allow (kb.keys.models.Limit)
     "QuotaMaxStoredBytes=1000000000000000",
 )
 
