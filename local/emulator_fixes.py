@@ -33,7 +33,16 @@ moto's S3 accepts a browser-form POST without checking its policy: any size, any
 policy expired. S3 refuses such a POST (400 EntityTooLarge/EntityTooSmall for a body outside the
 policy's content-length-range, 403 AccessDenied for an expired policy or another key), and
 presigned uploads rely on it to bound what a client may send. The local stack checks the same
-three conditions before moto stores the object."""
+three conditions before moto stores the object.
+
+moto 5.2 writes every DynamoDB response by walking the operation's output shape, trying several
+spellings of every member of every attribute value (each value's ten possible types): a
+BatchGetItem page of 100 items took about 30 ms of the emulator's CPU, and the reads of a first
+apply (the run's and each build slice's BatchGetItem of every changed item) were most of its
+time. AWS serves these reads server-side. The data-plane reads (GetItem, BatchGetItem, Query,
+Scan), whose results moto already holds in wire form, are written as plain JSON (binary values in
+base64, as the shape walk writes them); what a client parses is unchanged
+(`tests/integration/test_emulator_fixes.py`)."""
 
 import base64
 import copy
@@ -47,7 +56,7 @@ import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
-from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.s3.responses import S3Response
 from moto.sqs.models import Queue
 
@@ -244,3 +253,28 @@ def post_policies_are_enforced() -> None:
 
     bucket_response_post._kb_policy = True  # type: ignore[attr-defined]
     S3Response._bucket_response_post = bucket_response_post  # type: ignore[method-assign]
+
+
+# Reads whose results moto holds in wire form (attribute values as {"S": ...}, keys, counts).
+_PLAIN_JSON_READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan"})
+
+
+def _base64(value: Any) -> str:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def dynamodb_reads_answer_plain_json() -> None:
+    if getattr(DynamoResult.execute_result, "_kb_plain", False):
+        return
+    original = DynamoResult.execute_result
+
+    @functools.wraps(original)
+    def execute_result(self: Any, context: Any) -> Any:
+        if context.operation_model.name not in _PLAIN_JSON_READS:
+            return original(self, context)
+        return 200, {"Content-Type": "application/x-amz-json-1.0"}, json.dumps(self.result, default=_base64)
+
+    execute_result._kb_plain = True  # type: ignore[attr-defined]
+    DynamoResult.execute_result = execute_result  # type: ignore[method-assign]

@@ -20,6 +20,7 @@ from local.deploy import REGION, Deployment, client, deploy
 from local.emulator_fixes import (
     approximate_queue_counts,
     conditions_are_parsed_once,
+    dynamodb_reads_answer_plain_json,
     post_policies_are_enforced,
     query_partitions_only,
     serialize_dynamodb_requests,
@@ -106,6 +107,7 @@ class LocalStack:
         approximate_queue_counts()
         transactions_snapshot_their_items()
         conditions_are_parsed_once()
+        dynamodb_reads_answer_plain_json()
         post_policies_are_enforced()
         self.moto = ThreadedMotoServer(ip_address=self.host, port=0, verbose=False)
         self.moto.start()

@@ -12,10 +12,7 @@ client waited for before streaming).
 """
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +22,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "kb")]
+sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "kb"), str(ROOT / "bench" / "search")]
+
+from apply_scaling import start_stack  # type: ignore[import-not-found]  # noqa: E402
 
 ARTICLES = {
     "refunds": (
@@ -45,20 +44,6 @@ ARTICLES = {
     ),
 }
 QUESTION = {"query": "How do refunds work?"}
-
-
-def start_stack(state_dir: Path, token_ms: float) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
-    command = [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)]
-    command += ["--stub-bedrock-ms", str(token_ms)]
-    for parameter in ("AnswerProvider=bedrock", "EmbeddingProvider=none", "RateLimitPerMinute=100000"):
-        command += ["--parameter", parameter]
-    log = (state_dir / "stack.log").open("w")
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-    deadline = time.monotonic() + 120
-    while not (state_dir / "stack.json").exists():
-        assert process.poll() is None and time.monotonic() < deadline, (state_dir / "stack.log").read_text()
-        time.sleep(0.2)
-    return process, json.loads((state_dir / "stack.json").read_text())
 
 
 def publish(http: httpx.Client, api: str) -> str:
@@ -107,7 +92,8 @@ def main() -> None:
     parser.add_argument("--token-ms", type=float, default=10.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as state:
-        process, info = start_stack(Path(state), args.token_ms)
+        parameters = ("AnswerProvider=bedrock", "EmbeddingProvider=none", "RateLimitPerMinute=100000")
+        process, info = start_stack(Path(state), stub_ms=args.token_ms, parameters=parameters)
         try:
             headers = {"Authorization": f"Bearer {info['admin_key']}"}
             with httpx.Client(headers=headers, timeout=60) as http:

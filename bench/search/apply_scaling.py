@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -157,19 +158,26 @@ def measure(client: Client, size: int, info: dict[str, Any], repeats: int = REPE
     return row
 
 
+# Limits raised so a benchmark's own traffic is never throttled or refused.
+UNLIMITED = (
+    "RateLimitPerMinute=100000",
+    "RateLimitPerHour=10000000",
+    "RateLimitPerDay=100000000",
+    "BulkRateLimitPerMinute=100000",
+    "QuotaMaxItems=10000000",  # the most a plan may allow (kb.keys.models.Limit)
+    "QuotaMaxStoredBytes=1000000000000000",
+)
+
+
 def start_stack(
-    state_dir: Path, root: Path = ROOT, stub_ms: float | None = None
+    state_dir: Path,
+    root: Path = ROOT,
+    stub_ms: float | None = None,
+    parameters: Sequence[str] = (),
+    timeout: float = 120,
 ) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
-    """A local stack; with `stub_ms`, embedding through Bedrock answered by the stub, else none."""
-    parameters = [
-        f"EmbeddingProvider={'none' if stub_ms is None else 'bedrock'}",
-        "RateLimitPerMinute=100000",
-        "RateLimitPerHour=10000000",
-        "RateLimitPerDay=100000000",
-        "BulkRateLimitPerMinute=100000",
-        "QuotaMaxItems=1000000000",
-        "QuotaMaxStoredBytes=1000000000000000",
-    ]
+    """A local stack from `root` (`python -m local`), its template's `parameters` overridden
+    ("Name=value"); with `stub_ms`, Bedrock is answered by the stub at that latency per call."""
     command = [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)]
     if stub_ms is not None:
         command += ["--stub-bedrock-ms", str(stub_ms)]
@@ -177,7 +185,7 @@ def start_stack(
         command += ["--parameter", parameter]
     log = (state_dir / "stack.log").open("w")
     process = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timeout
     while not (state_dir / "stack.json").exists():
         assert process.poll() is None and time.monotonic() < deadline, (state_dir / "stack.log").read_text()
         time.sleep(0.2)
@@ -213,7 +221,8 @@ def baseline_tree(commit: str, into: Path) -> Path:
 
 def with_stack(root: Path, stub_ms: float, work: Any) -> Any:
     with tempfile.TemporaryDirectory() as state:
-        process, info = start_stack(Path(state), root, stub_ms)
+        parameters = ("EmbeddingProvider=bedrock", *UNLIMITED)  # embedding through the stub
+        process, info = start_stack(Path(state), root, stub_ms, parameters)
         try:
             admin = Client(info["api_url"], info["admin_key"])
             writer = admin.call("POST", "/v1/admin/keys", {"name": "bench", "scope": "write"}, expect=201)["secret"]

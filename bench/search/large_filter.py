@@ -13,9 +13,7 @@ and fails if any filtered search misses a needle.
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +22,10 @@ from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(Path(__file__).resolve().parent)]
+
+from apply_scaling import start_stack  # type: ignore[import-not-found]  # noqa: E402
+
 NEEDLES = 5
 POLL = 0.5
 
@@ -104,17 +105,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as state:
-        command = [sys.executable, "-m", "local", "--port", "0", "--state-dir", state]
-        for parameter in ("EmbeddingProvider=none", "RateLimitPerMinute=100000", "ImportSliceBytes=4194304"):
-            command += ["--parameter", parameter]
-        log = (Path(state) / "stack.log").open("w")
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+        parameters = ("EmbeddingProvider=none", "RateLimitPerMinute=100000", "ImportSliceBytes=4194304")
+        process, info = start_stack(Path(state), parameters=parameters, timeout=180)
         try:
-            deadline = time.monotonic() + 180
-            while not (Path(state) / "stack.json").exists():
-                assert process.poll() is None and time.monotonic() < deadline, (Path(state) / "stack.log").read_text()
-                time.sleep(0.2)
-            info = json.loads((Path(state) / "stack.json").read_text())
             admin = Client(info["api_url"], info["admin_key"])
             key = admin.call("POST", "/v1/admin/keys", {"name": "bench", "scope": "write"}, expect=(201,))["secret"]
             client = Client(info["api_url"], key)

@@ -22,6 +22,7 @@ from kb.storage import Table
 from local.deploy import create_table
 from local.emulator_fixes import (
     conditions_are_parsed_once,
+    dynamodb_reads_answer_plain_json,
     query_partitions_only,
     serialize_dynamodb_requests,
     transactions_snapshot_their_items,
@@ -59,6 +60,7 @@ def store() -> Iterator[Store]:
     serialize_dynamodb_requests()
     transactions_snapshot_their_items()
     conditions_are_parsed_once()
+    dynamodb_reads_answer_plain_json()
     query_partitions_only()
     template = read_template(ROOT)
     with mock_aws():

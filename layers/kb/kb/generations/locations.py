@@ -5,6 +5,7 @@ sections). Computed when the chunk is built, stored with it, returned with every
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from pydantic import Field
 
@@ -40,15 +41,18 @@ class ChunkLocation(ApiModel):
     def of(cls, location: Location) -> "ChunkLocation":
         # On the serving path (every result): validating a dict by alias runs in pydantic-core and
         # costs about half what model_construct's Python does.
-        return cls.model_validate(
-            {
-                "start": location.start,
-                "end": location.end,
-                "page": location.page,
-                "pageEnd": location.page_end,
-                "headingPath": list(location.heading_path),
-            }
-        )
+        return cls.model_validate(cls.fields_of(location))
+
+    @staticmethod
+    def fields_of(location: Location) -> dict[str, Any]:
+        """The model's fields by alias (what `of` validates; a search result nests them)."""
+        return {
+            "start": location.start,
+            "end": location.end,
+            "page": location.page,
+            "pageEnd": location.page_end,
+            "headingPath": list(location.heading_path),
+        }
 
     def to_location(self) -> Location:
         return Location(self.start, self.end, self.page, self.page_end, tuple(self.heading_path))

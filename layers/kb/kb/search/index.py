@@ -279,11 +279,13 @@ def top(scores: Scores, limit: int, mask: Mask | None = None, positive_only: boo
     if mask is not None:
         scores = np.where(mask, scores, -np.inf).astype(np.float32)
     candidates = np.flatnonzero(scores > 0) if positive_only else np.flatnonzero(np.isfinite(scores))
+    values = scores[candidates]  # gathered once (every query pays for it)
     if len(candidates) > limit:
         # Everything scoring at least the limit-th best, so ties at the cut are decided by chunk order.
-        cut = -np.partition(-scores[candidates], limit - 1)[limit - 1]
-        candidates = candidates[scores[candidates] >= cut]
-    ordered = candidates[np.lexsort((candidates, -scores[candidates]))][:limit]
+        cut = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= cut
+        candidates, values = candidates[keep], values[keep]
+    ordered = candidates[np.lexsort((candidates, -values))][:limit]
     return [(int(i), float(scores[i])) for i in ordered]
 
 
