@@ -393,6 +393,7 @@ class CreateWebhookRequest(BaseModel):
                 "file.uploaded",
                 "generation.*",
                 "generation.build_failed",
+                "generation.held",
                 "generation.published",
                 "generation.rolled_back",
                 "import.*",
@@ -413,7 +414,7 @@ class CreateWebhookRequest(BaseModel):
                 "webhook.test",
             ]
         ],
-        Field(max_length=32, min_length=1, title="Events"),
+        Field(max_length=33, min_length=1, title="Events"),
     ]
     description: Annotated[str | None, Field(max_length=500, title="Description")] = ""
     retry_schedule: Annotated[
@@ -471,6 +472,85 @@ class ErrorBody(BaseModel):
     request_id: Annotated[str | None, Field(title="Request Id")] = None
 
 
+class EvaluationGate(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    metric: Annotated[Literal["recall", "ndcg"] | None, Field(title="Metric")] = "ndcg"
+    k: Annotated[int | None, Field(ge=1, le=100, title="K")] = 10
+    max_drop: Annotated[float | None, Field(alias="maxDrop", ge=0.0, le=1.0, title="Maxdrop")] = 0.0
+
+
+class EvaluationQuery(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    query: Annotated[str, Field(title="Query")]
+    relevant_item_ids: Annotated[list[str], Field(alias="relevantItemIds", title="Relevantitemids")]
+    language: Annotated[str | None, Field(title="Language")] = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    updated_at: Annotated[str, Field(alias="updatedAt", title="Updatedat")]
+
+
+class EvaluationQueryEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query: EvaluationQuery
+
+
+class EvaluationQueryPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    queries: Annotated[list[EvaluationQuery], Field(title="Queries")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class RelevantItemId(RootModel[str]):
+    root: Annotated[str, Field(max_length=250, min_length=1, pattern="^[^\\x00-\\x1f\\x7f/]+$")]
+
+
+class Language1(RootModel[str]):
+    root: Annotated[str, Field(max_length=35, title="Language")]
+    """
+    The query's language, as search takes it
+    """
+
+
+class EvaluationQueryRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query: Annotated[str, Field(max_length=1000, min_length=1, title="Query")]
+    """
+    The search text
+    """
+    relevant_item_ids: Annotated[
+        list[RelevantItemId],
+        Field(
+            alias="relevantItemIds",
+            max_length=50,
+            min_length=1,
+            title="Relevantitemids",
+        ),
+    ]
+    """
+    externalItemIds that should come back for the query (all equally relevant)
+    """
+    language: Annotated[Language1 | None, Field(title="Language")] = None
+    """
+    The query's language, as search takes it
+    """
+
+
 class Event(BaseModel):
     """
     What a receiver gets, as the Standard Webhooks payload.
@@ -486,7 +566,7 @@ class Event(BaseModel):
     data: Annotated[dict[str, Any], Field(title="Data")]
 
 
-class Language1(RootModel[str]):
+class Language2(RootModel[str]):
     root: Annotated[
         str,
         Field(
@@ -565,6 +645,22 @@ class Health(BaseModel):
         populate_by_name=True,
     )
     status: Annotated[str, Field(title="Status")]
+
+
+class HeldDecision(BaseModel):
+    """
+    The answer to publishing or discarding a held generation.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    status: Annotated[Literal["published", "discarded"], Field(title="Status")]
+    generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
+    previous_generation_id: Annotated[str | None, Field(alias="previousGenerationId", title="Previousgenerationid")] = (
+        None
+    )
 
 
 class Highlight(BaseModel):
@@ -836,6 +932,21 @@ class Publishing(BaseModel):
     """
 
 
+class QueryComparison(BaseModel):
+    """
+    One query that got worse: its metric on the serving generation and on the candidate.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query_id: Annotated[str, Field(alias="queryId", title="Queryid")]
+    query: Annotated[str, Field(title="Query")]
+    before: Annotated[float, Field(title="Before")]
+    after: Annotated[float, Field(title="After")]
+
+
 class PerMinute(RootModel[int]):
     root: Annotated[int, Field(ge=1, le=10000000, title="Perminute")]
 
@@ -1085,7 +1196,7 @@ class Metadata7(RootModel[list[Metadata71 | Metadata72 | Metadata73 | bool]]):
     root: Annotated[list[Metadata71 | Metadata72 | Metadata73 | bool], Field(max_length=100)]
 
 
-class Language4(RootModel[str]):
+class Language5(RootModel[str]):
     root: Annotated[str, Field(max_length=35, title="Language")]
 
 
@@ -1112,7 +1223,7 @@ class StagedItem(BaseModel):
         | None,
         Field(max_length=100, title="Metadata"),
     ] = None
-    language: Annotated[Language4 | None, Field(title="Language")] = None
+    language: Annotated[Language5 | None, Field(title="Language")] = None
     source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
     content_hash: Annotated[str, Field(alias="contentHash", title="Contenthash")]
     state: Annotated[Literal["active", "missing", "deleted"] | None, Field(title="State")] = "active"
@@ -1226,6 +1337,7 @@ class UpdateWebhookRequest(BaseModel):
                 "file.uploaded",
                 "generation.*",
                 "generation.build_failed",
+                "generation.held",
                 "generation.published",
                 "generation.rolled_back",
                 "import.*",
@@ -1247,7 +1359,7 @@ class UpdateWebhookRequest(BaseModel):
             ]
         ]
         | None,
-        Field(max_length=32, min_length=1, title="Events"),
+        Field(max_length=33, min_length=1, title="Events"),
     ] = None
     enabled: Annotated[bool | None, Field(title="Enabled")] = None
     description: Annotated[str | None, Field(max_length=500, title="Description")] = None
@@ -1366,7 +1478,7 @@ class UpsertItemRequest(BaseModel):
         | None,
         Field(max_length=100, title="Metadata"),
     ] = None
-    language: Annotated[Language4 | None, Field(title="Language")] = None
+    language: Annotated[Language5 | None, Field(title="Language")] = None
 
 
 class ValidationError(BaseModel):
@@ -1516,17 +1628,30 @@ class ApiKey(BaseModel):
     revoked_at: Annotated[str | None, Field(alias="revokedAt", title="Revokedat")] = None
 
 
-class ApplyResult(BaseModel):
+class ApplyRequest(BaseModel):
     """
-    published: this apply's generation serves; applying: still building, poll the generation;
-    unchanged: the run changed nothing, so no generation was built and the current one answers.
+    The optional body of an apply: a gate evaluates the candidate before it may publish.
     """
 
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    status: Annotated[Literal["published", "applying", "unchanged"], Field(title="Status")]
+    gate: EvaluationGate | None = None
+
+
+class ApplyResult(BaseModel):
+    """
+    published: this apply's generation serves; applying: still building, poll the generation;
+    unchanged: the run changed nothing, so no generation was built and the current one answers;
+    held: built, but its evaluation gate kept it from publishing (see its evaluation).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    status: Annotated[Literal["published", "applying", "unchanged", "held"], Field(title="Status")]
     generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
     counts: RunCounts
 
@@ -1694,6 +1819,32 @@ class DeliveryPage(BaseModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
 
 
+class EvaluationReport(BaseModel):
+    """
+    held: the candidate regressed by more than the gate allows and waits for publish or
+    discard; passed: it was published; skipped: nothing to compare (no evaluation set, or no
+    generation serving yet) and it was published.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    baseline_generation_id: Annotated[str | None, Field(alias="baselineGenerationId", title="Baselinegenerationid")]
+    gate: EvaluationGate
+    outcome: Annotated[Literal["passed", "held", "skipped"], Field(title="Outcome")]
+    reason: Annotated[Literal["no_evaluation_set", "no_baseline"] | None, Field(title="Reason")] = None
+    mode: Annotated[str | None, Field(title="Mode")] = None
+    query_count: Annotated[int, Field(alias="queryCount", title="Querycount")]
+    before: Annotated[float | None, Field(title="Before")] = None
+    after: Annotated[float | None, Field(title="After")] = None
+    regressed: Annotated[list[QueryComparison] | None, Field(title="Regressed")] = None
+    improved_count: Annotated[int | None, Field(alias="improvedCount", title="Improvedcount")] = 0
+    evaluated_at: Annotated[str, Field(alias="evaluatedAt", title="Evaluatedat")]
+
+
 class FileRecord(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1734,7 +1885,7 @@ class GenerationView(BaseModel):
     run_id: Annotated[str, Field(alias="runId", title="Runid")]
     base_generation_id: Annotated[str | None, Field(alias="baseGenerationId", title="Basegenerationid")] = None
     status: Annotated[
-        Literal["queued", "running", "succeeded", "failed"] | None,
+        Literal["queued", "running", "succeeded", "failed", "held", "discarded"] | None,
         Field(title="Status"),
     ] = "succeeded"
     counts: RunCounts
@@ -1972,6 +2123,14 @@ class Answer(BaseModel):
     """
 
 
+class EvaluationEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    evaluation: EvaluationReport
+
+
 class FileEnvelope(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2105,7 +2264,7 @@ class ExplainRequest(BaseModel):
     limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 10
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None
-    language: Annotated[Language1 | None, Field(title="Language")] = None
+    language: Annotated[Language2 | None, Field(title="Language")] = None
     """
     The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
     """
@@ -2136,7 +2295,7 @@ class QueryRequest(BaseModel):
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None
     max_sources: Annotated[int | None, Field(alias="maxSources", ge=1, le=20, title="Maxsources")] = 5
-    language: Annotated[Language1 | None, Field(title="Language")] = None
+    language: Annotated[Language2 | None, Field(title="Language")] = None
     """
     The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
     """
@@ -2184,7 +2343,7 @@ class SearchRequest(BaseModel):
     limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 10
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None
-    language: Annotated[Language1 | None, Field(title="Language")] = None
+    language: Annotated[Language2 | None, Field(title="Language")] = None
     """
     The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
     """

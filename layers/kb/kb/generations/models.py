@@ -2,9 +2,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from kb.evaluation.gate import EvaluationGate
 from kb.generations.locations import ChunkLocation
 from kb.items.models import MetadataValue
-from kb.models import ApiModel, RecordModel
+from kb.models import ApiModel, RecordModel, RequestModel
 from kb.runs.models import Progress, RunCounts, WorkStatus
 
 
@@ -94,6 +95,11 @@ class ManifestSummary(ApiModel):
     embedding_model: str | None = None
 
 
+# held: built, but an evaluation gate kept it from publishing (kb.evaluation); discarded: a held
+# one its owner turned down.
+GenerationStatus = Literal[WorkStatus, "held", "discarded"]
+
+
 class Generation(RecordModel):
     """An apply's generation, recorded from the moment the apply is accepted: queued, running
     (with progress) while it builds, succeeded once published, failed with the error code."""
@@ -103,7 +109,7 @@ class Generation(RecordModel):
     tenant_id: str
     run_id: str
     base_generation_id: str | None = None
-    status: WorkStatus = "succeeded"
+    status: GenerationStatus = "succeeded"
     counts: RunCounts
     progress: Progress | None = None
     manifest: ManifestSummary | None = None
@@ -136,6 +142,13 @@ class ApplyTask(ApiModel):
     source_id: str
     run_id: str
     generation_id: str
+    gate: EvaluationGate | None = None
+
+
+class ApplyRequest(RequestModel):
+    """The optional body of an apply: a gate evaluates the candidate before it may publish."""
+
+    gate: EvaluationGate | None = None
 
 
 class ReleaseTask(ApplyTask):
@@ -188,9 +201,10 @@ class CombineTask(ApplyTask):
 
 class ApplyResult(ApiModel):
     """published: this apply's generation serves; applying: still building, poll the generation;
-    unchanged: the run changed nothing, so no generation was built and the current one answers."""
+    unchanged: the run changed nothing, so no generation was built and the current one answers;
+    held: built, but its evaluation gate kept it from publishing (see its evaluation)."""
 
-    status: Literal["published", "applying", "unchanged"]
+    status: Literal["published", "applying", "unchanged", "held"]
     generation_id: str
     counts: RunCounts
 

@@ -20,6 +20,7 @@ from kb.errors import (
     StaleBase,
     StalePlan,
 )
+from kb.evaluation.gate import EvaluationGate
 from kb.generations.manifests import SHARD_COUNT, parallel, shard_of
 from kb.generations.models import (
     ApplyResult,
@@ -64,7 +65,9 @@ def _settled(generations: GenerationRepository, source_id: str, generation_id: s
     generation = generations.get(source_id, generation_id)
     if generation is None:
         return False
-    return generation.status == "failed" or (generation.status == "succeeded" and generation.settled_at is not None)
+    return generation.status in ("failed", "held") or (
+        generation.status == "succeeded" and generation.settled_at is not None
+    )
 
 
 def apply_run(
@@ -80,7 +83,10 @@ def apply_run(
     lease_seconds: int,
     clock: Clock,
     plan_retention_days: int,
+    gate: EvaluationGate | None = None,
 ) -> ApplyResult:
+    """With a `gate`, the candidate is evaluated before it publishes and may end `held`
+    (kb.evaluation.gating)."""
     run = get_run(runs, source, run_id)
     require_active(source)
     if run.applied_generation_id is not None:
@@ -112,7 +118,9 @@ def apply_run(
     except SourceConditionFailed as error:
         require_active(sources.get(source.tenant_id, source.id) or source)
         raise ApplyInProgress(f"Another apply of source {source.id} is in progress; retry shortly.") from error
-    task = ApplyTask(tenant_id=source.tenant_id, source_id=source.id, run_id=run.id, generation_id=generation.id)
+    task = ApplyTask(
+        tenant_id=source.tenant_id, source_id=source.id, run_id=run.id, generation_id=generation.id, gate=gate
+    )
     try:
         execution_arn = workflows.start(state_machine_arn, generation.id, task.to_json_dict())
     except (BotoCoreError, ClientError):
@@ -122,20 +130,19 @@ def apply_run(
     waited = workflows.wait(execution_arn, wait_seconds, lambda: _settled(generations, source.id, generation.id))
     if waited.running:
         return ApplyResult(status="applying", generation_id=generation.id, counts=run.counts)
-    if waited.description is not None:
+    if waited.description is not None and waited.description["status"] != "SUCCEEDED":
         # The state machine records its own failures; this covers one that ended without
         # reaching its recorder (timed out, aborted). Recording twice changes nothing.
-        if waited.description["status"] != "SUCCEEDED":
-            error_class = _FAILURES.get(waited.description.get("error", ""), BuildFailed)
-            message = waited.description.get("cause") or _BUILD_FAILED_MESSAGE
-            generations.fail(source.id, generation.id, error_class.code, message)
-            raise error_class(message)
-        return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
+        error_class = _FAILURES.get(waited.description.get("error", ""), BuildFailed)
+        message = waited.description.get("cause") or _BUILD_FAILED_MESSAGE
+        generations.fail(source.id, generation.id, error_class.code, message)
+        raise error_class(message)
     settled = generations.get(source.id, generation.id)
     if settled is not None and settled.status == "failed":
         error_class = _FAILURE_CODES.get(settled.error_code or "", BuildFailed)
         raise error_class(settled.error or _BUILD_FAILED_MESSAGE)
-    return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
+    status = "held" if settled is not None and settled.status == "held" else "published"
+    return ApplyResult(status=status, generation_id=generation.id, counts=run.counts)
 
 
 _CONTENT_EVENTS = {
@@ -216,13 +223,15 @@ def _retain(
         return []
     every = generations.all_newest_first(source.id)
     published = [g for g in every if g.status == "succeeded"]
-    failed = [g for g in every if g.status == "failed"]
-    # Failed builds never count against the published ones kept for rollback; the newest `keep`
-    # of them stay to be looked at. Queued and running ones are never touched.
+    failed = [g for g in every if g.status in ("failed", "discarded")]
+    # Failed builds (and discarded held ones) never count against the published ones kept for
+    # rollback; the newest `keep` of them stay to be looked at. Queued, running and held ones are
+    # never touched, and what a held one refers to stays with it until it is published or discarded.
     retained = [g for i, g in enumerate(published) if i < keep or g.id == source.current_generation_id]
     doomed = [g for g in published if g not in retained] + failed[keep:]
     if not doomed:
         return []
+    retained += [g for g in every if g.status == "held"]
     # Only what a doomed manifest refers to and no retained one does: an apply building meanwhile
     # writes documents no manifest refers to yet, and those must survive.
     unpublished = _written_by_failed_builds(blobs, [g for g in doomed if g.status == "failed"])
