@@ -872,7 +872,7 @@ export interface components {
          * @description The optional body of an apply: a gate evaluates the candidate before it may publish.
          */
         ApplyRequest: {
-            gate?: components["schemas"]["EvaluationGate"] | null;
+            gate?: components["schemas"]["EvaluationGateRequest"];
         };
         /**
          * ApplyResult
@@ -1395,6 +1395,28 @@ export interface components {
              */
             maxDrop?: number;
         };
+        /**
+         * EvaluationGateRequest
+         * @description A gate as a request body gives it: JSON types as declared (no "10" or true for k).
+         */
+        EvaluationGateRequest: {
+            /**
+             * Metric
+             * @default ndcg
+             * @enum {string}
+             */
+            metric?: "recall" | "ndcg";
+            /**
+             * K
+             * @default 10
+             */
+            k?: number;
+            /**
+             * Maxdrop
+             * @default 0
+             */
+            maxDrop?: number;
+        };
         /** EvaluationQuery */
         EvaluationQuery: {
             /** Id */
@@ -1439,7 +1461,7 @@ export interface components {
              * Language
              * @description The query's language, as search takes it
              */
-            language?: string | null;
+            language?: string;
         };
         /**
          * EvaluationReport

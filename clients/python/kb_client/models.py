@@ -482,6 +482,20 @@ class EvaluationGate(BaseModel):
     max_drop: Annotated[float | None, Field(alias="maxDrop", ge=0.0, le=1.0, title="Maxdrop")] = 0.0
 
 
+class EvaluationGateRequest(BaseModel):
+    """
+    A gate as a request body gives it: JSON types as declared (no "10" or true for k).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    metric: Annotated[Literal["recall", "ndcg"] | None, Field(title="Metric")] = "ndcg"
+    k: Annotated[int | None, Field(ge=1, le=100, title="K")] = 10
+    max_drop: Annotated[float | None, Field(alias="maxDrop", ge=0.0, le=1.0, title="Maxdrop")] = 0.0
+
+
 class EvaluationQuery(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -517,13 +531,6 @@ class RelevantItemId(RootModel[str]):
     root: Annotated[str, Field(max_length=250, min_length=1, pattern="^[^\\x00-\\x1f\\x7f/]+$")]
 
 
-class Language1(RootModel[str]):
-    root: Annotated[str, Field(max_length=35, title="Language")]
-    """
-    The query's language, as search takes it
-    """
-
-
 class EvaluationQueryRequest(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -545,7 +552,7 @@ class EvaluationQueryRequest(BaseModel):
     """
     externalItemIds that should come back for the query (all equally relevant)
     """
-    language: Annotated[Language1 | None, Field(title="Language")] = None
+    language: Annotated[str | None, Field(max_length=35, title="Language")] = None
     """
     The query's language, as search takes it
     """
@@ -566,7 +573,7 @@ class Event(BaseModel):
     data: Annotated[dict[str, Any], Field(title="Data")]
 
 
-class Language2(RootModel[str]):
+class Language1(RootModel[str]):
     root: Annotated[
         str,
         Field(
@@ -1196,7 +1203,7 @@ class Metadata7(RootModel[list[Metadata71 | Metadata72 | Metadata73 | bool]]):
     root: Annotated[list[Metadata71 | Metadata72 | Metadata73 | bool], Field(max_length=100)]
 
 
-class Language5(RootModel[str]):
+class Language4(RootModel[str]):
     root: Annotated[str, Field(max_length=35, title="Language")]
 
 
@@ -1223,7 +1230,7 @@ class StagedItem(BaseModel):
         | None,
         Field(max_length=100, title="Metadata"),
     ] = None
-    language: Annotated[Language5 | None, Field(title="Language")] = None
+    language: Annotated[Language4 | None, Field(title="Language")] = None
     source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
     content_hash: Annotated[str, Field(alias="contentHash", title="Contenthash")]
     state: Annotated[Literal["active", "missing", "deleted"] | None, Field(title="State")] = "active"
@@ -1478,7 +1485,7 @@ class UpsertItemRequest(BaseModel):
         | None,
         Field(max_length=100, title="Metadata"),
     ] = None
-    language: Annotated[Language5 | None, Field(title="Language")] = None
+    language: Annotated[Language4 | None, Field(title="Language")] = None
 
 
 class ValidationError(BaseModel):
@@ -1637,7 +1644,7 @@ class ApplyRequest(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    gate: EvaluationGate | None = None
+    gate: EvaluationGateRequest | None = None
 
 
 class ApplyResult(BaseModel):
@@ -2264,7 +2271,7 @@ class ExplainRequest(BaseModel):
     limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 10
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None
-    language: Annotated[Language2 | None, Field(title="Language")] = None
+    language: Annotated[Language1 | None, Field(title="Language")] = None
     """
     The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
     """
@@ -2295,7 +2302,7 @@ class QueryRequest(BaseModel):
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None
     max_sources: Annotated[int | None, Field(alias="maxSources", ge=1, le=20, title="Maxsources")] = 5
-    language: Annotated[Language2 | None, Field(title="Language")] = None
+    language: Annotated[Language1 | None, Field(title="Language")] = None
     """
     The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
     """
@@ -2343,7 +2350,7 @@ class SearchRequest(BaseModel):
     limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 10
     source_ids: Annotated[SourceIds | None, Field(alias="sourceIds", title="Sourceids")] = None
     filters: SearchFilters | None = None
-    language: Annotated[Language2 | None, Field(title="Language")] = None
+    language: Annotated[Language1 | None, Field(title="Language")] = None
     """
     The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
     """

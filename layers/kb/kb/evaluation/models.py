@@ -3,11 +3,11 @@ generation evaluated against the one serving."""
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from kb.evaluation.gate import EvaluationGate
 from kb.items.models import EXTERNAL_ID_PATTERN, MAX_ID_CHARS
-from kb.models import ApiModel, RecordModel, RequestModel
+from kb.models import ApiModel, JsonInt, NoNullsRequest, RecordModel
 
 MAX_QUERIES = 200  # per source: each apply with a gate runs every query against two generations
 MAX_QUERY_CHARS = 1000
@@ -17,7 +17,15 @@ QUERY_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 RelevantId = Annotated[str, Field(min_length=1, max_length=MAX_ID_CHARS, pattern=EXTERNAL_ID_PATTERN)]
 
 
-class EvaluationQueryRequest(RequestModel):
+class EvaluationGateRequest(EvaluationGate):
+    """A gate as a request body gives it: JSON types as declared (no "10" or true for k)."""
+
+    model_config = ConfigDict(strict=True)
+
+    k: JsonInt = Field(default=10, ge=1, le=100)
+
+
+class EvaluationQueryRequest(NoNullsRequest):
     query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="The search text")
     relevant_item_ids: list[RelevantId] = Field(
         min_length=1,

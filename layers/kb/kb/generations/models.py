@@ -3,9 +3,10 @@ from typing import Literal
 from pydantic import Field
 
 from kb.evaluation.gate import EvaluationGate
+from kb.evaluation.models import EvaluationGateRequest
 from kb.generations.locations import ChunkLocation
 from kb.items.models import MetadataValue
-from kb.models import ApiModel, RecordModel, RequestModel
+from kb.models import ApiModel, NoNullsRequest, RecordModel
 from kb.runs.models import Progress, RunCounts, WorkStatus
 
 
@@ -145,10 +146,10 @@ class ApplyTask(ApiModel):
     gate: EvaluationGate | None = None
 
 
-class ApplyRequest(RequestModel):
+class ApplyRequest(NoNullsRequest):
     """The optional body of an apply: a gate evaluates the candidate before it may publish."""
 
-    gate: EvaluationGate | None = None
+    gate: EvaluationGateRequest | None = None
 
 
 class ReleaseTask(ApplyTask):
