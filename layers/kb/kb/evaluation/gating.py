@@ -101,6 +101,9 @@ def evaluate_candidate(
     try:
         repo.hold(source, generation, build.manifest)
     except ConditionFailed as error:
+        again = generations.get(source.id, generation.id)
+        if again is not None and again.status == "held":
+            return "held"  # a retried invocation whose first attempt held it (and announced it)
         raise LeaseLost("This apply's lease expired and another apply took the source; start a new run.") from error
     count("GenerationsHeld")
     _announce_held(events, report, generation)
@@ -201,9 +204,14 @@ def publish_held(
         raise ApplyInProgress(f"An apply of source {source.id} is in progress; retry shortly.") from None
     count("GenerationsPublished")
     data = {"sourceId": source.id, "generationId": generation.id, "runId": generation.run_id}
-    events.publish(
-        source.tenant_id, [new_event("generation.published", {**data, "counts": generation.counts.to_json_dict()})]
-    )
+    try:
+        events.publish(
+            source.tenant_id, [new_event("generation.published", {**data, "counts": generation.counts.to_json_dict()})]
+        )
+    except (BotoCoreError, ClientError):
+        # Published is published: the answer must not say otherwise because the event was not queued.
+        logger.exception("announcing a published held generation failed", extra={"generation_id": generation.id})
+        count("AnnouncementsFailed")
     return HeldDecision(status="published", generation_id=generation.id, previous_generation_id=baseline)
 
 
