@@ -1458,7 +1458,7 @@ export interface components {
             relevantItemIds: string[];
             /**
              * Language
-             * @description The query's language, as search takes it
+             * @description The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
              */
             language?: string;
         };

@@ -552,9 +552,16 @@ class EvaluationQueryRequest(BaseModel):
     """
     externalItemIds that should come back for the query (all equally relevant)
     """
-    language: Annotated[str | None, Field(max_length=35, title="Language")] = None
+    language: Annotated[
+        str | None,
+        Field(
+            max_length=35,
+            pattern="^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+            title="Language",
+        ),
+    ] = None
     """
-    The query's language, as search takes it
+    The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
     """
 
 

@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field, field_validator
 from kb.evaluation.gate import EvaluationGate
 from kb.items.models import EXTERNAL_ID_PATTERN, MAX_ID_CHARS
 from kb.models import ApiModel, JsonInt, NoNullsRequest, RecordModel
+from kb.search.models import QueryLanguage
 
 MAX_QUERIES = 200  # per source: each apply with a gate runs every query against two generations
 MAX_QUERY_CHARS = 1000
@@ -32,7 +33,7 @@ class EvaluationQueryRequest(NoNullsRequest):
         max_length=MAX_RELEVANT_ITEMS,
         description="externalItemIds that should come back for the query (all equally relevant)",
     )
-    language: str | None = Field(default=None, max_length=35, description="The query's language, as search takes it")
+    language: QueryLanguage = None
 
     @field_validator("relevant_item_ids")
     @classmethod
