@@ -1,17 +1,17 @@
 """POST /api/v1/sources/{sourceId}/runs/{runId}/apply: build and publish a generation (write
-scope). 200 when published (or unchanged), 202 while the build is still going, with a Location
-to poll."""
+scope). 200 when published (or unchanged, or held by its evaluation gate), 202 while the build is
+still going, with a Location to poll. The optional body carries an evaluation gate."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Body, Depends, Path
 from fastapi.responses import JSONResponse
 
-from kb.generations.models import ApplyResult
+from kb.generations.models import ApplyRequest, ApplyResult
 from kb.generations.service import apply_run as apply
 from kb.http.accepted import locate_accepted
 from kb.http.app import build_app, make_handler
-from kb.http.deps import SettingsDep, SourceClockDep, SourcesDep, WorkflowsDep, source_for
+from kb.http.deps import MAX_ITEM_BYTES, SettingsDep, SourceClockDep, SourcesDep, WorkflowsDep, json_body, source_for
 from kb.http.errors import error_responses
 from kb.http.idempotency import IdempotencyDep
 from kb.http.publishing import GenerationsDep, RunsDep
@@ -37,6 +37,7 @@ router = APIRouter()
             s502="build_failed",
         ),
     },
+    dependencies=[Depends(json_body(MAX_ITEM_BYTES))],
     tags=["runs"],
 )
 def apply_run(
@@ -50,6 +51,7 @@ def apply_run(
     settings: SettingsDep,
     workflows: WorkflowsDep,
     idempotency: IdempotencyDep,
+    body: Annotated[ApplyRequest | None, Body()] = None,
 ) -> JSONResponse:
     def operation() -> tuple[int, ApplyResult]:
         result = apply(
@@ -65,6 +67,7 @@ def apply_run(
             settings.apply_lease_seconds,
             clock,
             settings.run_plan_retention_days,
+            gate=body.gate if body else None,
         )
         return (202 if result.status == "applying" else 200), result
 

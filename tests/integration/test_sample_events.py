@@ -98,6 +98,21 @@ def test_every_http_function_answers_its_sample_event(stack):
         invoke_http(stack, "RollbackGenerationFunction", "rollback_generation", **generation)[1]["status"]
         == "published"
     )
+    # The evaluation set; the generation was applied without a gate, so it has no report, and it
+    # is published (a repeated publish answers as the first did) but not held (nothing to discard)
+    status, body = invoke_http(stack, "PutEvaluationQueryFunction", "put_evaluation_query", **source)
+    assert (status, body["query"]["relevantItemIds"]) == (201, ["faq-1"])
+    assert invoke_http(stack, "GetEvaluationQueryFunction", "get_evaluation_query", **source)[1]["query"]["query"]
+    listed = invoke_http(stack, "ListEvaluationQueriesFunction", "list_evaluation_queries", **source)[1]
+    assert [q["id"] for q in listed["queries"]] == ["refunds"]
+    status, body = invoke_http(stack, "GetGenerationEvaluationFunction", "get_generation_evaluation", **generation)
+    assert (status, body["code"]) == (404, "not_evaluated")
+    status, body = invoke_http(stack, "PublishHeldGenerationFunction", "publish_held_generation", **generation)
+    assert (status, body["status"]) == (200, "published")
+    status, body = invoke_http(stack, "DiscardGenerationFunction", "discard_generation", **generation)
+    assert (status, body["code"]) == (409, "generation_not_held")
+    status, body = invoke_http(stack, "DeleteEvaluationQueryFunction", "delete_evaluation_query", **source)
+    assert (status, body["query"]["id"]) == (200, "refunds")
 
     found = invoke_http(stack, "SearchFunction", "search", **source)[1]
     assert [r["item"]["externalItemId"] for r in found["results"]] == ["faq-1"]
@@ -167,6 +182,7 @@ def test_the_state_machine_tasks_answer_their_sample_events(stack):
     planned = invoke_task(stack, "PlanBuildFunction", "plan_build", **values)
     sliced = invoke_task(stack, "BuildSliceFunction", "build_slice", **values)
     built = invoke_task(stack, "BuildGenerationFunction", "build_generation", **values)  # no slices: builds them
+    evaluated = invoke_task(stack, "EvaluateGenerationFunction", "evaluate_generation", **values)
     published = invoke_task(stack, "PublishGenerationFunction", "publish_generation", **values)
     retained = invoke_task(stack, "RetainGenerationsFunction", "retain_generations", **values)
     released = invoke_task(stack, "ReleaseLeaseFunction", "release_lease", **values)
@@ -176,9 +192,10 @@ def test_the_state_machine_tasks_answer_their_sample_events(stack):
     assert planned["slices"] == [{"index": 0, "start": 0, "count": 1}]
     assert sliced["itemCount"] == 1
     assert (built["manifest"]["itemCount"], built["manifest"]["chunkCount"]) == (1, 1)
+    assert evaluated == {"verdict": "publish"}  # the source has no evaluation set: nothing to hold it on
     assert published == {"status": "published", "generationId": "gen_tasks", "counts": computed["counts"]}
     assert retained["removedGenerations"] == []
-    assert released == task.to_json_dict()
+    assert released == task.model_dump(mode="json", by_alias=True, exclude={"gate"})  # its input, as given
     assert sources.get(stack.info.tenant_id, source_id).current_generation_id == "gen_tasks"  # type: ignore[union-attr]
 
 

@@ -221,7 +221,7 @@ export declare class Generations {
         tenantId: string;
         runId: string;
         baseGenerationId?: string | null;
-        status?: "queued" | "running" | "succeeded" | "failed";
+        status?: "queued" | "running" | "succeeded" | "failed" | "held" | "discarded";
         counts: import("./schema.js").components["schemas"]["RunCounts"];
         progress?: import("./schema.js").components["schemas"]["Progress"] | null;
         manifest?: import("./schema.js").components["schemas"]["ManifestSummary"] | null;
@@ -238,7 +238,7 @@ export declare class Generations {
         tenantId: string;
         runId: string;
         baseGenerationId?: string | null;
-        status?: "queued" | "running" | "succeeded" | "failed";
+        status?: "queued" | "running" | "succeeded" | "failed" | "held" | "discarded";
         counts: import("./schema.js").components["schemas"]["RunCounts"];
         progress?: import("./schema.js").components["schemas"]["Progress"] | null;
         manifest?: import("./schema.js").components["schemas"]["ManifestSummary"] | null;

@@ -264,6 +264,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sources/{sourceId}/evaluation/queries/{queryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Evaluation Query */
+        get: operations["get_evaluation_query"];
+        /** Put Evaluation Query */
+        put: operations["put_evaluation_query"];
+        post?: never;
+        /** Delete Evaluation Query */
+        delete: operations["delete_evaluation_query"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources/{sourceId}/items/{externalItemId}": {
         parameters: {
             query?: never;
@@ -299,6 +318,23 @@ export interface paths {
         head?: never;
         /** Update Webhook */
         patch: operations["update_webhook"];
+        trace?: never;
+    };
+    "/v1/sources/{sourceId}/generations/{generationId}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discard Generation */
+        post: operations["discard_generation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/search/explain": {
@@ -361,6 +397,23 @@ export interface paths {
         };
         /** Get Generation */
         get: operations["get_generation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{sourceId}/generations/{generationId}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Generation Evaluation */
+        get: operations["get_generation_evaluation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -473,6 +526,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sources/{sourceId}/evaluation/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Evaluation Queries */
+        get: operations["list_evaluation_queries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources/{sourceId}/files": {
         parameters: {
             query?: never;
@@ -572,6 +642,23 @@ export interface paths {
         get: operations["list_training_jobs"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources/{sourceId}/generations/{generationId}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish Held Generation */
+        post: operations["publish_held_generation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -848,16 +935,24 @@ export interface components {
             expiresAt: string;
         };
         /**
+         * ApplyRequest
+         * @description The optional body of an apply: a gate evaluates the candidate before it may publish.
+         */
+        ApplyRequest: {
+            gate?: components["schemas"]["EvaluationGateRequest"];
+        };
+        /**
          * ApplyResult
          * @description published: this apply's generation serves; applying: still building, poll the generation;
-         *     unchanged: the run changed nothing, so no generation was built and the current one answers.
+         *     unchanged: the run changed nothing, so no generation was built and the current one answers;
+         *     held: built, but its evaluation gate kept it from publishing (see its evaluation).
          */
         ApplyResult: {
             /**
              * Status
              * @enum {string}
              */
-            status: "published" | "applying" | "unchanged";
+            status: "published" | "applying" | "unchanged" | "held";
             /** Generationid */
             generationId: string;
             counts: components["schemas"]["RunCounts"];
@@ -1251,7 +1346,7 @@ export interface components {
              */
             url: string;
             /** Events */
-            events: ("*" | "chat.*" | "chat.completed" | "chat.message" | "content.*" | "content.created" | "content.deleted" | "content.updated" | "file.*" | "file.failed" | "file.processed" | "file.uploaded" | "generation.*" | "generation.build_failed" | "generation.published" | "generation.rolled_back" | "import.*" | "import.cancelled" | "import.completed" | "import.failed" | "import.started" | "run.*" | "run.completed" | "source.*" | "source.publish_failed" | "training.*" | "training.cancelled" | "training.completed" | "training.failed" | "training.started" | "webhook.*" | "webhook.test")[];
+            events: ("*" | "chat.*" | "chat.completed" | "chat.message" | "content.*" | "content.created" | "content.deleted" | "content.updated" | "file.*" | "file.failed" | "file.processed" | "file.uploaded" | "generation.*" | "generation.build_failed" | "generation.held" | "generation.published" | "generation.rolled_back" | "import.*" | "import.cancelled" | "import.completed" | "import.failed" | "import.started" | "run.*" | "run.completed" | "source.*" | "source.publish_failed" | "training.*" | "training.cancelled" | "training.completed" | "training.failed" | "training.started" | "webhook.*" | "webhook.test")[];
             /**
              * Description
              * @default
@@ -1352,6 +1447,10 @@ export interface components {
             /** Request Id */
             request_id?: string | null;
         };
+        /** EvaluationEnvelope */
+        EvaluationEnvelope: {
+            evaluation: components["schemas"]["EvaluationReport"];
+        };
         /** EvaluationGate */
         EvaluationGate: {
             /**
@@ -1370,6 +1469,113 @@ export interface components {
              * @default 0
              */
             maxDrop?: number;
+        };
+        /**
+         * EvaluationGateRequest
+         * @description A gate as a request body gives it: JSON types as declared (no "10" or true for k).
+         */
+        EvaluationGateRequest: {
+            /**
+             * Metric
+             * @default ndcg
+             * @enum {string}
+             */
+            metric?: "recall" | "ndcg";
+            /**
+             * K
+             * @default 10
+             */
+            k?: number;
+            /**
+             * Maxdrop
+             * @default 0
+             */
+            maxDrop?: number;
+        };
+        /** EvaluationQuery */
+        EvaluationQuery: {
+            /** Id */
+            id: string;
+            /** Sourceid */
+            sourceId: string;
+            /** Query */
+            query: string;
+            /** Relevantitemids */
+            relevantItemIds: string[];
+            /** Language */
+            language?: string | null;
+            /** Createdat */
+            createdAt: string;
+            /** Updatedat */
+            updatedAt: string;
+        };
+        /** EvaluationQueryEnvelope */
+        EvaluationQueryEnvelope: {
+            query: components["schemas"]["EvaluationQuery"];
+        };
+        /** EvaluationQueryPage */
+        EvaluationQueryPage: {
+            /** Queries */
+            queries: components["schemas"]["EvaluationQuery"][];
+            /** Nextcursor */
+            nextCursor?: string | null;
+        };
+        /** EvaluationQueryRequest */
+        EvaluationQueryRequest: {
+            /**
+             * Query
+             * @description The search text
+             */
+            query: string;
+            /**
+             * Relevantitemids
+             * @description externalItemIds that should come back for the query (all equally relevant)
+             */
+            relevantItemIds: string[];
+            /**
+             * Language
+             * @description The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
+             */
+            language?: string;
+        };
+        /**
+         * EvaluationReport
+         * @description held: the candidate regressed by more than the gate allows and waits for publish or
+         *     discard; passed: it was published; skipped: nothing to compare (no evaluation set, or no
+         *     generation serving yet) and it was published.
+         */
+        EvaluationReport: {
+            /** Generationid */
+            generationId: string;
+            /** Sourceid */
+            sourceId: string;
+            /** Baselinegenerationid */
+            baselineGenerationId: string | null;
+            gate: components["schemas"]["EvaluationGate"];
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "passed" | "held" | "skipped";
+            /** Reason */
+            reason?: ("no_evaluation_set" | "no_baseline") | null;
+            /** Mode */
+            mode?: string | null;
+            /** Querycount */
+            queryCount: number;
+            /** Before */
+            before?: number | null;
+            /** After */
+            after?: number | null;
+            /** Regressed */
+            regressed?: components["schemas"]["QueryComparison"][];
+            /**
+             * Improvedcount
+             * @default 0
+             */
+            improvedCount?: number;
+            /** Evaluatedat */
+            evaluatedAt: string;
         };
         /**
          * Event
@@ -1552,7 +1758,7 @@ export interface components {
              * @default succeeded
              * @enum {string}
              */
-            status?: "queued" | "running" | "succeeded" | "failed";
+            status?: "queued" | "running" | "succeeded" | "failed" | "held" | "discarded";
             counts: components["schemas"]["RunCounts"];
             progress?: components["schemas"]["Progress"] | null;
             manifest?: components["schemas"]["ManifestSummary"] | null;
@@ -1576,6 +1782,21 @@ export interface components {
         Health: {
             /** Status */
             status: string;
+        };
+        /**
+         * HeldDecision
+         * @description The answer to publishing or discarding a held generation.
+         */
+        HeldDecision: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "published" | "discarded";
+            /** Generationid */
+            generationId: string;
+            /** Previousgenerationid */
+            previousGenerationId?: string | null;
         };
         /** Highlight */
         Highlight: {
@@ -1915,6 +2136,20 @@ export interface components {
              * @default 60
              */
             delaySeconds?: number;
+        };
+        /**
+         * QueryComparison
+         * @description One query that got worse: its metric on the serving generation and on the candidate.
+         */
+        QueryComparison: {
+            /** Queryid */
+            queryId: string;
+            /** Query */
+            query: string;
+            /** Before */
+            before: number;
+            /** After */
+            after: number;
         };
         /** QueryRequest */
         QueryRequest: {
@@ -2621,7 +2856,7 @@ export interface components {
              */
             url?: string;
             /** Events */
-            events?: ("*" | "chat.*" | "chat.completed" | "chat.message" | "content.*" | "content.created" | "content.deleted" | "content.updated" | "file.*" | "file.failed" | "file.processed" | "file.uploaded" | "generation.*" | "generation.build_failed" | "generation.published" | "generation.rolled_back" | "import.*" | "import.cancelled" | "import.completed" | "import.failed" | "import.started" | "run.*" | "run.completed" | "source.*" | "source.publish_failed" | "training.*" | "training.cancelled" | "training.completed" | "training.failed" | "training.started" | "webhook.*" | "webhook.test")[];
+            events?: ("*" | "chat.*" | "chat.completed" | "chat.message" | "content.*" | "content.created" | "content.deleted" | "content.updated" | "file.*" | "file.failed" | "file.processed" | "file.uploaded" | "generation.*" | "generation.build_failed" | "generation.held" | "generation.published" | "generation.rolled_back" | "import.*" | "import.cancelled" | "import.completed" | "import.failed" | "import.started" | "run.*" | "run.completed" | "source.*" | "source.publish_failed" | "training.*" | "training.cancelled" | "training.completed" | "training.failed" | "training.started" | "webhook.*" | "webhook.test")[];
             /** Enabled */
             enabled?: boolean;
             /** Description */
@@ -3045,7 +3280,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApplyRequest"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -5006,6 +5245,322 @@ export interface operations {
             };
         };
     };
+    get_evaluation_query: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queryId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationQueryEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_evaluation_query: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queryId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationQueryRequest"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationQueryEnvelope"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationQueryEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress, source_inactive, evaluation_set_full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_evaluation_query: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queryId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationQueryEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_item: {
         parameters: {
             query?: never;
@@ -5491,6 +6046,110 @@ export interface operations {
             };
         };
     };
+    discard_generation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                generationId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldDecision"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress, generation_not_held */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     explain_search: {
         parameters: {
             query?: never;
@@ -5820,6 +6479,92 @@ export interface operations {
                 };
             };
             /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_generation_evaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                generationId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found, not_evaluated */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6453,6 +7198,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description validation_error, invalid_json, invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_evaluation_queries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page of this same listing; any other value is 400 invalid_cursor. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationQueryPage"];
                 };
             };
             /** @description validation_error, invalid_json, invalid_cursor */
@@ -7401,6 +8235,110 @@ export interface operations {
             };
             /** @description not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_held_generation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                generationId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldDecision"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress, source_inactive, generation_not_held, evaluation_stale, apply_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

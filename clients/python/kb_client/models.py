@@ -404,6 +404,7 @@ class CreateWebhookRequest(BaseModel):
                 "file.uploaded",
                 "generation.*",
                 "generation.build_failed",
+                "generation.held",
                 "generation.published",
                 "generation.rolled_back",
                 "import.*",
@@ -424,7 +425,7 @@ class CreateWebhookRequest(BaseModel):
                 "webhook.test",
             ]
         ],
-        Field(max_length=32, min_length=1, title="Events"),
+        Field(max_length=33, min_length=1, title="Events"),
     ]
     description: Annotated[str | None, Field(max_length=500, title="Description")] = ""
     retry_schedule: Annotated[
@@ -490,6 +491,89 @@ class EvaluationGate(BaseModel):
     metric: Annotated[Literal["recall", "ndcg"] | None, Field(title="Metric")] = "ndcg"
     k: Annotated[int | None, Field(ge=1, le=100, title="K")] = 10
     max_drop: Annotated[float | None, Field(alias="maxDrop", ge=0.0, le=1.0, title="Maxdrop")] = 0.0
+
+
+class EvaluationGateRequest(BaseModel):
+    """
+    A gate as a request body gives it: JSON types as declared (no "10" or true for k).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    metric: Annotated[Literal["recall", "ndcg"] | None, Field(title="Metric")] = "ndcg"
+    k: Annotated[int | None, Field(ge=1, le=100, title="K")] = 10
+    max_drop: Annotated[float | None, Field(alias="maxDrop", ge=0.0, le=1.0, title="Maxdrop")] = 0.0
+
+
+class EvaluationQuery(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    query: Annotated[str, Field(title="Query")]
+    relevant_item_ids: Annotated[list[str], Field(alias="relevantItemIds", title="Relevantitemids")]
+    language: Annotated[str | None, Field(title="Language")] = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    updated_at: Annotated[str, Field(alias="updatedAt", title="Updatedat")]
+
+
+class EvaluationQueryEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query: EvaluationQuery
+
+
+class EvaluationQueryPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    queries: Annotated[list[EvaluationQuery], Field(title="Queries")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class RelevantItemId(RootModel[str]):
+    root: Annotated[str, Field(max_length=250, min_length=1, pattern="^[^\\x00-\\x1f\\x7f/]+$")]
+
+
+class EvaluationQueryRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query: Annotated[str, Field(max_length=1000, min_length=1, title="Query")]
+    """
+    The search text
+    """
+    relevant_item_ids: Annotated[
+        list[RelevantItemId],
+        Field(
+            alias="relevantItemIds",
+            max_length=50,
+            min_length=1,
+            title="Relevantitemids",
+        ),
+    ]
+    """
+    externalItemIds that should come back for the query (all equally relevant)
+    """
+    language: Annotated[
+        str | None,
+        Field(
+            max_length=35,
+            pattern="^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+            title="Language",
+        ),
+    ] = None
+    """
+    The query's language (BCP 47, e.g. de, pt-BR): it is analysed as that language. Default: as every language the searched items are in (docs/search.md)
+    """
 
 
 class Event(BaseModel):
@@ -586,6 +670,22 @@ class Health(BaseModel):
         populate_by_name=True,
     )
     status: Annotated[str, Field(title="Status")]
+
+
+class HeldDecision(BaseModel):
+    """
+    The answer to publishing or discarding a held generation.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    status: Annotated[Literal["published", "discarded"], Field(title="Status")]
+    generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
+    previous_generation_id: Annotated[str | None, Field(alias="previousGenerationId", title="Previousgenerationid")] = (
+        None
+    )
 
 
 class Highlight(BaseModel):
@@ -855,6 +955,21 @@ class Publishing(BaseModel):
     """
     Seconds between the first unpublished change and the build (auto only)
     """
+
+
+class QueryComparison(BaseModel):
+    """
+    One query that got worse: its metric on the serving generation and on the candidate.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query_id: Annotated[str, Field(alias="queryId", title="Queryid")]
+    query: Annotated[str, Field(title="Query")]
+    before: Annotated[float, Field(title="Before")]
+    after: Annotated[float, Field(title="After")]
 
 
 class PerMinute(RootModel[int]):
@@ -1365,6 +1480,7 @@ class UpdateWebhookRequest(BaseModel):
                 "file.uploaded",
                 "generation.*",
                 "generation.build_failed",
+                "generation.held",
                 "generation.published",
                 "generation.rolled_back",
                 "import.*",
@@ -1386,7 +1502,7 @@ class UpdateWebhookRequest(BaseModel):
             ]
         ]
         | None,
-        Field(max_length=32, min_length=1, title="Events"),
+        Field(max_length=33, min_length=1, title="Events"),
     ] = None
     enabled: Annotated[bool | None, Field(title="Enabled")] = None
     description: Annotated[str | None, Field(max_length=500, title="Description")] = None
@@ -1655,17 +1771,30 @@ class ApiKey(BaseModel):
     revoked_at: Annotated[str | None, Field(alias="revokedAt", title="Revokedat")] = None
 
 
-class ApplyResult(BaseModel):
+class ApplyRequest(BaseModel):
     """
-    published: this apply's generation serves; applying: still building, poll the generation;
-    unchanged: the run changed nothing, so no generation was built and the current one answers.
+    The optional body of an apply: a gate evaluates the candidate before it may publish.
     """
 
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
     )
-    status: Annotated[Literal["published", "applying", "unchanged"], Field(title="Status")]
+    gate: EvaluationGateRequest | None = None
+
+
+class ApplyResult(BaseModel):
+    """
+    published: this apply's generation serves; applying: still building, poll the generation;
+    unchanged: the run changed nothing, so no generation was built and the current one answers;
+    held: built, but its evaluation gate kept it from publishing (see its evaluation).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    status: Annotated[Literal["published", "applying", "unchanged", "held"], Field(title="Status")]
     generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
     counts: RunCounts
 
@@ -1833,6 +1962,32 @@ class DeliveryPage(BaseModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
 
 
+class EvaluationReport(BaseModel):
+    """
+    held: the candidate regressed by more than the gate allows and waits for publish or
+    discard; passed: it was published; skipped: nothing to compare (no evaluation set, or no
+    generation serving yet) and it was published.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    baseline_generation_id: Annotated[str | None, Field(alias="baselineGenerationId", title="Baselinegenerationid")]
+    gate: EvaluationGate
+    outcome: Annotated[Literal["passed", "held", "skipped"], Field(title="Outcome")]
+    reason: Annotated[Literal["no_evaluation_set", "no_baseline"] | None, Field(title="Reason")] = None
+    mode: Annotated[str | None, Field(title="Mode")] = None
+    query_count: Annotated[int, Field(alias="queryCount", title="Querycount")]
+    before: Annotated[float | None, Field(title="Before")] = None
+    after: Annotated[float | None, Field(title="After")] = None
+    regressed: Annotated[list[QueryComparison] | None, Field(title="Regressed")] = None
+    improved_count: Annotated[int | None, Field(alias="improvedCount", title="Improvedcount")] = 0
+    evaluated_at: Annotated[str, Field(alias="evaluatedAt", title="Evaluatedat")]
+
+
 class FileRecord(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1873,7 +2028,7 @@ class GenerationView(BaseModel):
     run_id: Annotated[str, Field(alias="runId", title="Runid")]
     base_generation_id: Annotated[str | None, Field(alias="baseGenerationId", title="Basegenerationid")] = None
     status: Annotated[
-        Literal["queued", "running", "succeeded", "failed"] | None,
+        Literal["queued", "running", "succeeded", "failed", "held", "discarded"] | None,
         Field(title="Status"),
     ] = "succeeded"
     counts: RunCounts
@@ -2111,6 +2266,14 @@ class Answer(BaseModel):
     """
     Each [n] of the answer and its text
     """
+
+
+class EvaluationEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    evaluation: EvaluationReport
 
 
 class FileEnvelope(BaseModel):

@@ -3,9 +3,10 @@ from typing import Literal
 from pydantic import Field
 
 from kb.evaluation.gate import EvaluationGate
+from kb.evaluation.models import EvaluationGateRequest
 from kb.generations.locations import ChunkLocation
 from kb.items.models import MetadataValue
-from kb.models import ApiModel, RecordModel
+from kb.models import ApiModel, NoNullsRequest, RecordModel
 from kb.runs.models import Progress, RunCounts, WorkStatus
 from kb.sources.models import BuildSettings
 
@@ -98,6 +99,11 @@ class ManifestSummary(ApiModel):
     embedding_model: str | None = None
 
 
+# held: built, but an evaluation gate kept it from publishing (kb.evaluation); discarded: a held
+# one its owner turned down.
+GenerationStatus = Literal[WorkStatus, "held", "discarded"]
+
+
 class Generation(RecordModel):
     """An apply's generation, recorded from the moment the apply is accepted: queued, running
     (with progress) while it builds, succeeded once published, failed with the error code."""
@@ -107,7 +113,7 @@ class Generation(RecordModel):
     tenant_id: str
     run_id: str
     base_generation_id: str | None = None
-    status: WorkStatus = "succeeded"
+    status: GenerationStatus = "succeeded"
     counts: RunCounts
     progress: Progress | None = None
     manifest: ManifestSummary | None = None
@@ -141,6 +147,12 @@ class ApplyTask(ApiModel):
     run_id: str
     generation_id: str
     gate: EvaluationGate | None = None
+
+
+class ApplyRequest(NoNullsRequest):
+    """The optional body of an apply: a gate evaluates the candidate before it may publish."""
+
+    gate: EvaluationGateRequest | None = None
 
 
 class ReleaseTask(ApplyTask):
@@ -193,9 +205,10 @@ class CombineTask(ApplyTask):
 
 class ApplyResult(ApiModel):
     """published: this apply's generation serves; applying: still building, poll the generation;
-    unchanged: the run changed nothing, so no generation was built and the current one answers."""
+    unchanged: the run changed nothing, so no generation was built and the current one answers;
+    held: built, but its evaluation gate kept it from publishing (see its evaluation)."""
 
-    status: Literal["published", "applying", "unchanged"]
+    status: Literal["published", "applying", "unchanged", "held"]
     generation_id: str
     counts: RunCounts
 

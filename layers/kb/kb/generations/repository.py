@@ -42,7 +42,9 @@ class GenerationRepository:
         return [Generation.model_validate(r) for r in records], next_cursor
 
     def delete(self, generation: Generation) -> None:
+        """The record and its evaluation report (kb.evaluation), if it was evaluated."""
         self.table.delete(f"SOURCE#{generation.source_id}", f"GEN#{generation.id}")
+        self.table.delete(f"SOURCE#{generation.source_id}", f"EVALREPORT#{generation.id}")
 
     def begin(
         self, sources: SourceRepository, source: Source, generation: Generation, expires_at: str, now: str

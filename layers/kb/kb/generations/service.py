@@ -66,7 +66,9 @@ def _settled(generations: GenerationRepository, source_id: str, generation_id: s
     generation = generations.get(source_id, generation_id)
     if generation is None:
         return False
-    return generation.status == "failed" or (generation.status == "succeeded" and generation.settled_at is not None)
+    return generation.status in ("failed", "held") or (
+        generation.status == "succeeded" and generation.settled_at is not None
+    )
 
 
 def apply_run(
@@ -84,6 +86,8 @@ def apply_run(
     plan_retention_days: int,
     gate: EvaluationGate | None = None,
 ) -> ApplyResult:
+    """With a `gate`, the candidate is evaluated before it publishes and may end `held`
+    (kb.evaluation.gating)."""
     run = get_run(runs, source, run_id)
     require_active(source)
     if run.applied_generation_id is not None:
@@ -132,20 +136,19 @@ def apply_run(
     waited = workflows.wait(execution_arn, wait_seconds, lambda: _settled(generations, source.id, generation.id))
     if waited.running:
         return ApplyResult(status="applying", generation_id=generation.id, counts=run.counts)
-    if waited.description is not None:
+    if waited.description is not None and waited.description["status"] != "SUCCEEDED":
         # The state machine records its own failures; this covers one that ended without
         # reaching its recorder (timed out, aborted). Recording twice changes nothing.
-        if waited.description["status"] != "SUCCEEDED":
-            error_class = _FAILURES.get(waited.description.get("error", ""), BuildFailed)
-            message = waited.description.get("cause") or _BUILD_FAILED_MESSAGE
-            generations.fail(source.id, generation.id, error_class.code, message)
-            raise error_class(message)
-        return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
+        error_class = _FAILURES.get(waited.description.get("error", ""), BuildFailed)
+        message = waited.description.get("cause") or _BUILD_FAILED_MESSAGE
+        generations.fail(source.id, generation.id, error_class.code, message)
+        raise error_class(message)
     settled = generations.get(source.id, generation.id)
     if settled is not None and settled.status == "failed":
         error_class = _FAILURE_CODES.get(settled.error_code or "", BuildFailed)
         raise error_class(settled.error or _BUILD_FAILED_MESSAGE)
-    return ApplyResult(status="published", generation_id=generation.id, counts=run.counts)
+    status = "held" if settled is not None and settled.status == "held" else "published"
+    return ApplyResult(status=status, generation_id=generation.id, counts=run.counts)
 
 
 _CONTENT_EVENTS = {
@@ -226,13 +229,15 @@ def _retain(
         return []
     every = generations.all_newest_first(source.id)
     published = [g for g in every if g.status == "succeeded"]
-    failed = [g for g in every if g.status == "failed"]
-    # Failed builds never count against the published ones kept for rollback; the newest `keep`
-    # of them stay to be looked at. Queued and running ones are never touched.
+    failed = [g for g in every if g.status in ("failed", "discarded")]
+    # Failed builds (and discarded held ones) never count against the published ones kept for
+    # rollback; the newest `keep` of them stay to be looked at. Queued, running and held ones are
+    # never touched, and what a held one refers to stays with it until it is published or discarded.
     retained = [g for i, g in enumerate(published) if i < keep or g.id == source.current_generation_id]
     doomed = [g for g in published if g not in retained] + failed[keep:]
     if not doomed:
         return []
+    retained += [g for g in every if g.status == "held"]
     # Only what a doomed manifest refers to and no retained one does: an apply building meanwhile
     # writes documents no manifest refers to yet, and those must survive.
     unpublished = _written_by_failed_builds(blobs, [g for g in doomed if g.status == "failed"])

@@ -27,6 +27,7 @@ EVENT_TYPES = (
     "chat.message",
     "chat.completed",
     "webhook.test",
+    "generation.held",
 )
 # A subscription may also name a family ("content.*") or everything ("*").
 SUBSCRIBABLE = frozenset({*EVENT_TYPES, "*", *{f"{t.split('.')[0]}.*" for t in EVENT_TYPES}})
