@@ -102,6 +102,31 @@ def test_training_applies_pending_changes_with_counted_progress_and_events(api, 
     assert listed["jobs"][0]["id"] == job["id"]
 
 
+def test_a_training_jobs_gate_holds_a_source_whose_candidate_regresses(api, writer_key):
+    # Given a published source whose refunds item answers its evaluation query
+    source_id = new_source(api, writer_key, 0)
+    push(api, writer_key, source_id, "refunds", "Refunds are paid back to the original card within 14 days.")
+    push(api, writer_key, source_id, "shipping", "Parcels leave the warehouse within two business days.")
+    _, first = run_and_apply(api, writer_key, source_id)
+    query = {"query": "how long until my refund is paid back", "relevantItemIds": ["refunds"]}
+    path = f"/v1/sources/{source_id}/evaluation/queries/refund-time"
+    assert api.call("PUT", path, writer_key, query).status_code == 201
+    # And a pending change that makes that item talk about something else
+    push(api, writer_key, source_id, "refunds", "Our office cat is called Whiskers and sleeps on the printer.")
+    # When a training job applies it behind a gate
+    gate = {"metric": "ndcg", "k": 10, "maxDrop": 0.1}
+    done = finished(api, writer_key, train(api, writer_key, {"sourceIds": [source_id], "gate": gate})["id"])
+    # Then the job completed with the source held, and the first generation still serves
+    assert done["status"] == "completed", done
+    [entry] = done["sources"]
+    assert entry["status"] == "held", entry
+    assert source_of(api, writer_key, source_id)["currentGenerationId"] == first["generationId"]
+    # And the held generation carries the evaluation's report
+    report_path = f"/v1/sources/{source_id}/generations/{entry['generationId']}/evaluation"
+    report = api.call("GET", report_path, writer_key).json()["evaluation"]
+    assert (report["outcome"], report["baselineGenerationId"], report["before"]) == ("held", first["generationId"], 1.0)
+
+
 def test_two_concurrent_starts_one_job_runs_the_other_is_refused(api, writer_key, controls):
     # Given a source whose training will be held at its run
     source_id = new_source(api, writer_key, 1)
