@@ -258,6 +258,10 @@ class Items(_Resource):
     def get(self, source_id: str, external_item_id: str) -> m.ItemEnvelope:
         return self._c.send(ops.get_item(source_id, external_item_id))
 
+    def published(self, source_id: str, external_item_id: str) -> m.PublishedItem:
+        """The item as the serving generation publishes it (its text rebuilt from the chunks)."""
+        return self._c.send(ops.get_published_item(source_id, external_item_id))
+
     def delete(self, source_id: str, external_item_id: str, *, idempotency_key: str | None = None) -> Any:
         return self._c.send(ops.delete_item(source_id, external_item_id, idempotency_key))
 
