@@ -1,6 +1,6 @@
 // Webhooks: subscribe (the signing secret is shown once), edit (URL, events, sources), send a test
 // event, read the delivery log and redeliver.
-import { firstPage } from "../client.js";
+import { firstPage, upTo } from "../client.js";
 import { badge, busy, field, h, row, say, secretPanel, table, when } from "../dom.js";
 
 const GROUPS = ["*", "content.*", "generation.*", "run.*", "source.*", "file.*", "import.*", "webhook.*"];
@@ -61,7 +61,7 @@ function editForm(api, webhook, sources, onSaved, onCancel) {
 }
 
 export async function webhooksView(api) {
-  const { items: sources } = await firstPage(api.sources.list());
+  const sources = await upTo(api.sources.list({ limit: 100 }), 1000); // to scope a webhook by name
   const editArea = h("div");
   const listArea = h("div");
   const logArea = h("section", { "aria-live": "polite" });
