@@ -167,7 +167,7 @@ def start_stack(
         "RateLimitPerHour=10000000",
         "RateLimitPerDay=100000000",
         "BulkRateLimitPerMinute=100000",
-        "QuotaMaxItems=1000000000",
+        "QuotaMaxItems=10000000",  # the largest a deployment may set (LIMIT_MAX)
         "QuotaMaxStoredBytes=1000000000000000",
     ]
     command = [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)]
