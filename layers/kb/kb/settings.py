@@ -9,7 +9,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 # The largest figure a limit or quota may have, at every level: a key's, a plan's (kb.keys.models)
 # and the deployment's default (QuotaMaxItems' MaxValue in template.yaml). One bound for all, so a
 # deployment's default is always a quota a plan could state.
