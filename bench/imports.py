@@ -90,7 +90,7 @@ def main() -> None:
             "RateLimitPerHour=10000000",
             "RateLimitPerDay=100000000",
             "BulkRateLimitPerMinute=100000",
-            "QuotaMaxItems=1000000000",
+            "QuotaMaxItems=10000000",  # the largest a deployment may set (LIMIT_MAX)
             "QuotaMaxStoredBytes=1000000000000000",
             f"ImportSliceBytes={args.slice_bytes}",
         ):

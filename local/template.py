@@ -57,6 +57,7 @@ def read_template(root: Path, overrides: dict[str, str] | None = None) -> Templa
     document = load_template(root / "template.yaml")
     parameters = {name: str(spec.get("Default", "")) for name, spec in document.get("Parameters", {}).items()}
     parameters.update(overrides or {})
+    _check_bounds(document.get("Parameters", {}), overrides or {})
     resources = document["Resources"]
     globals_ = document.get("Globals", {}).get("Function", {})
     functions: dict[str, FunctionSpec] = {}
@@ -104,3 +105,18 @@ def _function(root: Path, logical_id: str, globals_: dict[str, Any], props: dict
         elif event["Type"] == "SQS":
             spec.queue_events.append(event["Properties"])
     return spec
+
+
+def _check_bounds(specs: dict[str, Any], overrides: dict[str, str]) -> None:
+    """A Number parameter outside its MinValue/MaxValue is refused, as CloudFormation refuses it at
+    deploy (rather than a function failing at run time on a setting it cannot accept)."""
+    for name, value in overrides.items():
+        spec = specs.get(name, {})
+        if spec.get("Type") != "Number":
+            continue
+        number = float(value)
+        if ("MinValue" in spec and number < float(spec["MinValue"])) or (
+            "MaxValue" in spec and number > float(spec["MaxValue"])
+        ):
+            bounds = f"{spec.get('MinValue', '-inf')}..{spec.get('MaxValue', 'inf')}"
+            raise ValueError(f"Parameter {name}={value} is outside its bounds {bounds} (template.yaml)")

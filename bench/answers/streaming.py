@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--token-ms", type=float, default=10.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as state:
-        parameters = ("AnswerProvider=bedrock", "EmbeddingProvider=none", "RateLimitPerMinute=100000")
+        parameters = ("AnswerProvider=bedrock", "EmbeddingProvider=none")
         process, info = start_stack(Path(state), stub_ms=args.token_ms, parameters=parameters)
         try:
             headers = {"Authorization": f"Bearer {info['admin_key']}"}

@@ -164,7 +164,7 @@ UNLIMITED = (
     "RateLimitPerHour=10000000",
     "RateLimitPerDay=100000000",
     "BulkRateLimitPerMinute=100000",
-    "QuotaMaxItems=10000000",  # the most a plan may allow (kb.keys.models.Limit)
+    "QuotaMaxItems=10000000",  # the largest a deployment may set (kb.settings.LIMIT_MAX)
     "QuotaMaxStoredBytes=1000000000000000",
 )
 
@@ -176,12 +176,14 @@ def start_stack(
     parameters: Sequence[str] = (),
     timeout: float = 120,
 ) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
-    """A local stack from `root` (`python -m local`), its template's `parameters` overridden
-    ("Name=value"); with `stub_ms`, Bedrock is answered by the stub at that latency per call."""
+    """A local stack from `root` (`python -m local`), unlimited, embedding through Bedrock answered
+    by the stub at `stub_ms` per call (no embeddings without it); `parameters` ("Name=value")
+    override any of that, the last one given winning."""
     command = [sys.executable, "-m", "local", "--port", "0", "--state-dir", str(state_dir)]
     if stub_ms is not None:
         command += ["--stub-bedrock-ms", str(stub_ms)]
-    for parameter in parameters:
+    embedding = f"EmbeddingProvider={'none' if stub_ms is None else 'bedrock'}"
+    for parameter in (embedding, *UNLIMITED, *parameters):
         command += ["--parameter", parameter]
     log = (state_dir / "stack.log").open("w")
     process = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
@@ -221,8 +223,7 @@ def baseline_tree(commit: str, into: Path) -> Path:
 
 def with_stack(root: Path, stub_ms: float, work: Any) -> Any:
     with tempfile.TemporaryDirectory() as state:
-        parameters = ("EmbeddingProvider=bedrock", *UNLIMITED)  # embedding through the stub
-        process, info = start_stack(Path(state), root, stub_ms, parameters)
+        process, info = start_stack(Path(state), root, stub_ms)
         try:
             admin = Client(info["api_url"], info["admin_key"])
             writer = admin.call("POST", "/v1/admin/keys", {"name": "bench", "scope": "write"}, expect=201)["secret"]

@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as state:
-        parameters = ("EmbeddingProvider=none", "RateLimitPerMinute=100000", "ImportSliceBytes=4194304")
+        parameters = ("ImportSliceBytes=4194304",)
         process, info = start_stack(Path(state), parameters=parameters, timeout=180)
         try:
             admin = Client(info["api_url"], info["admin_key"])

@@ -174,8 +174,17 @@ def test_a_run_shows_its_changes_as_a_diff_and_applies(api: Api, writer_key: str
     expect(changes.get_by_role("listitem").filter(has_text="returns")).to_contain_text(
         "\u2212returnsdeleted"
     )  # a minus sign
-    page.get_by_text("Content of refunds as it will be published").click()
-    expect(page.locator("pre.diff")).to_contain_text("~ Refunds take 7 days.")
+    # And an updated item opens to the words it changes against the published version
+    page.get_by_text("Compare refunds with the published version").click()
+    refunds = changes.get_by_role("listitem").filter(has_text="refunds").locator(".word-diff")
+    expect(refunds.locator("del")).to_have_text("[removed: 14]")
+    expect(refunds.locator("ins")).to_have_text("[added: 7]")
+    expect(refunds).to_contain_text("Refunds take")
+    # And a deleted item opens to what it publishes now, all of it to be removed
+    page.get_by_text("What returns publishes now").click()
+    returns = changes.get_by_role("listitem").filter(has_text="returns")
+    expect(returns.locator(".word-diff del")).to_have_text("[removed: Returns are free.]")
+    expect(returns.get_by_role("row", name="Title")).to_contain_text("Returns")
     # When it is applied
     page.get_by_role("button", name="Apply (publish)").click()
     # Then a new generation serves
@@ -224,9 +233,14 @@ def test_an_answer_cites_its_sources_and_opens_them_in_place(published: tuple[st
     page.get_by_label("Question or search").fill("How long do refunds take?")
     page.get_by_label("Show").select_option("answer")
     page.get_by_label("Sources").select_option(source)
-    page.get_by_role("button", name="Go").click()
-    # Then the answer is shown with its source, which opens in place at the cited stretch
+    with page.expect_response(lambda response: response.url.endswith("/v1/query")) as answered:
+        page.get_by_role("button", name="Go").click()
+    # Then the answer came as a stream of events (the JavaScript client's queryStream)
+    assert (answered.value.request.post_data_json or {}).get("stream") is True
+    assert answered.value.headers["content-type"].startswith("text/event-stream")
+    # And the answer is shown with its source, which opens in place at the cited stretch
     expect(page.locator(".answer")).to_contain_text("Refunds take 14 days")
+    expect(page.get_by_role("heading", name="Answer (", exact=False)).to_be_visible()
     expect(page.locator(".result-card").first).to_contain_text("[1] Policy")
     page.get_by_role("button", name="Open source 1").click()
     expect(page.locator(".citation mark")).to_have_text(POLICY)
@@ -280,11 +294,62 @@ def test_a_webhooks_delivery_log_shows_a_test_event_and_redelivers_it(
     assert first.headers["webhook-id"] == second.headers["webhook-id"]
 
 
+def test_a_webhook_edited_in_the_console_changes_its_url_events_and_sources(
+    api: Api, published: tuple[str, str], page: Page, console: str
+):
+    # Given a subscription to every event of every source
+    source, _ = published
+    url = f"https://example.com/hooks/{uuid.uuid4().hex}"
+    created = api.call("POST", "/v1/webhooks", api.admin_key, {"url": url, "events": ["*"]}).json()["webhook"]
+    sign_in(page, console, api.admin_key)
+    page.goto(console + "#/webhooks")
+    # When its URL, events and sources are edited in the console
+    page.get_by_role("button", name=f"Edit the webhook to {url}").click()
+    form = page.get_by_role("form", name=f"Edit the webhook to {url}")
+    expect(form.get_by_role("heading")).to_be_focused()
+    form.get_by_label("URL").fill(url + "/v2")
+    form.get_by_label("*", exact=True).uncheck()
+    form.get_by_label("generation.*").check()
+    form.get_by_label("Sources").select_option(source)
+    form.get_by_role("button", name="Save changes").click()
+    # Then the API holds the new subscription, and the list shows it
+    expect(page.get_by_role("status")).to_contain_text("Webhook saved (url, events, sourceIds)")
+    saved = api.call("GET", f"/v1/webhooks/{created['id']}", api.admin_key).json()["webhook"]
+    assert (saved["url"], saved["events"], saved["sourceIds"]) == (url + "/v2", ["generation.*"], [source])
+    expect(page.get_by_role("row", name=url + "/v2")).to_contain_text(f"only {source}")
+
+
+def test_a_source_edited_in_the_console_saves_only_what_changed(api: Api, writer_key: str, page: Page, console: str):
+    # Given a source
+    name = f"Console settings {uuid.uuid4().hex[:6]}"
+    source = api.call("POST", "/v1/sources", writer_key, {"name": name}).json()["source"]
+    sign_in(page, console, writer_key)
+    page.goto(f"{console}#/sources/{source['id']}/settings")
+    # When its name, grace days and publishing are changed on its settings screen
+    page.get_by_label("Name").fill(name + " renamed")
+    page.get_by_label("Grace days").fill("3")
+    expect(page.get_by_label("Publish delay (seconds)")).to_be_hidden()
+    page.get_by_label("Publishing").select_option("auto")
+    page.get_by_label("Publish delay (seconds)").fill("30")
+    page.get_by_role("button", name="Save changes").click()
+    # Then the API holds exactly those changes, and the other fields are as they were
+    expect(page.get_by_role("status")).to_contain_text("saved (name, graceDays, publishing)")
+    saved = api.call("GET", f"/v1/sources/{source['id']}", writer_key).json()["source"]
+    assert (saved["name"], saved["graceDays"], saved["publishing"]) == (
+        name + " renamed",
+        3,
+        {"mode": "auto", "delaySeconds": 30},
+    )
+    assert saved["massDeletionThreshold"] == source["massDeletionThreshold"]
+    expect(page.get_by_role("heading", name=f"{name} renamed: settings", level=1)).to_be_visible()
+
+
 def test_on_a_phones_width_nothing_overflows_sideways(api: Api, published: tuple[str, str], page: Page, console: str):
     # Given a phone's viewport
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in(page, console, api.admin_key)
-    for screen in ("#/sources", "#/search", "#/keys", "#/webhooks", "#/training"):
+    source, _ = published
+    for screen in ("#/sources", "#/search", "#/keys", "#/webhooks", f"#/sources/{source}/settings", "#/training"):
         # When each screen is shown
         page.goto(console + screen)
         expect(page.locator("main h1")).to_be_visible()
@@ -363,6 +428,7 @@ def test_axe_finds_no_accessibility_violations_on_the_main_screens(
         f"#/sources/{source}/items",
         f"#/sources/{source}/runs",
         f"#/sources/{source}/generations",
+        f"#/sources/{source}/settings",
         "#/search",
         "#/keys",
         "#/webhooks",

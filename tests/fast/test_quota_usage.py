@@ -2,6 +2,7 @@
 change in size, deletions, offloaded content, batches; a write past a quota writes nothing."""
 
 import pytest
+from pydantic import ValidationError
 
 from kb.errors import QuotaExceeded
 from kb.items.batch import apply_batch
@@ -9,9 +10,13 @@ from kb.items.models import BatchRequest, UpsertItemRequest
 from kb.items.repository import INLINE_CONTENT_LIMIT, ItemRepository
 from kb.items.service import delete_item, upsert_item
 from kb.keys.models import Quotas
+from kb.keys.plans import tenant_quotas
 from kb.quotas import TenantQuotas, usage_key
+from kb.settings import LIMIT_MAX, Settings
 from kb.snapshots.models import SnapshotPageRequest
 from kb.snapshots.service import add_page, begin_snapshot, commit_snapshot
+from local.template import read_template
+from tests.helpers import ROOT
 
 
 def usage(store, tenant_id: str) -> tuple[int, int]:
@@ -88,3 +93,36 @@ def test_an_item_left_out_of_a_snapshot_frees_its_place_and_counts_again_when_pu
     assert usage(store, source.tenant_id) == (1, 3)  # "dropped" is a tombstone now
     push(items, sources, fresh, "dropped", "d" * 5)
     assert usage(store, source.tenant_id) == (2, 8)
+
+
+def test_a_batch_under_the_largest_deployment_quota_writes_every_item(store, sources, source):
+    # Given the deployment's default quotas at the largest the template lets a deployment set
+    # (a larger QuotaMaxItems once made every counted write fail with internal_error: the plans'
+    # bound refused the deployment's figure at each write)
+    parameters = read_template(ROOT).document["Parameters"]
+    settings = Settings.model_validate(
+        {
+            "TABLE_NAME": "KbTable",
+            "BUCKET_NAME": "generationsbucket",
+            "QUOTA_MAX_ITEMS": parameters["QuotaMaxItems"]["MaxValue"],
+            "QUOTA_MAX_STORED_BYTES": 10**15,
+        }
+    )
+    deployed = ItemRepository(store.table, store.blobs, quotas=tenant_quotas(store.table, settings))
+    # When a batch is staged through the tenant's quotas (its plan names none)
+    result = apply_batch(
+        deployed, sources, source, BatchRequest(items=[{"externalItemId": f"i{n}", "content": "ab"} for n in range(3)])
+    )
+    # Then every item is written and counted
+    assert [r.outcome for r in result.results] == ["created"] * 3
+    assert usage(store, source.tenant_id) == (3, 6)
+
+
+def test_a_deployment_quota_no_plan_could_state_is_refused_when_the_settings_are_read():
+    # Given a QuotaMaxItems above the bound of every key's and plan's quota
+    environment = {"TABLE_NAME": "t", "BUCKET_NAME": "b", "QUOTA_MAX_ITEMS": str(LIMIT_MAX + 1)}
+    # Then the settings refuse it at once (and so does the template, at deploy), not each write later
+    with pytest.raises(ValidationError, match="QUOTA_MAX_ITEMS"):
+        Settings.model_validate(environment)
+    with pytest.raises(ValueError, match="QuotaMaxItems"):
+        read_template(ROOT, {"QuotaMaxItems": str(LIMIT_MAX + 1)})

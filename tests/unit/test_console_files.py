@@ -75,3 +75,14 @@ def test_no_script_stores_the_key_anywhere_but_session_storage():
         r"innerHTML",
     ):
         assert not re.search(forbidden, scripts), forbidden
+
+
+def test_the_console_reaches_the_api_only_through_the_javascript_clients_bundle():
+    # Given the console's own scripts (the bundle aside)
+    own = {path.relative_to(STATIC).as_posix(): path.read_text() for path in STATIC.rglob("*.js")}
+    bundle = own.pop("kb-client.js")
+    # Then only client.js calls fetch, and it builds the client from the bundle served beside it
+    assert [name for name, text in own.items() if re.search(r"\bfetch\(", text)] == ["client.js"]
+    assert 'from "./kb-client.js"' in own["client.js"] and "var KbClient = class" in bundle
+    # And no script loads anything from another origin
+    assert not re.search(r"""(import|from)\s*\(?\s*["']https?:""", "\n".join(own.values()))

@@ -126,6 +126,22 @@ export declare class Items {
         item: import("./schema.js").components["schemas"]["StagedItem"];
         publication?: import("./schema.js").components["schemas"]["ItemPublication"] | null;
     }>;
+    /** The item as the serving generation publishes it (what a run's change is compared with);
+     * its text is rebuilt from the indexed chunks. A 404 when that generation does not hold it. */
+    published(sourceId: string, externalItemId: string, options?: RequestOptions): Promise<{
+        externalItemId: string;
+        generationId: string;
+        contentHash: string;
+        title: string;
+        url?: string | null;
+        tags?: string[];
+        metadata?: {
+            [key: string]: string | number | boolean | (string | number | boolean)[];
+        };
+        language?: string | null;
+        text: string;
+        missingSince?: string | null;
+    }>;
     delete(sourceId: string, externalItemId: string, options?: RequestOptions): Promise<{
         externalItemId: string;
         deleted: boolean;

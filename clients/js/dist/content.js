@@ -69,6 +69,12 @@ export class Items {
         const path = `/v1/sources/${seg(sourceId)}/items/${seg(externalItemId)}`;
         return (await this.http.json("GET", path, options)).data;
     }
+    /** The item as the serving generation publishes it (what a run's change is compared with);
+     * its text is rebuilt from the indexed chunks. A 404 when that generation does not hold it. */
+    async published(sourceId, externalItemId, options = {}) {
+        const path = `/v1/sources/${seg(sourceId)}/items/${seg(externalItemId)}/published`;
+        return (await this.http.json("GET", path, options)).data.published;
+    }
     async delete(sourceId, externalItemId, options = {}) {
         const path = `/v1/sources/${seg(sourceId)}/items/${seg(externalItemId)}`;
         return (await this.http.json("DELETE", path, options)).data;

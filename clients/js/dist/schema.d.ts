@@ -458,6 +458,23 @@ export interface paths {
         patch: operations["update_key"];
         trace?: never;
     };
+    "/v1/sources/{sourceId}/items/{externalItemId}/published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Published Item */
+        get: operations["get_published_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources/{sourceId}/runs/{runId}": {
         parameters: {
             query?: never;
@@ -2116,6 +2133,44 @@ export interface components {
             attempts: number;
             /** At */
             at: string;
+        };
+        /** PublishedItem */
+        PublishedItem: {
+            /** Externalitemid */
+            externalItemId: string;
+            /**
+             * Generationid
+             * @description The serving generation this version is read from
+             */
+            generationId: string;
+            /** Contenthash */
+            contentHash: string;
+            /** Title */
+            title: string;
+            /** Url */
+            url?: string | null;
+            /** Tags */
+            tags?: string[];
+            /** Metadata */
+            metadata?: {
+                [key: string]: string | number | boolean | (string | number | boolean)[];
+            };
+            /** Language */
+            language?: string | null;
+            /**
+             * Text
+             * @description The content rebuilt from the indexed chunks: exact for a one-chunk item, else with sentences joined by single spaces
+             */
+            text: string;
+            /**
+             * Missingsince
+             * @description Set: a tombstone still serving its grace days
+             */
+            missingSince?: string | null;
+        };
+        /** PublishedItemEnvelope */
+        PublishedItemEnvelope: {
+            published: components["schemas"]["PublishedItem"];
         };
         /**
          * Publishing
@@ -6947,6 +7002,92 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_published_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                externalItemId: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedItemEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

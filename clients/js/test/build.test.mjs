@@ -31,3 +31,17 @@ it("dist/ is what tsc builds from src/", () => {
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+it("the web console's kb-client.js is the bundle of src/ (npm run build writes it)", () => {
+  const out = mkdtempSync(join(tmpdir(), "kb-client-bundle-"));
+  try {
+    const bundle = join(out, "kb-client.js");
+    const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts;
+    const args = scripts.bundle.split(" ").slice(1).map((arg) => (arg.startsWith("--outfile=") ? `--outfile=${bundle}` : arg));
+    execFileSync(bin("esbuild"), args, { cwd: root, stdio: "pipe" });
+    const served = join(root, "..", "..", "functions", "console", "static", "kb-client.js");
+    assert.equal(readFileSync(served, "utf8"), readFileSync(bundle, "utf8"), "the console's bundle is stale: run npm run build");
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

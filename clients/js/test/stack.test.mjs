@@ -61,6 +61,9 @@ describe("against the local stack", { skip }, () => {
     assert.equal(run.counts.created, 3);
     assert.equal(result.status, "published");
     assert.equal((await writer.sources.get(source.id)).currentGenerationId, result.generationId);
+    // And the item as published is the one pushed (what a run's diff compares with)
+    const published = await writer.items.published(source.id, "refunds");
+    assert.deepEqual([published.generationId, published.text, published.tags], [result.generationId, items[0].content, ["billing"]]);
     // And search finds the item, and the answer cites it
     const found = await writer.search({ query: "how long do refunds take", sourceIds: [source.id], limit: 3 });
     assert.equal(found.results[0].item.externalItemId, "refunds");

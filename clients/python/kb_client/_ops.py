@@ -113,6 +113,11 @@ def get_item(source_id: str, external_item_id: str) -> Op[m.ItemEnvelope]:
     return Op("GET", f"{_items(source_id)}/{seg(external_item_id)}", parse(m.ItemEnvelope))
 
 
+def get_published_item(source_id: str, external_item_id: str) -> Op[m.PublishedItem]:
+    path = f"{_items(source_id)}/{seg(external_item_id)}/published"
+    return Op("GET", path, pick(m.PublishedItemEnvelope, "published"))
+
+
 def delete_item(source_id: str, external_item_id: str, key: str | None) -> Op[Any]:
     return Op("DELETE", f"{_items(source_id)}/{seg(external_item_id)}", lambda data: data, idempotency_key=key)
 

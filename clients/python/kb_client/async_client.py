@@ -13,17 +13,16 @@ from httpx_sse import EventSource
 
 from . import _ops as ops
 from . import models as m
-from ._config import resolve, resolve_stream
 from ._http import (
     DEFAULT_TIMEOUT,
     RetryPolicy,
-    headers_for,
     json_or_none,
     raise_for_error,
     should_retry,
 )
 from ._lifecycle import MAX_BATCH, TERMINAL, Published, SyncMode, SyncReport, batches, poll_delays
 from ._ops import Body, Op
+from ._transport import Transport
 from .errors import WaitTimeoutError, WorkFailedError
 from .files import MULTIPART_LIMIT, upload_fields
 from .streaming import AnswerEvent, aevents
@@ -31,7 +30,7 @@ from .streaming import AnswerEvent, aevents
 __all__ = ["AsyncClient"]
 
 
-class AsyncClient:
+class AsyncClient(Transport):
     def __init__(
         self,
         api_key: str | None = None,
@@ -47,11 +46,8 @@ class AsyncClient:
         where streamed answers go, the stack's StreamUrl (locally the gateway's port + 1, no `/api`);
         without it they go to `base_url`, which sends the same events in one body at the end.
         `wait_timeout`: how long the waiting helpers (runs, applies, files) poll before WaitTimeoutError."""
-        self.api_key, self.base_url = resolve(api_key, base_url)
-        self.stream_url = resolve_stream(stream_url)
-        self.retry = retry or RetryPolicy()
-        self.wait_timeout = wait_timeout
-        self._http = http_client or httpx.AsyncClient(timeout=timeout)
+        super().__init__(api_key, base_url, stream_url, retry, wait_timeout)
+        self._http: httpx.AsyncClient = http_client or httpx.AsyncClient(timeout=timeout)
         self.sources = Sources(self)
         self.items = Items(self)
         self.snapshots = Snapshots(self)
@@ -72,25 +68,6 @@ class AsyncClient:
         await self._http.aclose()
 
     # The transport
-    def _build(self, op: Op[Any], stream: bool = False) -> httpx.Request:
-        headers = headers_for(op.method, op.idempotency_key, op.headers)
-        headers["Authorization"] = f"Bearer {self.api_key}"
-        base = self.base_url
-        if stream:
-            headers["Accept"] = "text/event-stream"
-            # A streamed turn that fails records nothing, so the server refuses a key for it.
-            headers.pop("Idempotency-Key", None)
-            base = self.stream_url or self.base_url
-        return self._http.build_request(
-            op.method,
-            base + op.path,
-            json=op.json,
-            params=op.params,
-            files=op.files,
-            data=op.data,
-            headers=headers,
-        )
-
     async def _send(self, op: Op[Any], stream: bool = False) -> httpx.Response:
         """The answer, once it is not one to retry or the retries are spent (then it raises)."""
         request = self._build(op, stream)  # built once: every retry carries the same Idempotency-Key
@@ -261,6 +238,10 @@ class Items(_Resource):
 
     async def get(self, source_id: str, external_item_id: str) -> m.ItemEnvelope:
         return await self._c.send(ops.get_item(source_id, external_item_id))
+
+    async def published(self, source_id: str, external_item_id: str) -> m.PublishedItem:
+        """The item as the serving generation publishes it (its text rebuilt from the chunks)."""
+        return await self._c.send(ops.get_published_item(source_id, external_item_id))
 
     async def delete(self, source_id: str, external_item_id: str, *, idempotency_key: str | None = None) -> Any:
         return await self._c.send(ops.delete_item(source_id, external_item_id, idempotency_key))

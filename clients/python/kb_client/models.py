@@ -939,6 +939,43 @@ class PublishFailure(BaseModel):
     at: Annotated[str, Field(title="At")]
 
 
+class PublishedItem(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
+    generation_id: Annotated[str, Field(alias="generationId", title="Generationid")]
+    """
+    The serving generation this version is read from
+    """
+    content_hash: Annotated[str, Field(alias="contentHash", title="Contenthash")]
+    title: Annotated[str, Field(title="Title")]
+    url: Annotated[str | None, Field(title="Url")] = None
+    tags: Annotated[list[str] | None, Field(title="Tags")] = None
+    metadata: Annotated[
+        dict[str, str | int | float | bool | list[str | int | float | bool]] | None,
+        Field(title="Metadata"),
+    ] = None
+    language: Annotated[str | None, Field(title="Language")] = None
+    text: Annotated[str, Field(title="Text")]
+    """
+    The content rebuilt from the indexed chunks: exact for a one-chunk item, else with sentences joined by single spaces
+    """
+    missing_since: Annotated[str | None, Field(alias="missingSince", title="Missingsince")] = None
+    """
+    Set: a tombstone still serving its grace days
+    """
+
+
+class PublishedItemEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    published: PublishedItem
+
+
 class Publishing(BaseModel):
     """
     How a source's staged changes reach search. manual: a client runs and applies (as always).

@@ -1,9 +1,9 @@
 // The console's shell: sign-in, the hash router and focus management. Screens live in views/.
-import { createApi } from "./api.js";
+import { connect, firstPage } from "./client.js";
 import { describe, field, h, say } from "./dom.js";
 import { session } from "./session.js";
 import { keysView } from "./views/keys.js";
-import { generationsView, itemsView, runView, runsView, sourcesView } from "./views/sources.js";
+import { generationsView, itemsView, runView, runsView, settingsView, sourcesView } from "./views/sources.js";
 import { playgroundView } from "./views/playground.js";
 import { webhooksView } from "./views/webhooks.js";
 import { upcomingView } from "./views/upcoming.js";
@@ -19,6 +19,7 @@ const routes = [
   [/^\/sources\/([^/]+)\/runs$/, runsView],
   [/^\/sources\/([^/]+)\/runs\/([^/]+)$/, runView],
   [/^\/sources\/([^/]+)\/generations$/, generationsView],
+  [/^\/sources\/([^/]+)\/settings$/, settingsView],
   [/^\/search$/, playgroundView],
   [/^\/keys$/, keysView],
   [/^\/webhooks$/, webhooksView],
@@ -40,7 +41,7 @@ function signInView() {
     const key = input.value.trim();
     if (!key) return say("Enter an API key.", "error");
     try {
-      await createApi(base, key).whoami();
+      await firstPage(connect(base, key).sources.list({ limit: 1 })); // any read proves the key
     } catch (error) {
       input.setAttribute("aria-invalid", "true");
       return say(`Sign-in failed: ${describe(error)}`, "error");
@@ -73,7 +74,7 @@ async function render() {
     else link.removeAttribute("aria-current");
   }
   const found = routes.find(([pattern]) => pattern.test(path));
-  const api = createApi(base, key);
+  const api = connect(base, key);
   try {
     const view = found ? await found[1](api, ...path.match(found[0]).slice(1)) : h("h1", { tabindex: "-1" }, "Not found");
     if (ticket !== rendering) return;

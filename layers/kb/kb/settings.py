@@ -9,6 +9,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The largest figure a limit or quota may have, at every level: a key's, a plan's (kb.keys.models)
+# and the deployment's default (QuotaMaxItems' MaxValue in template.yaml). One bound for all, so a
+# deployment's default is always a quota a plan could state.
+LIMIT_MAX = 10_000_000
+
 
 class Settings(BaseModel):
     # Lambda's environment holds many other variables; only the aliases below are read.
@@ -49,7 +54,7 @@ class Settings(BaseModel):
     rate_limit_per_day: int = Field(default=10_000, ge=1, validation_alias="RATE_LIMIT_PER_DAY")
     bulk_rate_limit_per_minute: int = Field(default=10, ge=1, validation_alias="BULK_RATE_LIMIT_PER_MINUTE")
     # A tenant's quotas when its plan names none (the standard tier's).
-    quota_max_items: int = Field(default=100_000, ge=1, validation_alias="QUOTA_MAX_ITEMS")
+    quota_max_items: int = Field(default=100_000, ge=1, le=LIMIT_MAX, validation_alias="QUOTA_MAX_ITEMS")
     quota_max_stored_bytes: int = Field(default=1024**3, ge=1, validation_alias="QUOTA_MAX_STORED_BYTES")
     apply_lease_seconds: int = Field(default=300, validation_alias="APPLY_LEASE_SECONDS")
     # A run plan's lifetime (the bucket's lifecycle rule expires plans after as many days).

@@ -1,13 +1,14 @@
 """The SDK's HTTP behaviour on its own, against canned answers (httpx.MockTransport): retries and
 their waits, Idempotency-Key, error codes. The same behaviours against the real API: tests/e2e/test_sdk.py."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
 import pytest
 
-from kb_client import Client, ConflictError, NotFoundError, RetryPolicy, ServerError
+from kb_client import AsyncClient, Client, ConflictError, NotFoundError, RetryPolicy, ServerError
 
 
 def client_answering(*answers: httpx.Response, seen: list[httpx.Request], waits: list[float]) -> Client:
@@ -108,3 +109,34 @@ def test_a_given_idempotency_key_is_sent_as_is():
     client = client_answering(httpx.Response(201, json=SOURCE), seen=seen, waits=[])
     client.sources.create("x", idempotency_key="my-key-1")
     assert seen[0].headers["Idempotency-Key"] == "my-key-1"
+
+
+def test_the_sync_and_async_clients_send_the_same_request_for_the_same_operation():
+    # Given both clients, each answering the published version of an item
+    published = {
+        "published": {
+            "externalItemId": "faq 1",
+            "generationId": "gen_1",
+            "contentHash": "sha256:x",
+            "title": "FAQ",
+            "text": "Refunds take 14 days.",
+        }
+    }
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=published)
+
+    transport = httpx.MockTransport(handler)
+    sync = Client("sk_live_test", "http://api.test/api", http_client=httpx.Client(transport=transport))
+    asynchronous = AsyncClient(
+        "sk_live_test", "http://api.test/api", http_client=httpx.AsyncClient(transport=transport)
+    )
+    # When each asks for it
+    answers = [sync.items.published("src_1", "faq 1"), asyncio.run(asynchronous.items.published("src_1", "faq 1"))]
+    # Then both sent one identical GET (URL, key) and read the same answer
+    assert [(r.method, str(r.url), r.headers["authorization"]) for r in seen] == [
+        ("GET", "http://api.test/api/v1/sources/src_1/items/faq%201/published", "Bearer sk_live_test")
+    ] * 2
+    assert answers[0] == answers[1] and answers[0].text == "Refunds take 14 days."

@@ -1,4 +1,5 @@
 // Keys: list, create (the secret is shown once), rotate (a new secret, shown once), revoke.
+import { firstPage } from "../client.js";
 import { badge, busy, confirmAction, field, h, row, say, secretPanel, table, when } from "../dom.js";
 
 export async function keysView(api) {
@@ -12,7 +13,7 @@ export async function keysView(api) {
   }
 
   async function refresh() {
-    const { keys } = await api.keys.list();
+    const { items: keys } = await firstPage(api.keys.list());
     const rows = keys.map((key) => {
       const active = key.status === "active";
       const rotate = h("button", { type: "button", class: "secondary", disabled: !active }, "Rotate");

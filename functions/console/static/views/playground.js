@@ -1,5 +1,6 @@
 // Search and answer playground: modes, filters, and citations opened in place (the cited stretch
 // of the item, marked inside its text).
+import { firstPage } from "../client.js";
 import { busy, field, h, say } from "../dom.js";
 
 // location.start/end count Unicode code points; JavaScript strings count UTF-16 units.
@@ -45,7 +46,7 @@ function parseMetadata(text) {
 }
 
 export async function playgroundView(api) {
-  const { sources } = await api.sources.list();
+  const { items: sources } = await firstPage(api.sources.list());
   const query = h("textarea", { rows: "2", required: true });
   const what = h("select", {}, h("option", { value: "search" }, "Search results"), h("option", { value: "answer" }, "An answer with citations"));
   const mode = h("select", {}, ["default", "hybrid", "keyword", "semantic"].map((m) => h("option", { value: m }, m)));
@@ -83,7 +84,7 @@ export async function playgroundView(api) {
       const meta = parseMetadata(metadata.value);
       if (Object.keys(meta).length) filters.metadata = meta;
       if (Object.keys(filters).length) body.filters = filters;
-      if (what.value === "answer") renderAnswer(await api.query(body));
+      if (what.value === "answer") await streamAnswer(body);
       else {
         if (mode.value !== "default") body.mode = mode.value;
         renderResults(await api.search({ ...body, limit: 10 }));
@@ -111,16 +112,39 @@ export async function playgroundView(api) {
     );
   }
 
-  function renderAnswer(reply) {
-    const list = reply.sources.map((s, index) => {
-      const [open, panel] = citation(api, s, `source ${index + 1}`);
-      return h("li", { class: "result-card" }, h("h3", {}, `[${index + 1}] ${s.title || s.externalItemId}`), h("p", {}, s.excerpt), open, panel);
-    });
-    results.replaceChildren(
-      h("h2", { id: "results", tabindex: "-1" }, reply.found ? `Answer (${reply.mode})` : "No answer found"),
-      h("p", { class: "answer" }, reply.answer),
-      list.length ? h("ol", { class: "results" }, list) : "",
-    );
+  // The answer is streamed (the client's queryStream): its text grows with each delta, each
+  // source is listed as soon as its citation arrives, and `done` settles the heading. Screen
+  // readers hear the finished answer once (the growing text is not a live region).
+  async function streamAnswer(body) {
+    const heading = h("h2", { id: "results", tabindex: "-1" }, "Answering…");
+    const text = h("p", { class: "answer", "aria-busy": "true" });
+    const list = h("ol", { class: "results" });
+    const listed = new Set();
+    const done = h("p", { class: "visually-hidden", role: "status" });
+    results.replaceChildren(heading, text, list, done);
+    const addSource = (source, number) => {
+      const key = `${source.sourceId}\u0000${source.externalItemId}\u0000${number}`;
+      if (listed.has(key)) return;
+      listed.add(key);
+      const [open, panel] = citation(api, source, `source ${number}`);
+      list.append(h("li", { class: "result-card", value: String(number) }, h("h3", {}, `[${number}] ${source.title || source.externalItemId}`), h("p", {}, source.excerpt ?? ""), open, panel));
+    };
+    try {
+      for await (const { event, data } of api.queryStream(body)) {
+        if (event === "delta") text.append(data.text);
+        else if (event === "citation") addSource(data.source ?? data, data.number ?? listed.size + 1);
+        else if (event === "done") {
+          text.textContent = data.answer;
+          list.replaceChildren();
+          listed.clear();
+          (data.sources ?? []).forEach((source, index) => addSource(source, index + 1));
+          heading.textContent = data.found === false ? "No answer found" : `Answer (${data.mode ?? "default"})`;
+          done.textContent = `Answer complete: ${data.answer}`;
+        }
+      }
+    } finally {
+      text.removeAttribute("aria-busy");
+    }
   }
 
   return h("div", {}, h("h1", { tabindex: "-1" }, "Search & answers"), form, results);

@@ -1,12 +1,14 @@
 // Sources, their items, runs (with the changes as a diff, and apply) and generations (rollback).
-import { badge, busy, confirmAction, field, h, row, say, table, when } from "../dom.js";
+import { firstPage, upTo } from "../client.js";
+import { badge, busy, confirmAction, describe, field, h, row, say, table, when } from "../dom.js";
+import { itemDiff } from "./diff.js";
 
 const enc = encodeURIComponent;
 
 export async function sourcesView(api) {
   const listArea = h("div");
   async function refresh() {
-    const { sources } = await api.sources.list();
+    const { items: sources } = await firstPage(api.sources.list());
     const rows = sources.map((s) =>
       row(
         h("a", { href: `#/sources/${enc(s.id)}/items` }, s.name),
@@ -33,7 +35,7 @@ export async function sourcesView(api) {
     event.preventDefault();
     if (!name.value.trim()) return say("A source needs a name.", "error");
     busy(submit, async () => {
-      const { source } = await api.sources.create({ name: name.value.trim(), graceDays: Number(grace.value || 0) });
+      const source = await api.sources.create({ name: name.value.trim(), graceDays: Number(grace.value || 0) });
       say(`Source ${source.name} created.`);
       form.reset();
       await refresh();
@@ -45,15 +47,19 @@ export async function sourcesView(api) {
 
 // The heading and tabs shared by a source's screens.
 async function sourceFrame(api, sourceId, current, ...content) {
-  const { source } = await api.sources.get(sourceId);
+  const source = await api.sources.get(sourceId);
   const tab = (label, path) =>
     h("li", {}, h("a", { href: `#/sources/${enc(sourceId)}/${path}`, "aria-current": path === current ? "page" : null }, label));
   return h(
     "div",
     {},
     h("p", { class: "crumbs" }, h("a", { href: "#/sources" }, "Sources"), " / ", source.name),
-    h("h1", { tabindex: "-1" }, `${source.name}: ${current === "items" ? "items" : current === "runs" ? "runs" : "generations"}`),
-    h("nav", { class: "tabs", "aria-label": "Source" }, h("ul", {}, tab("Items", "items"), tab("Runs", "runs"), tab("Generations", "generations"))),
+    h("h1", { tabindex: "-1" }, `${source.name}: ${current}`),
+    h(
+      "nav",
+      { class: "tabs", "aria-label": "Source" },
+      h("ul", {}, tab("Items", "items"), tab("Runs", "runs"), tab("Generations", "generations"), tab("Settings", "settings")),
+    ),
     ...content,
   );
 }
@@ -62,7 +68,7 @@ export async function itemsView(api, sourceId) {
   const listArea = h("div");
   const filter = h("input", { type: "search" });
   async function refresh() {
-    const { items, nextCursor } = await api.items.list(sourceId, { q: filter.value.trim() || undefined, limit: 100 });
+    const { items, nextCursor } = await firstPage(api.items.list(sourceId, { q: filter.value.trim() || undefined, limit: 100 }));
     const rows = items.map((item) => {
       const details = h("details", {}, h("summary", {}, item.title || item.externalItemId));
       details.addEventListener("toggle", async () => {
@@ -122,11 +128,11 @@ function countsList(counts) {
 }
 
 export async function runsView(api, sourceId) {
-  const { runs } = await api.runs.list(sourceId);
+  const { items: runs } = await firstPage(api.runs.list(sourceId));
   const start = h("button", { type: "button" }, "Start a run");
   start.addEventListener("click", () =>
     busy(start, async () => {
-      const { run } = await api.runs.start(sourceId);
+      const run = await api.runs.create(sourceId, { timeoutMs: 120_000 });
       location.hash = `#/sources/${enc(sourceId)}/runs/${enc(run.id)}`;
     }),
   );
@@ -168,40 +174,45 @@ function changeLine(api, sourceId, change) {
     h("code", {}, change.externalItemId),
     h("span", { class: "words" }, words),
   );
-  if (["created", "updated", "restored"].includes(change.change)) {
-    const details = h("details", {}, h("summary", {}, `Content of ${change.externalItemId} as it will be published`));
-    details.addEventListener("toggle", async () => {
-      if (!details.open || details.dataset.loaded) return;
-      details.dataset.loaded = "1";
-      const { item } = await api.items.get(sourceId, change.externalItemId);
-      // The staged text, line by line, marked as the lines this apply publishes.
-      const lines = `${item.title ? `# ${item.title}\n` : ""}${item.content}`.split("\n");
-      details.append(h("pre", { class: "diff" }, lines.map((text) => h("span", { class: "added" }, `${sign} ${text}\n`))));
-    });
-    line.append(details);
-  }
+  // Opened on demand: the published version (none for a new item) against the staged one (none
+  // for a deleted item).
+  const staged = ["created", "updated", "restored"].includes(change.change);
+  const summary = change.change === "created"
+    ? `Content of ${change.externalItemId} as it will be published`
+    : staged ? `Compare ${change.externalItemId} with the published version` : `What ${change.externalItemId} publishes now`;
+  const details = h("details", {}, h("summary", {}, summary));
+  details.addEventListener("toggle", async () => {
+    if (!details.open || details.dataset.loaded) return;
+    details.dataset.loaded = "1";
+    const absent = (error) => { if (error?.status === 404) return null; throw error; };
+    try {
+      const [published, found] = await Promise.all([
+        change.change === "created" ? null : api.items.published(sourceId, change.externalItemId).catch(absent),
+        staged ? api.items.get(sourceId, change.externalItemId).catch(absent) : null,
+      ]);
+      details.append(itemDiff(published, found?.item ?? null));
+    } catch (error) {
+      details.append(h("p", { class: "error" }, describe(error)));
+    }
+  });
+  line.append(details);
   return line;
 }
 
 export async function runView(api, sourceId, runId) {
-  const { run } = await api.runs.get(sourceId, runId);
-  const changes = [];
-  let cursor;
-  do {
-    const page = await api.runs.changes(sourceId, runId, cursor).catch((error) => {
-      if (error.code === "run_expired") return { changes: [], nextCursor: null };
-      throw error;
-    });
-    changes.push(...page.changes);
-    cursor = page.nextCursor;
-  } while (cursor && changes.length < 1000);
+  const run = await api.runs.get(sourceId, runId);
+  const changes = await upTo(api.runs.changes(sourceId, runId), 1000).catch((error) => {
+    if (error.code === "run_expired") return [];
+    throw error;
+  });
   const result = h("div", { class: "result", "aria-live": "polite" });
   const applied = Boolean(run.appliedGenerationId);
   const apply = h("button", { type: "button", disabled: applied || run.status !== "succeeded" }, "Apply (publish)");
   apply.addEventListener("click", () =>
     busy(apply, async () => {
-      const reply = await api.runs.apply(sourceId, runId);
-      const status = reply.generation?.status === "failed" ? "failed" : reply.status === "applying" ? "published" : reply.status;
+      // The client polls a 202 until the generation is published; a failed build throws.
+      const reply = await api.runs.apply(sourceId, runId, { timeoutMs: 300_000 });
+      const status = reply.status;
       result.replaceChildren(
         h("p", {}, `Apply: ${status}. Generation `, h("code", {}, reply.generationId), ". "),
         h("a", { href: `#/sources/${enc(sourceId)}/generations` }, "See the generations"),
@@ -230,7 +241,7 @@ export async function runView(api, sourceId, runId) {
 export async function generationsView(api, sourceId) {
   const listArea = h("div");
   async function refresh() {
-    const { generations } = await api.generations.list(sourceId);
+    const { items: generations } = await firstPage(api.generations.list(sourceId));
     const rows = generations.map((g) => {
       const canRoll = g.status === "succeeded" && !g.current;
       const rollback = h("button", { type: "button", class: "secondary", disabled: !canRoll, "aria-label": `Roll back to ${g.id}` }, "Roll back");
@@ -255,4 +266,56 @@ export async function generationsView(api, sourceId) {
   }
   await refresh();
   return sourceFrame(api, sourceId, "generations", listArea);
+}
+
+// A source's updatable fields (PATCH: only what changed is sent).
+export async function settingsView(api, sourceId) {
+  const source = await api.sources.get(sourceId);
+  const name = h("input", { type: "text", required: true, maxlength: "200", value: source.name });
+  const grace = h("input", { type: "number", min: "0", max: "365", inputmode: "numeric", value: String(source.graceDays) });
+  const threshold = h("input", { type: "number", min: "0", max: "100", inputmode: "numeric", value: String(source.massDeletionThreshold) });
+  const mode = h("select", {}, h("option", { value: "manual" }, "manual: a run and an apply publish"), h("option", { value: "auto" }, "auto: publish by itself after a delay"));
+  mode.value = source.publishing?.mode ?? "manual";
+  const delay = h("input", { type: "number", min: "0", max: "900", inputmode: "numeric", value: String(source.publishing?.delaySeconds ?? 60) });
+  const delayField = field("Publish delay (seconds)", delay, "After the first unpublished change, 0–900");
+  const showDelay = () => { delayField.hidden = mode.value !== "auto"; };
+  mode.addEventListener("change", showDelay);
+  showDelay();
+  const submit = h("button", { type: "submit" }, "Save changes");
+  const form = h(
+    "form",
+    { class: "card", "aria-labelledby": "edit-source" },
+    h("h2", { id: "edit-source" }, "Edit the source"),
+    h(
+      "div",
+      { class: "grid" },
+      field("Name", name),
+      field("Grace days", grace, "How long a missing item keeps serving, 0–365"),
+      field("Mass-deletion guard (%)", threshold, "Share of active items a snapshot may tombstone without opting in; 100: no guard"),
+      field("Publishing", mode),
+      delayField,
+    ),
+    h("div", { class: "actions" }, submit),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!name.value.trim()) return say("A source needs a name.", "error");
+    const change = {};
+    if (name.value.trim() !== source.name) change.name = name.value.trim();
+    if (Number(grace.value) !== source.graceDays) change.graceDays = Number(grace.value);
+    if (Number(threshold.value) !== source.massDeletionThreshold) change.massDeletionThreshold = Number(threshold.value);
+    const publishing = mode.value === "auto" ? { mode: "auto", delaySeconds: Number(delay.value) } : { mode: "manual" };
+    const before = source.publishing ?? { mode: "manual" };
+    if (publishing.mode !== before.mode || (publishing.mode === "auto" && publishing.delaySeconds !== before.delaySeconds)) {
+      change.publishing = publishing;
+    }
+    if (!Object.keys(change).length) return say("Nothing to save: no field was changed.");
+    busy(submit, async () => {
+      const saved = await api.sources.update(sourceId, change);
+      Object.assign(source, saved);
+      say(`Source ${saved.name} saved (${Object.keys(change).join(", ")}).`);
+      form.closest("main")?.querySelector("h1")?.replaceChildren(`${saved.name}: settings`);
+    });
+  });
+  return sourceFrame(api, sourceId, "settings", form);
 }

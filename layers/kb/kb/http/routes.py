@@ -36,6 +36,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "/v1/sources/{sourceId}/items": ("GET", "POST"),
     "/v1/sources/{sourceId}/items/batch": ("POST",),
     "/v1/sources/{sourceId}/items/{externalItemId}": ("GET", "DELETE"),
+    "/v1/sources/{sourceId}/items/{externalItemId}/published": ("GET",),
     "/v1/sources/{sourceId}/runs": ("GET", "POST"),
     "/v1/sources/{sourceId}/runs/{runId}": ("GET",),
     "/v1/sources/{sourceId}/runs/{runId}/apply": ("POST",),

@@ -4,6 +4,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, field_validator
 
 from kb.models import ApiModel, IntegralNumber, IsoDatetime, JsonInt, PatchRequest, RecordModel, RequestModel
+from kb.settings import LIMIT_MAX
 
 Scope = Literal["read", "write", "admin"]
 # A scope grants everything the scopes below it grant: read < write < admin.
@@ -14,7 +15,7 @@ DEFAULT_MAX_KEYS = 1_000
 DEFAULT_MAX_RATE_LIMIT_PER_MINUTE = 10_000
 
 
-Limit = Annotated[int, Field(ge=1, le=10_000_000), IntegralNumber]
+Limit = Annotated[int, Field(ge=1, le=LIMIT_MAX), IntegralNumber]
 PlanTier = Literal["standard", "premium", "enterprise"]
 # How many source ranges a key may be restricted to.
 MAX_ALLOWED_IPS = 50
