@@ -99,3 +99,22 @@ def test_the_worked_example_in_docs_analytics_md_runs(api, admin):
     # Then it prints exactly what the page says
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
     assert done.stdout.splitlines() == expected
+
+
+def test_a_streamed_answer_is_logged_when_it_ends_and_can_be_rated(api, admin):
+    # Given a question answered as a stream (through the HTTP API, which buffers it)
+    reply = api.call("POST", "/v1/query", admin, {"query": "How do I reset my password?", "stream": True})
+    assert reply.status_code == 200 and "event: done" in reply.text
+    query_id = re.search(r'"queryId": "(qry_[0-9a-f]+)"', reply.text).group(1)  # type: ignore[union-attr]
+    # When the query log is read / Then it holds the answer under the id the stream gave
+    logged = api.call("GET", "/v1/analytics/queries?kind=query", admin).json()["queries"]
+    assert [(e["id"], e["text"], e["found"]) for e in logged] == [(query_id, "How do I reset my password?", False)]
+    # And that id can be rated
+    rated = api.call("POST", "/v1/feedback", admin, {"queryId": query_id, "rating": "down"})
+    feedback = rated.json()["feedback"]
+    assert (rated.status_code, feedback["kind"], feedback["targetId"], feedback["rating"]) == (
+        200,
+        "query",
+        query_id,
+        "down",
+    )
