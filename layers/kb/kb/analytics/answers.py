@@ -56,10 +56,13 @@ def logged_stream(
     events: Iterator["Event"], principal: "Principal", endpoint: str, logged: Callable[[], LoggedQuery | None]
 ) -> Iterator["Event"]:
     """A streamed answer: its response began before the answer existed, so it is logged (with the
-    time to its last event) once the stream has ended."""
+    time to its last event) just before its `done` event is sent: a client that rates the answer
+    as soon as it has it finds it logged."""
     started = time.perf_counter()
-    yield from events
-    query = logged()
-    if query is not None and get_settings().analytics_recording:
-        seconds = time.perf_counter() - started
-        recorder().record_query(principal.tenant_id, principal.key_id, endpoint, query, seconds)
+    for event in events:
+        if event.name == "done":
+            query = logged()
+            if query is not None and get_settings().analytics_recording:
+                seconds = time.perf_counter() - started
+                recorder().record_query(principal.tenant_id, principal.key_id, endpoint, query, seconds)
+        yield event
