@@ -146,11 +146,17 @@ def main() -> None:
         added = (p50 - baseline) * 1000
         print(f"| {name} | {p50 * 1000:.1f} | {p90 * 1000:.1f} | {p50 / baseline:.3f}x | {added:+.1f} ms |")
     print()
+    worst = max(statistics.median(times) for times in samples.values()) / baseline
+    verdict = "met" if worst <= 1.10 else f"not met (+{(worst - 1) * 100:.0f} % at worst)"
     print(
-        "On, a search costs one `UpdateItem` (its counters and histogram bucket) and, with logging on, a "
-        "`PutItem` (its query log entry) issued alongside it on a second thread; the tenant's settings come "
-        "from a cache kept 60 s. moto's round trips are not DynamoDB's: on AWS a single-item write in the "
-        "same region takes a few milliseconds."
+        f"Target (at most +10 % of the baseline's p50): {verdict}. On, a search waits for one `UpdateItem` "
+        "(its counters and histogram bucket) and, with logging on, a `PutItem` (its query log entry) issued "
+        "on a second thread; the tenant's settings come from a cache kept 60 s. Here each write is a round "
+        "trip to moto's server on the loaded machine, and that server serializes DynamoDB requests (a local "
+        "fix), so a logged search's two writes queue rather than overlap. moto's round trips are not "
+        "DynamoDB's (a same-region single-item write is a few milliseconds, against a search that embeds its "
+        "query through Bedrock), but this run does not show the target holds there. Meeting it means recording "
+        "after the response has left (docs/analytics.md, What it costs)."
     )
 
 
