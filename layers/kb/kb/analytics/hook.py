@@ -4,12 +4,14 @@ unknown paths) belong to no tenant and are not recorded."""
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
 from kb.analytics.recording import begin, recorder
+from kb.observability import logger
 from kb.settings import get_settings
 
 
@@ -29,16 +31,15 @@ def install_recording(app: FastAPI) -> None:
             endpoint = _endpoint(app, request)
             if principal is not None and endpoint is not None and _enabled():
                 source_id = request.scope.get("path_params", {}).get("sourceId")
-                await run_in_threadpool(
-                    recorder().record_request,
-                    principal.tenant_id,
-                    principal.key_id,
-                    endpoint,
-                    source_id,
-                    status,
-                    seconds,
-                    notes,
-                )
+                args = (principal.tenant_id, principal.key_id, endpoint, source_id, status, seconds, notes)
+                await run_in_threadpool(_record, *args)
+
+
+def _record(*args: Any) -> None:
+    try:
+        recorder().record_request(*args)
+    except Exception:  # noqa: BLE001 - building the recorder failed: analytics never fail a request
+        logger.warning("a request was not recorded in analytics", exc_info=True)
 
 
 def _enabled() -> bool:
