@@ -98,7 +98,8 @@ bench: $(VENV)/.installed
 	  $(PY) bench/search/rerank_scifact.py; echo; \
 	  $(PY) bench/search/grouped.py; echo; $(PY) bench/search/large_filter.py; echo; \
 	  $(PY) bench/search/apply_scaling.py; echo; $(PY) bench/ingest.py; echo; $(PY) bench/files/extraction.py; echo; \
-	  $(PY) bench/files/upload_to_searchable.py; echo; $(PY) bench/clients/kb_sync.py; echo; $(PY) bench/limits.py; echo; $(PY) bench/answers/streaming.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
+	  $(PY) bench/files/upload_to_searchable.py; echo; $(PY) bench/clients/kb_sync.py; echo; $(PY) bench/limits.py; echo; $(PY) bench/answers/streaming.py; echo; \
+	  $(PY) bench/analytics.py; } > .bench.md.tmp && mv .bench.md.tmp docs/benchmarks.md
 
 lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 	$(VENV)/bin/ruff check .

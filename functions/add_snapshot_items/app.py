@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
+from kb.analytics.recording import note
 from kb.http.app import build_app, make_handler
 from kb.http.deps import MAX_BATCH_BYTES, json_body, source_for
 from kb.http.errors import error_responses
@@ -32,7 +33,12 @@ def add_snapshot_items(
     snapshots: SnapshotsDep,
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
-    return idempotency.run(source.tenant_id, lambda: (200, add_page(snapshots, source, snapshot_id, body)))
+    return idempotency.run(source.tenant_id, lambda: (200, _counted(add_page(snapshots, source, snapshot_id, body))))
+
+
+def _counted(result: SnapshotPageResult) -> SnapshotPageResult:
+    note(itemsPushed=result.accepted)
+    return result
 
 
 app = build_app(router)

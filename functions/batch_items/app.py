@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from kb.analytics.recording import note
 from kb.http.app import build_app, make_handler
 from kb.http.deps import MAX_BATCH_BYTES, SourcesDep, json_body, source_for
 from kb.http.errors import error_responses
@@ -32,7 +33,14 @@ def batch_items(
     sources: SourcesDep,
     idempotency: IdempotencyDep,
 ) -> JSONResponse:
-    return idempotency.run(source.tenant_id, lambda: (200, apply_batch(items, sources, source, body)))
+    return idempotency.run(source.tenant_id, lambda: (200, _counted(apply_batch(items, sources, source, body))))
+
+
+def _counted(result: BatchResult) -> BatchResult:
+    note(
+        itemsPushed=sum(1 for r in result.results if r.operation == "upsert" and r.outcome not in ("invalid", "failed"))
+    )
+    return result
 
 
 app = build_app(router)

@@ -4,10 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from kb.analytics.recording import LoggedQuery, note_query, top_items
 from kb.http.app import build_app, make_handler
 from kb.http.deps import BlobsDep, CursorsDep, SourcesDep, json_body, require_scope
 from kb.http.errors import error_responses
 from kb.http.serving import CacheDep, ClockDep, EmbedderDep, RerankDep
+from kb.ids import new_id
 from kb.keys.models import Principal
 from kb.search.models import SearchRequest, SearchResponse
 from kb.search.service import search as search_knowledge
@@ -38,7 +40,24 @@ def search(
     reranking: RerankDep,
     cursors: CursorsDep,
 ) -> SearchResponse:
-    return search_knowledge(sources, blobs, cache, embedder, principal.tenant_id, body, clock, cursors, reranking)
+    found = search_knowledge(sources, blobs, cache, embedder, principal.tenant_id, body, clock, cursors, reranking)
+    if body.cursor is None:  # a later page of the same search is not another query
+        note_query(
+            LoggedQuery(
+                id=new_id("srch"),
+                kind="search",
+                text=body.query,
+                mode=found.mode,
+                filters=body.filters.model_dump(mode="json", by_alias=True, exclude_none=True)
+                if body.filters
+                else None,
+                source_ids=body.source_ids,
+                result_count=len(found.results),
+                top_items=top_items([(r.item.source_id, r.item.external_item_id) for r in found.results]),
+                found=bool(found.results),
+            )
+        )
+    return found
 
 
 app = build_app(router)

@@ -133,6 +133,22 @@ def test_every_http_function_answers_its_sample_event(stack):
     assert streamed.startswith("event: start") and '"externalItemId": "faq-1"' in streamed
     assert [m["role"] for m in history["messages"]] == ["user", "assistant", "user", "assistant"]
 
+    # Analytics: the chat's answer rated, the requests above counted, the log exported as CSV
+    rating = {**chat, "MESSAGE_ID": followed["message"]["id"], "IDEMPOTENCY_KEY": "sample-feedback"}
+    rated = invoke_http(stack, "CreateFeedbackFunction", "create_feedback", **rating)
+    assert rated[0] == 200 and rated[1]["feedback"]["rating"] == "up"
+    day = invoke_http(stack, "GetUsageFunction", "get_usage", **admin)[1]
+    assert day["buckets"] and day["totals"]["searches"] >= 1 and day["totals"]["ratingsUp"] == 1
+    endpoints = invoke_http(stack, "GetPerformanceFunction", "get_performance", **admin)[1]["endpoints"]
+    assert "POST /v1/search" in [e["endpoint"] for e in endpoints]
+    exported = invoke_task(stack, "ListQueriesFunction", "list_queries", **admin)
+    assert exported["statusCode"] == 200 and exported["body"].startswith("id,kind,createdAt")
+    settings = {**admin, "IDEMPOTENCY_KEY": "sample-settings"}
+    changed = invoke_http(stack, "UpdateAnalyticsSettingsFunction", "update_analytics_settings", **settings)[1]
+    assert changed["settings"] == {"queryLogging": "redacted", "retentionDays": 7}
+    read = invoke_http(stack, "GetAnalyticsSettingsFunction", "get_analytics_settings", **admin)[1]
+    assert read == changed
+
     status, body = invoke_http(stack, "BeginSnapshotFunction", "begin_snapshot", **source)
     snapshot = {**source, "SNAPSHOT_ID": body["snapshot"]["id"]}
     assert invoke_http(stack, "AddSnapshotItemsFunction", "add_snapshot_items", **snapshot)[1]["accepted"] == 1

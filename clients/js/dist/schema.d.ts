@@ -175,6 +175,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Feedback */
+        post: operations["create_feedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources/{sourceId}/files/uploads": {
         parameters: {
             query?: never;
@@ -354,6 +371,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Analytics Settings */
+        get: operations["get_analytics_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Analytics Settings */
+        patch: operations["update_analytics_settings"];
+        trace?: never;
+    };
     "/v1/chats/{chatId}/history": {
         parameters: {
             query?: never;
@@ -458,6 +493,23 @@ export interface paths {
         patch: operations["update_key"];
         trace?: never;
     };
+    "/v1/analytics/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Performance */
+        get: operations["get_performance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources/{sourceId}/items/{externalItemId}/published": {
         parameters: {
             query?: never;
@@ -501,6 +553,23 @@ export interface paths {
         };
         /** Get Training Status */
         get: operations["get_training_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Usage */
+        get: operations["get_usage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -607,6 +676,23 @@ export interface paths {
         put?: never;
         /** Upsert Item */
         post: operations["upsert_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Queries */
+        get: operations["list_queries"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -856,6 +942,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AnalyticsSettings */
+        AnalyticsSettings: {
+            /**
+             * Querylogging
+             * @description full: the query log keeps each query's text and filters; redacted: it keeps a hash of the text instead and no filters; off: no query log (counters are kept either way)
+             * @default full
+             * @enum {string}
+             */
+            queryLogging?: "full" | "redacted" | "off";
+            /**
+             * Retentiondays
+             * @description Days a query log entry is kept
+             * @default 30
+             */
+            retentionDays?: number;
+        };
+        /** AnalyticsSettingsEnvelope */
+        AnalyticsSettingsEnvelope: {
+            settings: components["schemas"]["AnalyticsSettings"];
+        };
         /** Answer */
         Answer: {
             /** Answer */
@@ -883,6 +989,11 @@ export interface components {
              * @description Each [n] of the answer and its text
              */
             citations?: components["schemas"]["Citation"][];
+            /**
+             * Queryid
+             * @description POST /v1/query: this answer's id, to rate it (POST /v1/feedback)
+             */
+            queryId?: string | null;
         };
         /** AnswerSource */
         AnswerSource: {
@@ -1455,6 +1566,40 @@ export interface components {
             /** Headingpath */
             headingPath?: string[];
         };
+        /** DurationPerformance */
+        DurationPerformance: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "apply" | "training";
+            /** Count */
+            count: number;
+            seconds: components["schemas"]["Percentiles"];
+        };
+        /** EndpointPerformance */
+        EndpointPerformance: {
+            /** Endpoint */
+            endpoint: string;
+            /** Requests */
+            requests: number;
+            /**
+             * Servererrors
+             * @description 5xx answers
+             */
+            serverErrors: number;
+            /**
+             * Clienterrors
+             * @description 4xx answers
+             */
+            clientErrors: number;
+            /**
+             * Errorrate
+             * @description server errors / requests
+             */
+            errorRate: number;
+            latencyMs: components["schemas"]["Percentiles"];
+        };
         /** ErrorBody */
         ErrorBody: {
             /** Error */
@@ -1672,6 +1817,58 @@ export interface components {
             bestChunk?: components["schemas"]["ChunkScores"] | null;
             /** Failedconditions */
             failedConditions?: string[];
+        };
+        /** Feedback */
+        Feedback: {
+            /**
+             * Targetid
+             * @description The queryId or the messageId rated
+             */
+            targetId: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "query" | "chat";
+            /** Chatid */
+            chatId?: string | null;
+            /**
+             * Rating
+             * @enum {string}
+             */
+            rating: "up" | "down";
+            /** Comment */
+            comment?: string | null;
+            /** Createdat */
+            createdAt: string;
+            /**
+             * Replaced
+             * @description The rating this one replaced, if any
+             */
+            replaced?: ("up" | "down") | null;
+        };
+        /** FeedbackEnvelope */
+        FeedbackEnvelope: {
+            feedback: components["schemas"]["Feedback"];
+        };
+        /**
+         * FeedbackRequest
+         * @description Exactly one target: a query's answer (queryId), or a chat's answer (chatId and messageId).
+         */
+        FeedbackRequest: {
+            /** Queryid */
+            queryId?: string;
+            /** Chatid */
+            chatId?: string;
+            /** Messageid */
+            messageId?: string;
+            /**
+             * Rating
+             * @enum {string}
+             */
+            rating: "up" | "down";
+            /** Comment */
+            comment?: string;
         };
         /** FileEnvelope */
         FileEnvelope: {
@@ -2087,6 +2284,28 @@ export interface components {
             /** Lte */
             lte?: number | string;
         } & (unknown | unknown | (unknown | unknown | unknown | unknown));
+        /** Percentiles */
+        Percentiles: {
+            /** P50 */
+            p50: number | null;
+            /** P95 */
+            p95: number | null;
+            /** P99 */
+            p99: number | null;
+            /** Mean */
+            mean: number | null;
+        };
+        /** PerformanceReport */
+        PerformanceReport: {
+            /** From */
+            from: string;
+            /** To */
+            to: string;
+            /** Endpoints */
+            endpoints: components["schemas"]["EndpointPerformance"][];
+            /** Durations */
+            durations: components["schemas"]["DurationPerformance"][];
+        };
         /**
          * Progress
          * @description Counted progress of running work: items (and, for a build, chunks) done of the total.
@@ -2206,6 +2425,67 @@ export interface components {
             /** After */
             after: number;
         };
+        /** QueryLogEntry */
+        QueryLogEntry: {
+            /**
+             * Id
+             * @description The queryId of an answer (POST /v1/query), the message id of a chat answer, or the id of a search
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "search" | "query" | "chat";
+            /** Createdat */
+            createdAt: string;
+            /** Keyid */
+            keyId: string;
+            /**
+             * Text
+             * @description The query (left out when logging is redacted)
+             */
+            text?: string | null;
+            /**
+             * Texthash
+             * @description Redacted logging: a hash of the text, equal for equal texts
+             */
+            textHash?: string | null;
+            /**
+             * Mode
+             * @description search: keyword|semantic|hybrid; answers: extractive|generative
+             */
+            mode?: string | null;
+            /** Filters */
+            filters?: {
+                [key: string]: unknown;
+            } | null;
+            /** Sourceids */
+            sourceIds?: string[] | null;
+            /** Chatid */
+            chatId?: string | null;
+            /** Resultcount */
+            resultCount: number;
+            /** Topitems */
+            topItems?: components["schemas"]["TopItem"][];
+            /** Found */
+            found: boolean;
+            /** Latencyms */
+            latencyMs: number;
+            /** Answertokens */
+            answerTokens?: number | null;
+            /** Rating */
+            rating?: ("up" | "down") | null;
+            /** Comment */
+            comment?: string | null;
+        };
+        /** QueryLogPage */
+        QueryLogPage: {
+            /** Queries */
+            queries: components["schemas"]["QueryLogEntry"][];
+            /** Nextcursor */
+            nextCursor?: string | null;
+        };
         /** QueryRequest */
         QueryRequest: {
             /**
@@ -2267,6 +2547,34 @@ export interface components {
             code: "invalid_json" | "invalid_item" | "duplicate_id";
             /** Reason */
             reason: string;
+        };
+        /** RequestCounts */
+        RequestCounts: {
+            /**
+             * Total
+             * @default 0
+             */
+            total?: number;
+            /**
+             * 2Xx
+             * @default 0
+             */
+            "2xx"?: number;
+            /**
+             * 3Xx
+             * @default 0
+             */
+            "3xx"?: number;
+            /**
+             * 4Xx
+             * @default 0
+             */
+            "4xx"?: number;
+            /**
+             * 5Xx
+             * @default 0
+             */
+            "5xx"?: number;
         };
         /** ResultItem */
         ResultItem: {
@@ -2660,6 +2968,21 @@ export interface components {
             /** Nextcursor */
             nextCursor?: string | null;
         };
+        /** SourceStorage */
+        SourceStorage: {
+            /** Sourceid */
+            sourceId: string;
+            /**
+             * Items
+             * @description Items in the published generation
+             */
+            items: number;
+            /**
+             * Chunks
+             * @description Chunks in the published generation
+             */
+            chunks: number;
+        };
         /**
          * StagedItem
          * @description An item of the staging set. `missing` = absent from the last committed snapshot (a
@@ -2709,6 +3032,26 @@ export interface components {
             /** Sections */
             sections?: components["schemas"]["DocumentSection"][];
         };
+        /** StoredUsage */
+        StoredUsage: {
+            /**
+             * Items
+             * @description Active items of the staging sets
+             */
+            items: number;
+            /**
+             * Bytes
+             * @description Content bytes of the active items
+             */
+            bytes: number;
+            /**
+             * Chunks
+             * @description Chunks of every source's published generation
+             */
+            chunks: number;
+            /** Sources */
+            sources: components["schemas"]["SourceStorage"][];
+        };
         /** TagFilter */
         TagFilter: {
             /**
@@ -2734,6 +3077,13 @@ export interface components {
              * @description Tokens of answer (extractive: characters / 4, rounded up)
              */
             outputTokens: number;
+        };
+        /** TopItem */
+        TopItem: {
+            /** Sourceid */
+            sourceId: string;
+            /** Externalitemid */
+            externalItemId: string;
         };
         /**
          * TrainProgress
@@ -2871,6 +3221,16 @@ export interface components {
             /** Nextcursor */
             nextCursor?: string | null;
         };
+        /** UpdateAnalyticsSettingsRequest */
+        UpdateAnalyticsSettingsRequest: {
+            /**
+             * Querylogging
+             * @enum {string}
+             */
+            queryLogging?: "full" | "redacted" | "off";
+            /** Retentiondays */
+            retentionDays?: number;
+        };
         /** UpdateKeyRequest */
         UpdateKeyRequest: {
             /** Name */
@@ -2996,6 +3356,157 @@ export interface components {
             };
             /** Language */
             language?: string | null;
+        };
+        /** UsageBucket */
+        UsageBucket: {
+            requests?: components["schemas"]["RequestCounts"];
+            /**
+             * Byendpoint
+             * @description "METHOD /path" -> counts
+             */
+            byEndpoint?: {
+                [key: string]: components["schemas"]["RequestCounts"];
+            };
+            /**
+             * Itemspushed
+             * @default 0
+             */
+            itemsPushed?: number;
+            /**
+             * Runs
+             * @default 0
+             */
+            runs?: number;
+            /**
+             * Applies
+             * @default 0
+             */
+            applies?: number;
+            /**
+             * Searches
+             * @default 0
+             */
+            searches?: number;
+            /**
+             * Queries
+             * @default 0
+             */
+            queries?: number;
+            /**
+             * Chatmessages
+             * @default 0
+             */
+            chatMessages?: number;
+            /**
+             * Answertokens
+             * @description Output tokens of the answers given (queries and chats)
+             * @default 0
+             */
+            answerTokens?: number;
+            /**
+             * Ratingsup
+             * @default 0
+             */
+            ratingsUp?: number;
+            /**
+             * Ratingsdown
+             * @default 0
+             */
+            ratingsDown?: number;
+            /**
+             * Start
+             * @description The hour or day this bucket counts (UTC)
+             */
+            start: string;
+            /**
+             * Keyid
+             * @description groupBy=key: the API key that made the requests
+             */
+            keyId?: string | null;
+            /**
+             * Sourceid
+             * @description groupBy=source: the path's source; '-' for requests about no single source
+             */
+            sourceId?: string | null;
+        };
+        /** UsageCounters */
+        UsageCounters: {
+            requests?: components["schemas"]["RequestCounts"];
+            /**
+             * Byendpoint
+             * @description "METHOD /path" -> counts
+             */
+            byEndpoint?: {
+                [key: string]: components["schemas"]["RequestCounts"];
+            };
+            /**
+             * Itemspushed
+             * @default 0
+             */
+            itemsPushed?: number;
+            /**
+             * Runs
+             * @default 0
+             */
+            runs?: number;
+            /**
+             * Applies
+             * @default 0
+             */
+            applies?: number;
+            /**
+             * Searches
+             * @default 0
+             */
+            searches?: number;
+            /**
+             * Queries
+             * @default 0
+             */
+            queries?: number;
+            /**
+             * Chatmessages
+             * @default 0
+             */
+            chatMessages?: number;
+            /**
+             * Answertokens
+             * @description Output tokens of the answers given (queries and chats)
+             * @default 0
+             */
+            answerTokens?: number;
+            /**
+             * Ratingsup
+             * @default 0
+             */
+            ratingsUp?: number;
+            /**
+             * Ratingsdown
+             * @default 0
+             */
+            ratingsDown?: number;
+        };
+        /** UsageReport */
+        UsageReport: {
+            /** From */
+            from: string;
+            /** To */
+            to: string;
+            /**
+             * Granularity
+             * @enum {string}
+             */
+            granularity: "hour" | "day";
+            /**
+             * Groupby
+             * @enum {string}
+             */
+            groupBy: "none" | "key" | "source";
+            /** Buckets */
+            buckets: components["schemas"]["UsageBucket"][];
+            totals: components["schemas"]["UsageCounters"];
+            /** @description What the tenant stores now */
+            stored: components["schemas"]["StoredUsage"];
         };
         /** ValidationError */
         ValidationError: {
@@ -4403,6 +4914,111 @@ export interface operations {
             };
             /** @description answer_failed */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_feedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6310,6 +6926,185 @@ export interface operations {
             };
         };
     };
+    get_analytics_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsSettingsEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_analytics_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAnalyticsSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsSettingsEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description idempotency_conflict, idempotency_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_chat_history: {
         parameters: {
             query?: {
@@ -7038,6 +7833,96 @@ export interface operations {
             };
         };
     };
+    get_performance: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (ISO 8601, UTC if no offset). Default: 24 hours before `to` */
+                from?: string | null;
+                /** @description End of the range, exclusive. Default: now */
+                to?: string | null;
+                /** @description Only this key's requests */
+                keyId?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceReport"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_published_item: {
         parameters: {
             query?: never;
@@ -7228,6 +8113,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingJobEnvelope"];
+                };
+            };
+            /** @description validation_error, invalid_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_usage: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (ISO 8601, UTC if no offset). Default: 24 hours before `to` */
+                from?: string | null;
+                /** @description End of the range, exclusive. Default: now */
+                to?: string | null;
+                granularity?: string;
+                groupBy?: "none" | "key" | "source";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
                 };
             };
             /** @description validation_error, invalid_json */
@@ -7987,6 +8962,107 @@ export interface operations {
             };
             /** @description unsupported_media_type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description rate_limited (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_queries: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (ISO 8601, UTC if no offset). Default: 24 hours before `to` */
+                from?: string | null;
+                /** @description End of the range, exclusive. Default: now */
+                to?: string | null;
+                /** @description true: only queries that found nothing; false: only the others */
+                zeroResults?: boolean | null;
+                /** @description Only searches, queries or chat answers */
+                kind?: ("search" | "query" | "chat") | null;
+                format?: ("json" | "jsonl" | "csv") | null;
+                /** @description Default 50; JSON pages at most 100 */
+                limit?: number | null;
+                /** @description The nextCursor of the previous page of this same listing; any other value is 400 invalid_cursor. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page as JSON; with format=jsonl or csv, the entries as JSON lines or CSV (header row first) and the next page's cursor in X-Next-Cursor */
+            200: {
+                headers: {
+                    /** @description Exports: the next page's cursor */
+                    "X-Next-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryLogPage"];
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description validation_error, invalid_json, invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description unauthorized, invalid_key, key_expired, key_revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description insufficient_scope, ip_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,6 +16,32 @@ from pydantic import (
 )
 
 
+class AnalyticsSettings(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query_logging: Annotated[
+        Literal["full", "redacted", "off"] | None,
+        Field(alias="queryLogging", title="Querylogging"),
+    ] = "full"
+    """
+    full: the query log keeps each query's text and filters; redacted: it keeps a hash of the text instead and no filters; off: no query log (counters are kept either way)
+    """
+    retention_days: Annotated[int | None, Field(alias="retentionDays", ge=1, le=365, title="Retentiondays")] = 30
+    """
+    Days a query log entry is kept
+    """
+
+
+class AnalyticsSettingsEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    settings: AnalyticsSettings
+
+
 class ApplyLease(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -640,6 +666,50 @@ class Explanation(BaseModel):
     failed_conditions: Annotated[list[str] | None, Field(alias="failedConditions", title="Failedconditions")] = None
 
 
+class Feedback(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    target_id: Annotated[str, Field(alias="targetId", title="Targetid")]
+    """
+    The queryId or the messageId rated
+    """
+    kind: Annotated[Literal["query", "chat"], Field(title="Kind")]
+    chat_id: Annotated[str | None, Field(alias="chatId", title="Chatid")] = None
+    rating: Annotated[Literal["up", "down"], Field(title="Rating")]
+    comment: Annotated[str | None, Field(title="Comment")] = None
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    replaced: Annotated[Literal["up", "down"] | None, Field(title="Replaced")] = None
+    """
+    The rating this one replaced, if any
+    """
+
+
+class FeedbackEnvelope(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    feedback: Feedback
+
+
+class FeedbackRequest(BaseModel):
+    """
+    Exactly one target: a query's answer (queryId), or a chat's answer (chatId and messageId).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query_id: Annotated[str | None, Field(alias="queryId", max_length=64, title="Queryid")] = None
+    chat_id: Annotated[str | None, Field(alias="chatId", max_length=64, title="Chatid")] = None
+    message_id: Annotated[str | None, Field(alias="messageId", max_length=64, title="Messageid")] = None
+    rating: Annotated[Literal["up", "down"], Field(title="Rating")]
+    comment: Annotated[str | None, Field(max_length=2000, title="Comment")] = None
+
+
 class FileError(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -900,6 +970,17 @@ class MetadataCondition6(BaseModel):
     lte: Annotated[float | str, Field(title="Lte")]
 
 
+class Percentiles(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    p50: Annotated[float | None, Field(title="P50")]
+    p95: Annotated[float | None, Field(title="P95")]
+    p99: Annotated[float | None, Field(title="P99")]
+    mean: Annotated[float | None, Field(title="Mean")]
+
+
 class Progress(BaseModel):
     """
     Counted progress of running work: items (and, for a build, chunks) done of the total.
@@ -1050,6 +1131,18 @@ class Rejection(BaseModel):
     line: Annotated[int, Field(title="Line")]
     code: Annotated[Literal["invalid_json", "invalid_item", "duplicate_id"], Field(title="Code")]
     reason: Annotated[str, Field(title="Reason")]
+
+
+class RequestCounts(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    total: Annotated[int | None, Field(title="Total")] = 0
+    field_2xx: Annotated[int | None, Field(alias="2xx", title="2Xx")] = 0
+    field_3xx: Annotated[int | None, Field(alias="3xx", title="3Xx")] = 0
+    field_4xx: Annotated[int | None, Field(alias="4xx", title="4Xx")] = 0
+    field_5xx: Annotated[int | None, Field(alias="5xx", title="5Xx")] = 0
 
 
 class ResultItem(BaseModel):
@@ -1215,6 +1308,22 @@ class SourcePage(BaseModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
 
 
+class SourceStorage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    items: Annotated[int, Field(title="Items")]
+    """
+    Items in the published generation
+    """
+    chunks: Annotated[int, Field(title="Chunks")]
+    """
+    Chunks in the published generation
+    """
+
+
 class Url(RootModel[str]):
     root: Annotated[str, Field(max_length=2048, title="Url")]
 
@@ -1297,6 +1406,26 @@ class StagedItem(BaseModel):
     sections: Annotated[list[DocumentSection] | None, Field(title="Sections")] = None
 
 
+class StoredUsage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    items: Annotated[int, Field(title="Items")]
+    """
+    Active items of the staging sets
+    """
+    bytes: Annotated[int, Field(title="Bytes")]
+    """
+    Content bytes of the active items
+    """
+    chunks: Annotated[int, Field(title="Chunks")]
+    """
+    Chunks of every source's published generation
+    """
+    sources: Annotated[list[SourceStorage], Field(title="Sources")]
+
+
 class AnyModel(RootModel[list[str]]):
     root: Annotated[list[str], Field(max_length=100, title="Any")]
     """
@@ -1339,6 +1468,15 @@ class TokenUsage(BaseModel):
     """
     Tokens of answer (extractive: characters / 4, rounded up)
     """
+
+
+class TopItem(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    source_id: Annotated[str, Field(alias="sourceId", title="Sourceid")]
+    external_item_id: Annotated[str, Field(alias="externalItemId", title="Externalitemid")]
 
 
 class TrainProgress(BaseModel):
@@ -1441,6 +1579,18 @@ class TrainingJobPage(BaseModel):
     )
     jobs: Annotated[list[TrainingJob], Field(title="Jobs")]
     next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
+class UpdateAnalyticsSettingsRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    query_logging: Annotated[
+        Literal["full", "redacted", "off"] | None,
+        Field(alias="queryLogging", title="Querylogging"),
+    ] = None
+    retention_days: Annotated[int | None, Field(alias="retentionDays", ge=1, le=365, title="Retentiondays")] = None
 
 
 class UpdateKeyRequest(BaseModel):
@@ -1659,6 +1809,83 @@ class UpsertItemRequest(BaseModel):
         Field(max_length=100, title="Metadata"),
     ] = None
     language: Annotated[Language4 | None, Field(title="Language")] = None
+
+
+class UsageBucket(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    requests: RequestCounts | None = None
+    by_endpoint: Annotated[dict[str, RequestCounts] | None, Field(alias="byEndpoint", title="Byendpoint")] = None
+    """
+    "METHOD /path" -> counts
+    """
+    items_pushed: Annotated[int | None, Field(alias="itemsPushed", title="Itemspushed")] = 0
+    runs: Annotated[int | None, Field(title="Runs")] = 0
+    applies: Annotated[int | None, Field(title="Applies")] = 0
+    searches: Annotated[int | None, Field(title="Searches")] = 0
+    queries: Annotated[int | None, Field(title="Queries")] = 0
+    chat_messages: Annotated[int | None, Field(alias="chatMessages", title="Chatmessages")] = 0
+    answer_tokens: Annotated[int | None, Field(alias="answerTokens", title="Answertokens")] = 0
+    """
+    Output tokens of the answers given (queries and chats)
+    """
+    ratings_up: Annotated[int | None, Field(alias="ratingsUp", title="Ratingsup")] = 0
+    ratings_down: Annotated[int | None, Field(alias="ratingsDown", title="Ratingsdown")] = 0
+    start: Annotated[str, Field(title="Start")]
+    """
+    The hour or day this bucket counts (UTC)
+    """
+    key_id: Annotated[str | None, Field(alias="keyId", title="Keyid")] = None
+    """
+    groupBy=key: the API key that made the requests
+    """
+    source_id: Annotated[str | None, Field(alias="sourceId", title="Sourceid")] = None
+    """
+    groupBy=source: the path's source; '-' for requests about no single source
+    """
+
+
+class UsageCounters(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    requests: RequestCounts | None = None
+    by_endpoint: Annotated[dict[str, RequestCounts] | None, Field(alias="byEndpoint", title="Byendpoint")] = None
+    """
+    "METHOD /path" -> counts
+    """
+    items_pushed: Annotated[int | None, Field(alias="itemsPushed", title="Itemspushed")] = 0
+    runs: Annotated[int | None, Field(title="Runs")] = 0
+    applies: Annotated[int | None, Field(title="Applies")] = 0
+    searches: Annotated[int | None, Field(title="Searches")] = 0
+    queries: Annotated[int | None, Field(title="Queries")] = 0
+    chat_messages: Annotated[int | None, Field(alias="chatMessages", title="Chatmessages")] = 0
+    answer_tokens: Annotated[int | None, Field(alias="answerTokens", title="Answertokens")] = 0
+    """
+    Output tokens of the answers given (queries and chats)
+    """
+    ratings_up: Annotated[int | None, Field(alias="ratingsUp", title="Ratingsup")] = 0
+    ratings_down: Annotated[int | None, Field(alias="ratingsDown", title="Ratingsdown")] = 0
+
+
+class UsageReport(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    from_: Annotated[str, Field(alias="from", title="From")]
+    to: Annotated[str, Field(title="To")]
+    granularity: Annotated[Literal["hour", "day"], Field(title="Granularity")]
+    group_by: Annotated[Literal["none", "key", "source"], Field(alias="groupBy", title="Groupby")]
+    buckets: Annotated[list[UsageBucket], Field(title="Buckets")]
+    totals: UsageCounters
+    stored: StoredUsage
+    """
+    What the tenant stores now
+    """
 
 
 class ValidationError(BaseModel):
@@ -1999,6 +2226,38 @@ class DeliveryPage(BaseModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
 
 
+class DurationPerformance(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    kind: Annotated[Literal["apply", "training"], Field(title="Kind")]
+    count: Annotated[int, Field(title="Count")]
+    seconds: Percentiles
+
+
+class EndpointPerformance(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    endpoint: Annotated[str, Field(title="Endpoint")]
+    requests: Annotated[int, Field(title="Requests")]
+    server_errors: Annotated[int, Field(alias="serverErrors", title="Servererrors")]
+    """
+    5xx answers
+    """
+    client_errors: Annotated[int, Field(alias="clientErrors", title="Clienterrors")]
+    """
+    4xx answers
+    """
+    error_rate: Annotated[float, Field(alias="errorRate", title="Errorrate")]
+    """
+    server errors / requests
+    """
+    latency_ms: Annotated[Percentiles, Field(alias="latencyMs")]
+
+
 class EvaluationReport(BaseModel):
     """
     held: the candidate regressed by more than the gate allows and waits for publish or
@@ -2186,6 +2445,62 @@ class KeyPage(BaseModel):
     next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
 
 
+class PerformanceReport(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    from_: Annotated[str, Field(alias="from", title="From")]
+    to: Annotated[str, Field(title="To")]
+    endpoints: Annotated[list[EndpointPerformance], Field(title="Endpoints")]
+    durations: Annotated[list[DurationPerformance], Field(title="Durations")]
+
+
+class QueryLogEntry(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(title="Id")]
+    """
+    The queryId of an answer (POST /v1/query), the message id of a chat answer, or the id of a search
+    """
+    kind: Annotated[Literal["search", "query", "chat"], Field(title="Kind")]
+    created_at: Annotated[str, Field(alias="createdAt", title="Createdat")]
+    key_id: Annotated[str, Field(alias="keyId", title="Keyid")]
+    text: Annotated[str | None, Field(title="Text")] = None
+    """
+    The query (left out when logging is redacted)
+    """
+    text_hash: Annotated[str | None, Field(alias="textHash", title="Texthash")] = None
+    """
+    Redacted logging: a hash of the text, equal for equal texts
+    """
+    mode: Annotated[str | None, Field(title="Mode")] = None
+    """
+    search: keyword|semantic|hybrid; answers: extractive|generative
+    """
+    filters: Annotated[dict[str, Any] | None, Field(title="Filters")] = None
+    source_ids: Annotated[list[str] | None, Field(alias="sourceIds", title="Sourceids")] = None
+    chat_id: Annotated[str | None, Field(alias="chatId", title="Chatid")] = None
+    result_count: Annotated[int, Field(alias="resultCount", title="Resultcount")]
+    top_items: Annotated[list[TopItem] | None, Field(alias="topItems", title="Topitems")] = None
+    found: Annotated[bool, Field(title="Found")]
+    latency_ms: Annotated[float, Field(alias="latencyMs", title="Latencyms")]
+    answer_tokens: Annotated[int | None, Field(alias="answerTokens", title="Answertokens")] = None
+    rating: Annotated[Literal["up", "down"] | None, Field(title="Rating")] = None
+    comment: Annotated[str | None, Field(title="Comment")] = None
+
+
+class QueryLogPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    queries: Annotated[list[QueryLogEntry], Field(title="Queries")]
+    next_cursor: Annotated[str | None, Field(alias="nextCursor", title="Nextcursor")] = None
+
+
 class Run(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -2302,6 +2617,10 @@ class Answer(BaseModel):
     citations: Annotated[list[Citation] | None, Field(title="Citations")] = None
     """
     Each [n] of the answer and its text
+    """
+    query_id: Annotated[str | None, Field(alias="queryId", title="Queryid")] = None
+    """
+    POST /v1/query: this answer's id, to rate it (POST /v1/feedback)
     """
 
 

@@ -88,6 +88,9 @@ class Settings(BaseModel):
     # Lets webhooks reach http:// and loopback receivers; only the local stack sets it.
     webhook_allow_insecure: bool = Field(default=False, validation_alias="WEBHOOK_ALLOW_INSECURE")
 
+    # Usage counters, latency histograms and the query log (kb.analytics); off: nothing is recorded.
+    analytics_recording: bool = Field(default=True, validation_alias="ANALYTICS_RECORDING")
+
     def retry_schedule(self) -> tuple[float, ...]:
         return tuple(float(part) for part in self.webhook_retry_schedule.split(",") if part.strip())
 

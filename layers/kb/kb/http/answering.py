@@ -4,12 +4,14 @@ function (functions/stream_answers, behind a Lambda function URL) serves all thr
 run the same code. With `"stream": true` they answer `text/event-stream` (docs/streaming.md)."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
 from fastapi.sse import EventSourceResponse, format_sse_event
 
+from kb.analytics.answers import answered_chat, answered_query, logged_stream
+from kb.analytics.recording import LoggedQuery, note_query
 from kb.chats.models import ChatMessageRequest, ChatTurnResult, CreateChatRequest
 from kb.chats.service import ChatTurn, get_chat, new_chat
 from kb.errors import DomainError, ValidationFailed
@@ -91,8 +93,9 @@ def query_router() -> APIRouter:
         retriever: RetrieverDep,
         answers: AnswersDep,
     ) -> Any:
+        query_id = new_id("qry")
         if not body.stream:
-            return answer_question(
+            answer = answer_question(
                 retriever,
                 answers,
                 principal.tenant_id,
@@ -103,7 +106,10 @@ def query_router() -> APIRouter:
                 options(body),
                 language=body.language,
             ).collect()
-        query_id = new_id("qry")
+            answer = answer.model_copy(update={"query_id": query_id})
+            note_query(answered_query(query_id, body.query, answer, body.filters, body.source_ids))
+            return answer
+        done: list[Answer] = []
 
         def events() -> Iterator[Event]:
             stream = answer_question(
@@ -121,9 +127,13 @@ def query_router() -> APIRouter:
             yield Event("start", {"queryId": query_id, "searchedQuery": body.query})
             yield from stream.events()
             assert stream.result is not None
+            done.append(stream.result)
             yield Event("done", {**stream.result.to_json_dict(), "queryId": query_id})
 
-        return sse(events())
+        def logged() -> LoggedQuery | None:
+            return answered_query(query_id, body.query, done[0], body.filters, body.source_ids) if done else None
+
+        return sse(logged_stream(events(), principal, "POST /v1/query", logged))
 
     return router
 
@@ -134,6 +144,17 @@ def _refuse_streamed_idempotency(body: AnswerShaping, idempotency: Any) -> None:
             "Idempotency-Key: not supported with stream: true (a streamed turn that fails records nothing; "
             "retry it without the key)"
         )
+
+
+def _noted(turn: ChatTurn) -> ChatTurnResult:
+    """A whole chat turn, noted for the query log (kb.analytics)."""
+    result = turn.collect()
+    note_query(answered_chat(turn.message, result))
+    return result
+
+
+def _logged(turn: ChatTurn) -> Callable[[], LoggedQuery | None]:
+    return lambda: answered_chat(turn.message, turn.result) if turn.result is not None else None
 
 
 def create_chat_router() -> APIRouter:
@@ -159,8 +180,8 @@ def create_chat_router() -> APIRouter:
         chat = new_chat(principal.tenant_id, body.source_ids, body.filters, settings.chat_retention_days)
         turn = ChatTurn(chats, chat, True, body.message, answering, options(body), streaming=body.stream)
         if body.stream:
-            return sse(turn.events())
-        return idempotency.run(principal.tenant_id, lambda: (201, turn.collect()))
+            return sse(logged_stream(turn.events(), principal, "POST /v1/chats", _logged(turn)))
+        return idempotency.run(principal.tenant_id, lambda: (201, _noted(turn)))
 
     return router
 
@@ -190,7 +211,7 @@ def send_chat_message_router() -> APIRouter:
         chat = get_chat(chats, principal.tenant_id, chat_id)
         turn = ChatTurn(chats, chat, False, body.message, answering, options(body), streaming=body.stream)
         if body.stream:
-            return sse(turn.events())
-        return idempotency.run(principal.tenant_id, lambda: (200, turn.collect()))
+            return sse(logged_stream(turn.events(), principal, "POST /v1/chats/{chatId}/messages", _logged(turn)))
+        return idempotency.run(principal.tenant_id, lambda: (200, _noted(turn)))
 
     return router

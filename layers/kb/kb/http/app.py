@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 from kb import snapstart
+from kb.analytics.hook import install_recording
 from kb.http.errors import install_error_handlers
 from kb.observability import logger, metrics, tracer
 
@@ -40,6 +41,7 @@ def build_app(*routers: APIRouter) -> FastAPI:
         app.include_router(router)
     build_route_models(*routers)
     install_error_handlers(app)
+    install_recording(app)
 
     @app.middleware("http")
     async def rate_limit_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:

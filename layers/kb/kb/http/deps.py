@@ -122,6 +122,7 @@ def require_scope(scope: Scope) -> Callable[..., Principal]:
         except (InvalidKey, KeyExpired, KeyRevoked):
             failures.record_failure(address, key_id)
             raise
+        request.state.principal = principal  # whose request it is, for analytics (kb.analytics.hook)
         check_source_address(principal, address)
         limits = resolve_limits(principal, plans.plan(principal.tenant_id, keys.get_tenant), settings)
         bulk = is_bulk(request.method, request.url.path)

@@ -218,6 +218,9 @@ class Answer(ApiModel):
     searched_query: str | None = Field(default=None, description="The query that was searched")
     usage: TokenUsage | None = None
     citations: list[Citation] = Field(default_factory=list, description="Each [n] of the answer and its text")
+    query_id: str | None = Field(
+        default=None, description="POST /v1/query: this answer's id, to rate it (POST /v1/feedback)"
+    )
 
 
 ExplainVerdict = Literal[
