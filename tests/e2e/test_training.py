@@ -100,6 +100,9 @@ def test_training_applies_pending_changes_with_counted_progress_and_events(api, 
     # And the job is listed, newest first
     listed = api.call("GET", "/v1/train/jobs?limit=1", writer_key).json()
     assert listed["jobs"][0]["id"] == job["id"]
+    # And its duration reached the tenant's performance analytics
+    durations = api.call("GET", "/v1/analytics/performance", api.admin_key).json()["durations"]
+    assert any(d["kind"] == "training" and d["count"] >= 1 for d in durations), durations
 
 
 def test_a_training_jobs_gate_holds_a_source_whose_candidate_regresses(api, writer_key):
