@@ -344,12 +344,44 @@ def test_a_source_edited_in_the_console_saves_only_what_changed(api: Api, writer
     expect(page.get_by_role("heading", name=f"{name} renamed: settings", level=1)).to_be_visible()
 
 
+def test_analytics_lists_the_queries_that_found_nothing_and_search_latency(
+    api: Api, published: tuple[str, str], page: Page, console: str
+):
+    # Given a search in the tenant that found nothing, in its query log
+    _, key = published
+    text = f"zebra migration {uuid.uuid4().hex[:8]}"
+    assert api.call("POST", "/v1/search", key, {"query": text, "mode": "keyword"}).json()["results"] == []
+
+    def logged() -> bool:
+        found = api.call("GET", "/v1/analytics/queries?zeroResults=true&limit=5", api.admin_key).json()
+        return any(entry["text"] == text for entry in found["queries"])
+
+    wait_until(logged)
+    # When an admin opens the analytics screen and keeps only the queries that found nothing
+    sign_in(page, console, api.admin_key)
+    page.get_by_role("link", name="Analytics").click()
+    page.get_by_label("Only queries that found nothing").check()
+    # Then that search is listed, and search's latency has its row per endpoint
+    expect(page.get_by_role("region", name="Queries that found nothing")).to_contain_text(text)
+    expect(page.get_by_role("region", name="Latency and errors per endpoint")).to_contain_text("POST /v1/search")
+    expect(page.get_by_role("region", name="Requests by hour")).to_be_visible()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_on_a_phones_width_nothing_overflows_sideways(api: Api, published: tuple[str, str], page: Page, console: str):
     # Given a phone's viewport
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in(page, console, api.admin_key)
     source, _ = published
-    for screen in ("#/sources", "#/search", "#/keys", "#/webhooks", f"#/sources/{source}/settings", "#/training"):
+    for screen in (
+        "#/sources",
+        "#/search",
+        "#/keys",
+        "#/webhooks",
+        f"#/sources/{source}/settings",
+        "#/training",
+        "#/analytics",
+    ):
         # When each screen is shown
         page.goto(console + screen)
         expect(page.locator("main h1")).to_be_visible()

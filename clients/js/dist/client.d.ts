@@ -1,4 +1,5 @@
 import { Files, Keys, Webhooks } from "./admin.js";
+import { Analytics } from "./analytics.js";
 import { Generations, Items, Runs, Sources } from "./content.js";
 import { Transport, type ClientOptions, type RequestOptions } from "./http.js";
 import { Paginator } from "./paging.js";
@@ -17,6 +18,7 @@ export declare class KbClient {
     readonly webhooks: Webhooks;
     readonly files: Files;
     readonly chats: Chats;
+    readonly analytics: Analytics;
     constructor(options: ClientOptions);
     search(body: SearchRequest, options?: RequestOptions): Promise<SearchResponse>;
     /** Why an item did (or did not) come back for a query. */

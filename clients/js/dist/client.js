@@ -1,4 +1,5 @@
 import { Files, Keys, Webhooks } from "./admin.js";
+import { Analytics } from "./analytics.js";
 import { Generations, Items, Runs, Sources } from "./content.js";
 import { KbError } from "./errors.js";
 import { Transport } from "./http.js";
@@ -20,6 +21,7 @@ export class KbClient {
     webhooks;
     files;
     chats;
+    analytics;
     constructor(options) {
         this.http = new Transport(options);
         this.sources = new Sources(this.http);
@@ -30,6 +32,7 @@ export class KbClient {
         this.webhooks = new Webhooks(this.http);
         this.files = new Files(this.http);
         this.chats = new Chats(this.http);
+        this.analytics = new Analytics(this.http);
     }
     async search(body, options = {}) {
         return (await this.http.json("POST", "/v1/search", { ...options, body, idempotent: false })).data;

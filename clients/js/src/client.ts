@@ -1,4 +1,5 @@
 import { Files, Keys, Webhooks } from "./admin.js";
+import { Analytics } from "./analytics.js";
 import { Generations, Items, Runs, Sources } from "./content.js";
 import { KbError } from "./errors.js";
 import { Transport, type ClientOptions, type RequestOptions } from "./http.js";
@@ -23,6 +24,7 @@ export class KbClient {
   readonly webhooks: Webhooks;
   readonly files: Files;
   readonly chats: Chats;
+  readonly analytics: Analytics;
 
   constructor(options: ClientOptions) {
     this.http = new Transport(options);
@@ -34,6 +36,7 @@ export class KbClient {
     this.webhooks = new Webhooks(this.http);
     this.files = new Files(this.http);
     this.chats = new Chats(this.http);
+    this.analytics = new Analytics(this.http);
   }
 
   async search(body: SearchRequest, options: RequestOptions = {}): Promise<SearchResponse> {

@@ -1,6 +1,7 @@
 export { KbClient, Chats, streamAnswer } from "./client.js";
 export { Sources, Items, Runs, Generations } from "./content.js";
 export { Keys, Webhooks, Files, type UploadFields } from "./admin.js";
+export { Analytics } from "./analytics.js";
 export { KbError, WebhookVerificationError } from "./errors.js";
 export { Transport, newIdempotencyKey, retryAfterMs, type ClientOptions, type RequestOptions } from "./http.js";
 export { type WaitOptions } from "./lifecycle.js";

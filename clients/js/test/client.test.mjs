@@ -248,3 +248,30 @@ describe("where requests go", () => {
     }
   });
 });
+
+describe("analytics", () => {
+  it("reads reports with their query, pages the query log and rates an answer with an Idempotency-Key", async () => {
+    const api = await fakeApi([
+      json(200, { from: "a", to: "b", granularity: "day", groupBy: "none", buckets: [], totals: {}, stored: {} }),
+      json(200, { queries: [{ id: "q1", text: "refunds" }], nextCursor: "c1" }),
+      json(200, { queries: [{ id: "q2", text: "zebra" }], nextCursor: null }),
+      json(200, { feedback: { targetId: "q1", kind: "query", rating: "up" } }),
+    ]);
+    try {
+      const kb = client(api);
+      const usage = await kb.analytics.usage({ granularity: "day" });
+      assert.equal(usage.granularity, "day");
+      const texts = [];
+      for await (const entry of kb.analytics.queries({ zeroResults: true })) texts.push(entry.text);
+      const rated = await kb.analytics.feedback({ queryId: "q1", rating: "up" });
+      assert.deepEqual(texts, ["refunds", "zebra"]);
+      assert.equal(rated.rating, "up");
+      assert.equal(api.requests[0].url, "/api/v1/analytics/usage?granularity=day");
+      assert.equal(api.requests[2].url, "/api/v1/analytics/queries?zeroResults=true&cursor=c1");
+      assert.equal(api.requests[3].method, "POST");
+      assert.ok(api.requests[3].headers["idempotency-key"]);
+    } finally {
+      await api.close();
+    }
+  });
+});

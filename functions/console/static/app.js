@@ -6,6 +6,7 @@ import { keysView } from "./views/keys.js";
 import { generationsView, itemsView, runView, runsView, settingsView, sourcesView } from "./views/sources.js";
 import { playgroundView } from "./views/playground.js";
 import { webhooksView } from "./views/webhooks.js";
+import { analyticsView } from "./views/analytics.js";
 import { upcomingView } from "./views/upcoming.js";
 
 const base = document.querySelector('meta[name="kb-api-base"]').content;
@@ -23,7 +24,8 @@ const routes = [
   [/^\/search$/, playgroundView],
   [/^\/keys$/, keysView],
   [/^\/webhooks$/, webhooksView],
-  [/^\/(training|analytics)$/, upcomingView],
+  [/^\/analytics$/, analyticsView],
+  [/^\/(training)$/, upcomingView],
 ];
 
 function signInView() {

@@ -127,6 +127,42 @@ var Files = class {
   }
 };
 
+// src/analytics.ts
+var Analytics = class {
+  constructor(http) {
+    this.http = http;
+  }
+  http;
+  /** Requests and work counted by hour or day (optionally per key or source), and what is stored now. */
+  async usage(query = {}, options = {}) {
+    return (await this.http.json("GET", "/v1/analytics/usage", { ...options, query })).data;
+  }
+  /** Latency percentiles and error rates per endpoint; apply and training durations. */
+  async performance(query = {}, options = {}) {
+    const path = "/v1/analytics/performance";
+    return (await this.http.json("GET", path, { ...options, query })).data;
+  }
+  /** The query log, newest first (JSON pages; `format` exports are for curl). */
+  queries(query = {}, options = {}) {
+    return new Paginator(async (cursor) => {
+      const call = { ...options, query: { ...query, cursor } };
+      const { data } = await this.http.json("GET", "/v1/analytics/queries", call);
+      return { items: data.queries, nextCursor: data.nextCursor ?? null };
+    });
+  }
+  async settings(options = {}) {
+    return (await this.http.json("GET", "/v1/analytics/settings", options)).data.settings;
+  }
+  async updateSettings(body, options = {}) {
+    const path = "/v1/analytics/settings";
+    return (await this.http.json("PATCH", path, { ...options, body })).data.settings;
+  }
+  /** Rate a query's answer (`queryId`) or a chat's answer (`chatId` and `messageId`). */
+  async feedback(body, options = {}) {
+    return (await this.http.json("POST", "/v1/feedback", { ...options, body })).data.feedback;
+  }
+};
+
 // src/errors.ts
 var KbError = class _KbError extends Error {
   name = "KbError";
@@ -614,6 +650,7 @@ var KbClient = class {
   webhooks;
   files;
   chats;
+  analytics;
   constructor(options) {
     this.http = new Transport(options);
     this.sources = new Sources(this.http);
@@ -624,6 +661,7 @@ var KbClient = class {
     this.webhooks = new Webhooks(this.http);
     this.files = new Files(this.http);
     this.chats = new Chats(this.http);
+    this.analytics = new Analytics(this.http);
   }
   async search(body, options = {}) {
     return (await this.http.json("POST", "/v1/search", { ...options, body, idempotent: false })).data;
@@ -760,6 +798,7 @@ async function verifyWebhook(secret, payload, headers, options = {}) {
   throw new WebhookVerificationError("no matching signature");
 }
 export {
+  Analytics,
   Chats,
   Files,
   Generations,

@@ -1,10 +1,9 @@
-// Training jobs and analytics: the API does not offer them yet. Their screens say so; no data is
+// Training jobs: not in the console yet. Their screens say so; no data is
 // made up. When the endpoints exist, these views call them through api.js like the others.
 import { h } from "../dom.js";
 
 const TEXT = {
   training: ["Training jobs", "The API has no training endpoints yet. Jobs, their status and their results will be listed here once it does."],
-  analytics: ["Analytics", "The API does not record usage analytics yet. Charts of searches, answers and unanswered questions will appear here once it does."],
 };
 
 export async function upcomingView(_api, which) {
