@@ -1,9 +1,11 @@
 """A key of one tenant can neither read nor change anything of another: every operation in
 openapi.yaml, driven with the other tenant's admin key against this tenant's resources."""
 
+import time
+
 import yaml
 
-from tests.e2e.conftest import push, run_and_apply
+from tests.e2e.conftest import POLL_SECONDS, push, run_and_apply
 from tests.helpers import ROOT
 
 # Operations that create in, or list, the caller's own tenant: checked by what they return.
@@ -12,6 +14,9 @@ _OWN_TENANT_OPERATIONS = {
     ("post", "/v1/admin/keys"),
     ("post", "/v1/webhooks"),
     ("get", "/health"),
+    # B's own training (B has none running: 409) and B's own analytics settings.
+    ("post", "/v1/train/cancel"),
+    ("patch", "/v1/analytics/settings"),
 }
 # Serving operations need a valid question: B asks about A's content (or A's chat) and gets none of it.
 _BODIES: dict[str, dict[str, object]] = {
@@ -26,9 +31,15 @@ _BODIES: dict[str, dict[str, object]] = {
     "/v1/sources/{sourceId}": {"name": "taken over"},
     "/v1/webhooks/{webhookId}": {"description": "taken over"},
     "/v1/admin/keys/{keyId}": {"name": "taken over"},
+    "/v1/sources/{sourceId}/evaluation/queries/{queryId}": {"query": "refunds", "relevantItemIds": ["faq-1"]},
+    # B trains A's source, rates A's answer.
+    "/v1/train": {"sourceIds": ["{sourceId}"]},
+    "/v1/feedback": {"queryId": "{loggedQueryId}", "rating": "down"},
 }
 # Operations whose body (not path) names one of A's resources.
-_NAMING_IN_BODY = {"/v1/search/explain"}
+_NAMING_IN_BODY = {"/v1/search/explain", "/v1/train", "/v1/feedback"}
+# Operations whose query string names one of A's resources.
+_QUERY_STRINGS = {"/v1/train/status": "?jobId={jobId}"}
 # Uploads take a multipart form: B sends a real file into A's source.
 _MULTIPART = {"/v1/sources/{sourceId}/files"}
 
@@ -43,6 +54,10 @@ def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_
     chat = api.call("POST", "/v1/chats", writer_key, {"message": "refunds?", "sourceIds": [source_id]}).json()
     uploaded = api.call("POST", f"/v1/sources/{source_id}/files", writer_key, files={"file": ("a.txt", b"Refunds.")})
     imported = api.call("POST", f"/v1/sources/{source_id}/imports", writer_key, {"mode": "upsert"})
+    evaluation = {"query": "refunds", "relevantItemIds": ["faq-1"]}
+    api.call("PUT", f"/v1/sources/{source_id}/evaluation/queries/q-iso", writer_key, evaluation)
+    answered = api.call("POST", "/v1/query", writer_key, {"query": "refunds", "sourceIds": [source_id]}).json()
+    job = api.call("POST", "/v1/train", writer_key, {"sourceIds": [source_id]}).json()["job"]
     ids = {
         "webhookId": hook["webhook"]["id"],
         "deliveryId": "msg_none",
@@ -55,7 +70,19 @@ def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_
         "chatId": chat["chat"]["id"],
         "fileId": uploaded.json()["file"]["id"],
         "importId": imported.json()["import"]["id"],
+        "queryId": "q-iso",
+        "loggedQueryId": answered["queryId"],
+        "jobId": job["id"],
     }
+    # (A's training job ends before B's calls: it must not be running when later tests train)
+    deadline = time.monotonic() + POLL_SECONDS
+    while api.call("GET", f"/v1/train/status?jobId={job['id']}", writer_key).json()["job"]["status"] not in (
+        "completed",
+        "failed",
+        "cancelled",
+    ):
+        assert time.monotonic() < deadline, "A's training job did not end"
+        time.sleep(0.2)
     before = api.call("GET", f"/v1/sources/{source_id}", writer_key).json()
     # When tenant B's admin key calls every operation on them
     contract = yaml.safe_load((ROOT / "openapi.yaml").read_text())
@@ -64,15 +91,15 @@ def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_
         for method in operations:
             if (method, path) in _OWN_TENANT_OPERATIONS:
                 continue
-            url = path.format(**ids)
-            body: dict[str, object] | None = _BODIES.get(path, {}) if method in ("post", "patch") else None
+            url = path.format(**ids) + _QUERY_STRINGS.get(path, "").format(**ids)
+            body: dict[str, object] | None = _BODIES.get(path, {}) if method in ("post", "patch", "put") else None
             if body is not None:
-                body = {name: v.format(**ids) if isinstance(v, str) else v for name, v in body.items()}
+                body = {name: _filled(v, ids) for name, v in body.items()}
             if method == "post" and path in _MULTIPART:
                 reply = api.call("POST", url, other_tenant_admin, files={"file": ("b.txt", b"Not yours.")})
             else:
                 reply = api.call(method.upper(), url, other_tenant_admin, body)
-            if "{" in path or path in _NAMING_IN_BODY:
+            if "{" in path or path in _NAMING_IN_BODY or path in _QUERY_STRINGS:
                 # Then every operation on A's resources is 404 not_found
                 assert (reply.status_code, reply.json()["code"]) == (404, "not_found"), (method, path, reply.text)
             else:
@@ -83,3 +110,11 @@ def test_no_operation_reaches_another_tenants_resources(api, writer_key, source_
     assert checked >= 25
     # And nothing of A changed
     assert api.call("GET", f"/v1/sources/{source_id}", writer_key).json() == before
+
+
+def _filled(value: object, ids: dict[str, str]) -> object:
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, list):
+        return [_filled(v, ids) for v in value]
+    return value

@@ -93,6 +93,8 @@ def test_every_http_function_answers_its_sample_event(stack):
     assert (status, body["status"]) == (200, "published")
     generation = {**run, "GENERATION_ID": body["generationId"]}
     assert invoke_http(stack, "GetGenerationFunction", "get_generation", **generation)[1]["generation"]["current"]
+    published = invoke_http(stack, "GetPublishedItemFunction", "get_published_item", **generation)[1]["published"]
+    assert (published["externalItemId"], published["generationId"]) == ("faq-1", generation["GENERATION_ID"])
     assert len(invoke_http(stack, "ListGenerationsFunction", "list_generations", **generation)[1]["generations"]) == 1
     assert (
         invoke_http(stack, "RollbackGenerationFunction", "rollback_generation", **generation)[1]["status"]
