@@ -19,7 +19,6 @@ from kb.keys.service import bootstrap_tenant
 from kb.storage import Table
 from local.controls import Controls
 from local.deploy import client
-from tests.e2e.fuzz import ContractFuzz
 from tests.helpers import ROOT
 
 STARTUP_SECONDS = 120
@@ -170,22 +169,6 @@ def other_tenant_admin(table: Table) -> str:
     secret = bootstrap_tenant(KeyRepository(table), "other tenant").secret
     assert secret is not None
     return secret
-
-
-@pytest.fixture(scope="session", autouse=True)
-def contract_fuzz(request: pytest.FixtureRequest, api: Api, table: Table) -> Iterator[ContractFuzz | None]:
-    """The contract fuzz, started in the background with the tier when its test is collected (it
-    overlaps the other tests' waits on the stack), in a tenant of its own."""
-    if not any(item.name.startswith("test_schemathesis") for item in request.session.items):
-        yield None
-        return
-    secret = bootstrap_tenant(KeyRepository(table), "contract fuzz").secret
-    assert secret is not None
-    fuzz = ContractFuzz.start(api.url, secret, Path(api.info["state_dir"]) / "fuzz.log")
-    try:
-        yield fuzz
-    finally:
-        fuzz.stop()
 
 
 @pytest.fixture(scope="session")
