@@ -144,6 +144,7 @@ def test_publish_discard_and_the_report_of_a_held_generation_use_their_routes():
         seen,
     )
     evaluation = client.generations.evaluation("src_1", "gen_2")
+    assert evaluation.regressed is not None
     assert (evaluation.before, evaluation.after, evaluation.regressed[0].query_id) == (1.0, 0.5, "q1")
     assert client.generations.publish("src_1", "gen_2").status == "published"
     assert client.generations.discard("src_1", "gen_2").status == "discarded"
