@@ -2,6 +2,7 @@ import { Files, Keys, Webhooks } from "./admin.js";
 import { Generations, Items, Runs, Sources } from "./content.js";
 import { Transport, type ClientOptions, type RequestOptions } from "./http.js";
 import { Paginator } from "./paging.js";
+import { Evaluation, Training } from "./training.js";
 import type { AnswerEvent, Answer, Body, QueryRequest, SearchRequest, SearchResponse } from "./types.js";
 /** The Knowledge Base API. Every call retries 429, 5xx and network failures with backoff
  * (honouring Retry-After), sends an Idempotency-Key with every mutation (the same one on each
@@ -17,6 +18,8 @@ export declare class KbClient {
     readonly webhooks: Webhooks;
     readonly files: Files;
     readonly chats: Chats;
+    readonly training: Training;
+    readonly evaluation: Evaluation;
     constructor(options: ClientOptions);
     search(body: SearchRequest, options?: RequestOptions): Promise<SearchResponse>;
     /** Why an item did (or did not) come back for a query. */
