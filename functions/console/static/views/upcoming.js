@@ -1,9 +1,8 @@
-// Training jobs and analytics: the API does not offer them yet. Their screens say so; no data is
+// Analytics: its screen is not built yet. Their screens say so; no data is
 // made up. When the endpoints exist, these views call them through api.js like the others.
 import { h } from "../dom.js";
 
 const TEXT = {
-  training: ["Training jobs", "The API has no training endpoints yet. Jobs, their status and their results will be listed here once it does."],
   analytics: ["Analytics", "The API does not record usage analytics yet. Charts of searches, answers and unanswered questions will appear here once it does."],
 };
 
