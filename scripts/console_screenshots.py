@@ -65,6 +65,15 @@ class Client:
         return str(self("POST", f"/v1/sources/{source}/runs/{run['id']}/apply")["generationId"])
 
 
+def settled(probe: Any) -> None:
+    """Poll `probe` once a second (the writer key's rate limit counts every poll) for two minutes."""
+    deadline = time.monotonic() + 120
+    while not probe():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the seeded work did not settle in two minutes")
+        time.sleep(1)
+
+
 def seed(api: Client, receiver_url: str) -> dict[str, str]:
     writer = Client(api.url, api("POST", "/v1/admin/keys", {"name": "docs writer", "scope": "write"})["secret"])
     source = writer("POST", "/v1/sources", {"name": "Help center", "graceDays": 7})["source"]["id"]
@@ -141,21 +150,19 @@ def main() -> None:
                 }
                 writer("POST", f"/v1/sources/{seeded['source']}/items", cat)
                 run = writer("POST", f"/v1/sources/{seeded['source']}/runs")["run"]
-                wait_until(
+                settled(
                     lambda: (
                         writer("GET", f"/v1/sources/{seeded['source']}/runs/{run['id']}")["run"]["status"]
                         == "succeeded"
-                    ),
-                    120,
+                    )
                 )
                 gate = {"gate": {"metric": "ndcg", "k": 10, "maxDrop": 0.05}}
                 held = writer("POST", f"/v1/sources/{seeded['source']}/runs/{run['id']}/apply", gate)["generationId"]
-                wait_until(
+                settled(
                     lambda: (
                         writer("GET", f"/v1/sources/{seeded['source']}/generations/{held}")["generation"]["status"]
                         == "held"
-                    ),
-                    120,
+                    )
                 )
                 page.goto(f"{console}#/sources/{seeded['source']}/evaluation")
                 expect(page.get_by_role("row", name="refund-time")).to_be_visible()
