@@ -261,7 +261,7 @@ export async function generationsView(api, sourceId) {
       );
       return row(
         h("code", {}, g.id),
-        g.current ? badge("serving", "current") : g.status === "held" ? h("a", { href: `#held-${g.id}` }, badge("held: review below")) : badge(g.status),
+        g.current ? badge("serving", "current") : g.status === "held" ? badge("held: review below", "held") : badge(g.status),
         g.manifest ? `${g.manifest.itemCount} items, ${g.manifest.chunkCount} chunks` : "—",
         when(g.createdAt),
         rollback,
