@@ -8,7 +8,7 @@ const POLL_MS = 1000;
 
 function meter(label, done, total) {
   // A native progress bar with its numbers in words beside it (never the bar alone).
-  const text = total ? `${done} of ${total}` : `${done} (total not known yet)`;
+  const text = total ? `${done} of ${total}` : `${done} so far`;
   return h(
     "div",
     { class: "meter" },
