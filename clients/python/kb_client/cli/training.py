@@ -62,6 +62,7 @@ def train_status(ctx: Context, job_id: str | None, wait: bool) -> None:
 @LIMIT
 @pass_context
 def train_jobs(ctx: Context, limit: int) -> None:
+    """Training jobs, newest first."""
     listing(ctx, ctx.client.training.iter(), limit, ["id", "mode", "status", "createdAt", "completedAt"])
 
 
