@@ -180,6 +180,9 @@ export class Runs {
     const generationId = answer.data.generationId;
     const location = answer.headers.get("Location") ?? `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}`;
     const generation = await pollUntilDone<Generation>(this.http, location, "generation", "build_failed", options);
+    if (generation.status === "discarded") { // held, then discarded by someone before this wait saw it
+      throw new KbError(`generation ${generationId} was held and discarded`, { status: 409, code: "generation_discarded", body: generation });
+    }
     return { status: generation.status === "held" ? "held" : "published", generationId, counts: generation.counts };
   }
 

@@ -335,6 +335,8 @@ class Runs(_Resource):
         if generation.status == "failed":
             code = generation.error_code or "build_failed"
             raise WorkFailedError(502, code, generation.error or "the build failed")
+        if generation.status == "discarded":  # held, then discarded by someone before this wait saw it
+            raise WorkFailedError(409, "generation_discarded", f"generation {generation.id} was held and discarded")
         status = "held" if generation.status == "held" else "published"
         return m.ApplyResult(status=status, generation_id=generation.id, counts=generation.counts)
 

@@ -517,6 +517,9 @@ var Runs = class {
     const generationId = answer.data.generationId;
     const location = answer.headers.get("Location") ?? `/v1/sources/${seg2(sourceId)}/generations/${seg2(generationId)}`;
     const generation = await pollUntilDone(this.http, location, "generation", "build_failed", options);
+    if (generation.status === "discarded") {
+      throw new KbError(`generation ${generationId} was held and discarded`, { status: 409, code: "generation_discarded", body: generation });
+    }
     return { status: generation.status === "held" ? "held" : "published", generationId, counts: generation.counts };
   }
   /** Run, then apply that run: what a publish is. */

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from kb_client import AsyncClient, Client
+from kb_client import AsyncClient, Client, WorkFailedError
 from kb_client import cli as kb_cli
 
 Answer = httpx.Response | Callable[[httpx.Request], httpx.Response]
@@ -243,3 +243,16 @@ def test_kb_train_start_wait_prints_the_outcome_and_fails_a_failed_job(monkeypat
     # Then it names the job, its state and the source's error code, and exits non-zero
     assert result.exit_code == 2
     assert "train_1 failed" in result.output and "src_1 failed rebuild_required" in result.output
+
+
+def test_a_gated_apply_whose_generation_was_discarded_while_waiting_raises_its_code():
+    client = sync_client(
+        {
+            "POST /api/v1/sources/src_1/runs/run_1/apply": [APPLYING],
+            "GET /api/v1/sources/src_1/generations/gen_2": [httpx.Response(200, json=generation("discarded"))],
+        },
+        [],
+    )
+    with pytest.raises(WorkFailedError) as raised:
+        client.runs.apply("src_1", "run_1", gate={"metric": "ndcg"})
+    assert raised.value.code == "generation_discarded"
