@@ -65,10 +65,20 @@ class Client:
         return str(self("POST", f"/v1/sources/{source}/runs/{run['id']}/apply")["generationId"])
 
 
+def settled(probe: Any) -> None:
+    """Poll `probe` once a second (the writer key's rate limit counts every poll) for two minutes."""
+    deadline = time.monotonic() + 120
+    while not probe():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the seeded work did not settle in two minutes")
+        time.sleep(1)
+
+
 def seed(api: Client, receiver_url: str) -> dict[str, str]:
     writer = Client(api.url, api("POST", "/v1/admin/keys", {"name": "docs writer", "scope": "write"})["secret"])
     source = writer("POST", "/v1/sources", {"name": "Help center", "graceDays": 7})["source"]["id"]
-    writer("POST", "/v1/sources", {"name": "Release notes", "graceDays": 0})
+    notes = writer("POST", "/v1/sources", {"name": "Release notes", "graceDays": 0})["source"]["id"]
+    writer("POST", f"/v1/sources/{notes}/items", {"externalItemId": "v2", "content": "Version 2 adds exports."})
     items = [{"externalItemId": i, "title": t, "content": c, "tags": ["help"]} for i, (t, c) in ITEMS.items()]
     writer("POST", f"/v1/sources/{source}/items/batch", {"items": items})
     writer.run_and_apply(source)
@@ -129,6 +139,43 @@ def main() -> None:
                 page.goto(f"{console}#/sources/{seeded['source']}/generations")
                 expect(page.get_by_text("serving")).to_be_visible()
                 shoot(page, "generations")
+                # A gated apply of a change that makes the refunds item answer something else: held
+                writer = Client(api.url, seeded["writer"])
+                query = {"query": "how long do refunds take", "relevantItemIds": ["refunds"]}
+                writer("PUT", f"/v1/sources/{seeded['source']}/evaluation/queries/refund-time", query)
+                cat = {
+                    "externalItemId": "refunds",
+                    "title": "Refunds",
+                    "content": "Our office cat sleeps on the printer.",
+                }
+                writer("POST", f"/v1/sources/{seeded['source']}/items", cat)
+                run = writer("POST", f"/v1/sources/{seeded['source']}/runs")["run"]
+                settled(
+                    lambda: (
+                        writer("GET", f"/v1/sources/{seeded['source']}/runs/{run['id']}")["run"]["status"]
+                        == "succeeded"
+                    )
+                )
+                gate = {"gate": {"metric": "ndcg", "k": 10, "maxDrop": 0.05}}
+                held = writer("POST", f"/v1/sources/{seeded['source']}/runs/{run['id']}/apply", gate)["generationId"]
+                settled(
+                    lambda: (
+                        writer("GET", f"/v1/sources/{seeded['source']}/generations/{held}")["generation"]["status"]
+                        == "held"
+                    )
+                )
+                page.goto(f"{console}#/sources/{seeded['source']}/evaluation")
+                expect(page.get_by_role("row", name="refund-time")).to_be_visible()
+                shoot(page, "evaluation-set")
+                page.goto(f"{console}#/sources/{seeded['source']}/generations")
+                expect(page.get_by_role("button", name="Publish anyway")).to_be_visible()
+                page.locator(".held").scroll_into_view_if_needed()
+                shoot(page, "held-generation")
+                page.goto(f"{console}#/training")
+                page.get_by_label("Release notes").check()
+                page.get_by_role("button", name="Start training").click()
+                expect(page.get_by_role("heading", name="Job train_")).to_contain_text("completed")
+                shoot(page, "training")
                 page.goto(f"{console}#/search")
                 page.get_by_label("Question or search").fill("How long do refunds take?")
                 page.get_by_label("Show").select_option("answer")

@@ -9,6 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
+from local.controls import Controls
 from tests.e2e.conftest import Api, apply, push, run
 from tests.e2e.console_browser import chromium, sign_in
 from tests.e2e.receiver import Receiver, start_receiver, wait_until
@@ -261,6 +262,80 @@ def test_a_rollback_in_the_console_serves_the_older_generation(api: Api, writer_
     assert api.call("GET", f"/v1/sources/{source}", writer_key).json()["source"]["currentGenerationId"] == first
 
 
+def test_a_training_job_started_in_the_console_shows_its_progress_and_is_cancelled(
+    api: Api, writer_key: str, controls: Controls, page: Page, console: str
+):
+    # Given a source with a pending item whose build will wait until released
+    source = api.call("POST", "/v1/sources", writer_key, {"name": f"Train {uuid.uuid4().hex[:6]}"}).json()["source"]
+    push(api, writer_key, source["id"], "refunds", "Refunds take 14 days.")
+    controls.hold_tasks(source["id"])
+    try:
+        # When a gated job over that source alone is started in the console
+        sign_in(page, console, writer_key)
+        page.get_by_role("link", name="Training jobs").click()
+        page.get_by_label(source["name"]).check()
+        page.get_by_label("Gate each apply").check()
+        page.get_by_label("Largest drop allowed").fill("0.1")
+        page.get_by_role("button", name="Start training").click()
+        # Then it is followed live, its sources counted done of total
+        current = page.get_by_role("heading", name="Job train_")
+        expect(page.get_by_role("progressbar", name="Sources: 0 of 1")).to_be_visible()
+        job = api.call("GET", "/v1/train/status", writer_key).json()["job"]
+        assert ([s["sourceId"] for s in job["sources"]], job["gate"]["maxDrop"]) == ([source["id"]], 0.1)
+        # When it is cancelled
+        page.get_by_role("button", name="Cancel job").click()
+        page.get_by_role("dialog").get_by_role("button", name="Cancel job").click()
+        controls.release_tasks(source["id"])
+        # Then it ends cancelled, on the screen and in the list of jobs
+        expect(current).to_contain_text("cancelled")
+        expect(page.get_by_role("row", name=job["id"])).to_contain_text("cancelled")
+    finally:
+        controls.release_tasks(source["id"])
+    assert api.call("GET", f"/v1/train/status?jobId={job['id']}", writer_key).json()["job"]["status"] == "cancelled"
+
+
+def test_a_held_generation_is_reviewed_and_published_from_the_console(
+    api: Api, writer_key: str, page: Page, console: str
+):
+    # Given a published source whose evaluation query is added in the console
+    source, first = published_source(
+        api,
+        writer_key,
+        {
+            "refunds": "Refunds are paid back to the original card within 14 days.",
+            "shipping": "Parcels leave within two days.",
+        },
+    )
+    sign_in(page, console, writer_key)
+    page.goto(f"{console}#/sources/{source}/evaluation")
+    page.get_by_label("Query id").fill("refund-time")
+    page.get_by_label("Query", exact=True).fill("how long until my refund is paid back")
+    page.get_by_label("Relevant items").fill("refunds")
+    page.get_by_role("button", name="Save query").click()
+    expect(page.get_by_role("row", name="refund-time")).to_contain_text("refunds")
+    # And a gated apply of a change that makes that item answer something else, so it is held
+    push(api, writer_key, source, "refunds", "Our office cat is called Whiskers and sleeps on the printer.")
+    gate = {"gate": {"metric": "ndcg", "k": 10, "maxDrop": 0.1}}
+    applied = api.call(
+        "POST", f"/v1/sources/{source}/runs/{run(api, writer_key, source)['id']}/apply", writer_key, gate
+    )
+    held = applied.json()["generationId"]
+    generation = f"/v1/sources/{source}/generations/{held}"
+    wait_until(lambda: api.call("GET", generation, writer_key).json()["generation"]["status"] == "held", 120)
+    # When its generations are opened in the console
+    page.goto(f"{console}#/sources/{source}/generations")
+    # Then the held one shows its report: the metric before and after, the query that got worse
+    panel = page.get_by_role("region", name=f"Held: {held}")
+    expect(panel.get_by_role("definition").first).to_have_text("1.000")
+    expect(panel.get_by_role("row", name="refund-time")).to_contain_text("how long until my refund is paid back")
+    # When it is published anyway
+    panel.get_by_role("button", name="Publish anyway").click()
+    page.get_by_role("dialog").get_by_role("button", name="Publish").click()
+    # Then it serves
+    expect(page.get_by_role("row", name=held)).to_contain_text("serving")
+    assert api.call("GET", f"/v1/sources/{source}", writer_key).json()["source"]["currentGenerationId"] == held != first
+
+
 @pytest.fixture(scope="module")
 def receiver() -> Iterator[Receiver]:
     started = start_receiver()
@@ -379,6 +454,7 @@ def test_on_a_phones_width_nothing_overflows_sideways(api: Api, published: tuple
         "#/keys",
         "#/webhooks",
         f"#/sources/{source}/settings",
+        f"#/sources/{source}/evaluation",
         "#/training",
         "#/analytics",
     ):
@@ -464,6 +540,8 @@ def test_axe_finds_no_accessibility_violations_on_the_main_screens(
         "#/search",
         "#/keys",
         "#/webhooks",
+        "#/training",
+        f"#/sources/{source}/evaluation",
         "#/analytics",
     ):
         page.goto(console + screen)

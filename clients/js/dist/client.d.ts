@@ -3,6 +3,7 @@ import { Analytics } from "./analytics.js";
 import { Generations, Items, Runs, Sources } from "./content.js";
 import { Transport, type ClientOptions, type RequestOptions } from "./http.js";
 import { Paginator } from "./paging.js";
+import { Evaluation, Training } from "./training.js";
 import type { AnswerEvent, Answer, Body, QueryRequest, SearchRequest, SearchResponse } from "./types.js";
 /** The Knowledge Base API. Every call retries 429, 5xx and network failures with backoff
  * (honouring Retry-After), sends an Idempotency-Key with every mutation (the same one on each
@@ -19,6 +20,8 @@ export declare class KbClient {
     readonly files: Files;
     readonly chats: Chats;
     readonly analytics: Analytics;
+    readonly training: Training;
+    readonly evaluation: Evaluation;
     constructor(options: ClientOptions);
     search(body: SearchRequest, options?: RequestOptions): Promise<SearchResponse>;
     /** Why an item did (or did not) come back for a query. */

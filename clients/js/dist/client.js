@@ -5,6 +5,7 @@ import { KbError } from "./errors.js";
 import { Transport } from "./http.js";
 import { Paginator } from "./paging.js";
 import { parseEventStream } from "./sse.js";
+import { Evaluation, Training } from "./training.js";
 const seg = encodeURIComponent;
 const STREAM_EVENTS = new Set(["start", "delta", "citation", "done"]);
 /** The Knowledge Base API. Every call retries 429, 5xx and network failures with backoff
@@ -22,6 +23,8 @@ export class KbClient {
     files;
     chats;
     analytics;
+    training;
+    evaluation;
     constructor(options) {
         this.http = new Transport(options);
         this.sources = new Sources(this.http);
@@ -33,6 +36,8 @@ export class KbClient {
         this.files = new Files(this.http);
         this.chats = new Chats(this.http);
         this.analytics = new Analytics(this.http);
+        this.training = new Training(this.http);
+        this.evaluation = new Evaluation(this.http);
     }
     async search(body, options = {}) {
         return (await this.http.json("POST", "/v1/search", { ...options, body, idempotent: false })).data;

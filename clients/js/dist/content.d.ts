@@ -1,7 +1,7 @@
 import type { RequestOptions, Transport } from "./http.js";
 import { type WaitOptions } from "./lifecycle.js";
 import { Paginator } from "./paging.js";
-import type { ApplyResult, BatchResult, Body, Query, Run, Snapshot, UpsertItemRequest } from "./types.js";
+import type { ApplyResult, BatchResult, Body, EvaluationGate, EvaluationReport, HeldDecision, Query, Run, Snapshot, UpsertItemRequest } from "./types.js";
 export declare function chunked<T>(items: readonly T[]): T[][];
 export declare class Sources {
     private readonly http;
@@ -219,9 +219,12 @@ export declare class Runs {
         missingSince?: string | null;
     }>;
     /** Applies a run: builds and publishes a generation. Unless `wait: false`, a 202 (`applying`)
-     * is polled until the generation is published, and answered as `published` with its counts; a
-     * failed build throws with the generation's `errorCode`. */
-    apply(sourceId: string, runId: string, options?: WaitOptions & RequestOptions): Promise<ApplyResult>;
+     * is polled until the generation is published, and answered as `published` with its counts (or
+     * `held`: a `gate` kept it unpublished, see `generations.evaluation`); a failed build throws
+     * with the generation's `errorCode`. */
+    apply(sourceId: string, runId: string, options?: WaitOptions & RequestOptions & {
+        gate?: EvaluationGate;
+    }): Promise<ApplyResult>;
     /** Run, then apply that run: what a publish is. */
     runAndApply(sourceId: string, options?: WaitOptions): Promise<{
         run: Run;
@@ -269,4 +272,9 @@ export declare class Generations {
         generationId: string;
         previousGenerationId: string | null;
     }>;
+    /** The report of a gated apply's evaluation (`not_evaluated` for one applied without a gate). */
+    evaluation(sourceId: string, generationId: string, options?: RequestOptions): Promise<EvaluationReport>;
+    /** Publishes a held generation anyway (`evaluation_stale` once another one serves). */
+    publish(sourceId: string, generationId: string, options?: RequestOptions): Promise<HeldDecision>;
+    discard(sourceId: string, generationId: string, options?: RequestOptions): Promise<HeldDecision>;
 }

@@ -155,17 +155,22 @@ export class Runs {
         });
     }
     /** Applies a run: builds and publishes a generation. Unless `wait: false`, a 202 (`applying`)
-     * is polled until the generation is published, and answered as `published` with its counts; a
-     * failed build throws with the generation's `errorCode`. */
+     * is polled until the generation is published, and answered as `published` with its counts (or
+     * `held`: a `gate` kept it unpublished, see `generations.evaluation`); a failed build throws
+     * with the generation's `errorCode`. */
     async apply(sourceId, runId, options = {}) {
         const path = `/v1/sources/${seg(sourceId)}/runs/${seg(runId)}/apply`;
-        const answer = await this.http.json("POST", path, options);
+        const body = options.gate === undefined ? undefined : { gate: options.gate };
+        const answer = await this.http.json("POST", path, { ...options, body });
         if (answer.status !== 202 || options.wait === false)
             return answer.data;
         const generationId = answer.data.generationId;
         const location = answer.headers.get("Location") ?? `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}`;
         const generation = await pollUntilDone(this.http, location, "generation", "build_failed", options);
-        return { status: "published", generationId, counts: generation.counts };
+        if (generation.status === "discarded") { // held, then discarded by someone before this wait saw it
+            throw new KbError(`generation ${generationId} was held and discarded`, { status: 409, code: "generation_discarded", body: generation });
+        }
+        return { status: generation.status === "held" ? "held" : "published", generationId, counts: generation.counts };
     }
     /** Run, then apply that run: what a publish is. */
     async runAndApply(sourceId, options = {}) {
@@ -193,6 +198,20 @@ export class Generations {
     }
     async rollback(sourceId, generationId, options = {}) {
         const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}/rollback`;
+        return (await this.http.json("POST", path, options)).data;
+    }
+    /** The report of a gated apply's evaluation (`not_evaluated` for one applied without a gate). */
+    async evaluation(sourceId, generationId, options = {}) {
+        const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}/evaluation`;
+        return (await this.http.json("GET", path, options)).data.evaluation;
+    }
+    /** Publishes a held generation anyway (`evaluation_stale` once another one serves). */
+    async publish(sourceId, generationId, options = {}) {
+        const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}/publish`;
+        return (await this.http.json("POST", path, options)).data;
+    }
+    async discard(sourceId, generationId, options = {}) {
+        const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}/discard`;
         return (await this.http.json("POST", path, options)).data;
     }
 }

@@ -1,5 +1,6 @@
 export { KbClient, Chats, streamAnswer } from "./client.js";
 export { Sources, Items, Runs, Generations } from "./content.js";
+export { Training, Evaluation } from "./training.js";
 export { Keys, Webhooks, Files } from "./admin.js";
 export { Analytics } from "./analytics.js";
 export { KbError, WebhookVerificationError } from "./errors.js";

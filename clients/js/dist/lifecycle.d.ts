@@ -13,7 +13,7 @@ interface Work {
     error?: string | null;
     errorCode?: string | null;
 }
-/** GETs `location` until the work in `envelope` has succeeded or failed; a failure is thrown as
- * a KbError carrying the work's `errorCode`. */
+/** GETs `location` until the work in `envelope` has succeeded (or, for a generation, is held or
+ * discarded) or failed; a failure is thrown as a KbError carrying the work's `errorCode`. */
 export declare function pollUntilDone<T extends Work>(http: Transport, location: string, envelope: string, fallbackCode: string, options: WaitOptions): Promise<T>;
 export {};

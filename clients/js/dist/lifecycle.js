@@ -1,7 +1,10 @@
 import { KbError } from "./errors.js";
 import { sleep } from "./http.js";
-/** GETs `location` until the work in `envelope` has succeeded or failed; a failure is thrown as
- * a KbError carrying the work's `errorCode`. */
+// A gated apply's generation stops at `held` until a person publishes or discards it: waiting
+// on it longer would never end, so both are answered like `succeeded`, never thrown.
+const SETTLED = new Set(["succeeded", "held", "discarded"]);
+/** GETs `location` until the work in `envelope` has succeeded (or, for a generation, is held or
+ * discarded) or failed; a failure is thrown as a KbError carrying the work's `errorCode`. */
 export async function pollUntilDone(http, location, envelope, fallbackCode, options) {
     const deadline = Date.now() + (options.timeoutMs ?? 600_000);
     let interval = options.pollIntervalMs ?? 250;
@@ -13,7 +16,7 @@ export async function pollUntilDone(http, location, envelope, fallbackCode, opti
                 status: answer.status, code: "invalid_response", body: answer.data,
             });
         }
-        if (work.status === "succeeded")
+        if (work.status !== undefined && SETTLED.has(work.status))
             return work;
         if (work.status === "failed") {
             throw new KbError(work.error ?? `${envelope} failed`, {

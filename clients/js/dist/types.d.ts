@@ -2,7 +2,7 @@
  * `npm run generate`): a route or field the API drops stops this package compiling. */
 import type { components, paths } from "./schema.js";
 export type Schemas = components["schemas"];
-type Method = "get" | "post" | "patch" | "delete";
+type Method = "get" | "post" | "put" | "patch" | "delete";
 type Op<P extends keyof paths, M extends Method> = paths[P][M];
 type JsonOf<T> = T extends {
     content: {
@@ -38,6 +38,11 @@ export type AnswerSource = Schemas["AnswerSource"];
 export type Snapshot = Schemas["Snapshot"];
 export type BatchResult = Schemas["BatchResult"];
 export type ErrorBody = Schemas["ErrorBody"];
+export type EvaluationGate = Schemas["EvaluationGate"];
+export type EvaluationQuery = Schemas["EvaluationQuery"];
+export type EvaluationReport = Schemas["EvaluationReport"];
+export type HeldDecision = Schemas["HeldDecision"];
+export type TrainingJob = Schemas["TrainingJob"];
 /** Streamed answers (`"stream": true`): the events of text/event-stream, in order. */
 export interface StreamStart {
     /** The query as searched (a chat's follow-up is rewritten to stand alone). */

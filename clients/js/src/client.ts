@@ -5,6 +5,7 @@ import { KbError } from "./errors.js";
 import { Transport, type ClientOptions, type RequestOptions } from "./http.js";
 import { Paginator } from "./paging.js";
 import { parseEventStream } from "./sse.js";
+import { Evaluation, Training } from "./training.js";
 import type { AnswerEvent, Answer, Body, Ok, QueryRequest, SearchRequest, SearchResponse } from "./types.js";
 
 const seg = encodeURIComponent;
@@ -25,6 +26,8 @@ export class KbClient {
   readonly files: Files;
   readonly chats: Chats;
   readonly analytics: Analytics;
+  readonly training: Training;
+  readonly evaluation: Evaluation;
 
   constructor(options: ClientOptions) {
     this.http = new Transport(options);
@@ -37,6 +40,8 @@ export class KbClient {
     this.files = new Files(this.http);
     this.chats = new Chats(this.http);
     this.analytics = new Analytics(this.http);
+    this.training = new Training(this.http);
+    this.evaluation = new Evaluation(this.http);
   }
 
   async search(body: SearchRequest, options: RequestOptions = {}): Promise<SearchResponse> {

@@ -3,7 +3,9 @@ import { KbError } from "./errors.js";
 import type { RequestOptions, Transport } from "./http.js";
 import { pollUntilDone, type WaitOptions } from "./lifecycle.js";
 import { Paginator } from "./paging.js";
-import type { ApplyResult, BatchResult, Body, Generation, Ok, Query, Run, Snapshot, UpsertItemRequest } from "./types.js";
+import type {
+  ApplyResult, BatchResult, Body, EvaluationGate, EvaluationReport, Generation, HeldDecision, Ok, Query, Run, Snapshot, UpsertItemRequest,
+} from "./types.js";
 
 const seg = encodeURIComponent;
 // A batch or snapshot page: at most 1000 operations and 5 MiB; stay clear of the byte limit.
@@ -167,16 +169,21 @@ export class Runs {
   }
 
   /** Applies a run: builds and publishes a generation. Unless `wait: false`, a 202 (`applying`)
-   * is polled until the generation is published, and answered as `published` with its counts; a
-   * failed build throws with the generation's `errorCode`. */
-  async apply(sourceId: string, runId: string, options: WaitOptions & RequestOptions = {}): Promise<ApplyResult> {
+   * is polled until the generation is published, and answered as `published` with its counts (or
+   * `held`: a `gate` kept it unpublished, see `generations.evaluation`); a failed build throws
+   * with the generation's `errorCode`. */
+  async apply(sourceId: string, runId: string, options: WaitOptions & RequestOptions & { gate?: EvaluationGate } = {}): Promise<ApplyResult> {
     const path = `/v1/sources/${seg(sourceId)}/runs/${seg(runId)}/apply`;
-    const answer = await this.http.json<ApplyResult>("POST", path, options);
+    const body = options.gate === undefined ? undefined : { gate: options.gate };
+    const answer = await this.http.json<ApplyResult>("POST", path, { ...options, body });
     if (answer.status !== 202 || options.wait === false) return answer.data;
     const generationId = answer.data.generationId;
     const location = answer.headers.get("Location") ?? `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}`;
     const generation = await pollUntilDone<Generation>(this.http, location, "generation", "build_failed", options);
-    return { status: "published", generationId, counts: generation.counts };
+    if (generation.status === "discarded") { // held, then discarded by someone before this wait saw it
+      throw new KbError(`generation ${generationId} was held and discarded`, { status: 409, code: "generation_discarded", body: generation });
+    }
+    return { status: generation.status === "held" ? "held" : "published", generationId, counts: generation.counts };
   }
 
   /** Run, then apply that run: what a publish is. */
@@ -205,5 +212,19 @@ export class Generations {
   async rollback(sourceId: string, generationId: string, options: RequestOptions = {}) {
     const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}/rollback`;
     return (await this.http.json<Ok<"/v1/sources/{sourceId}/generations/{generationId}/rollback", "post">>("POST", path, options)).data;
+  }
+  /** The report of a gated apply's evaluation (`not_evaluated` for one applied without a gate). */
+  async evaluation(sourceId: string, generationId: string, options: RequestOptions = {}): Promise<EvaluationReport> {
+    const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}/evaluation`;
+    return (await this.http.json<{ evaluation: EvaluationReport }>("GET", path, options)).data.evaluation;
+  }
+  /** Publishes a held generation anyway (`evaluation_stale` once another one serves). */
+  async publish(sourceId: string, generationId: string, options: RequestOptions = {}): Promise<HeldDecision> {
+    const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}/publish`;
+    return (await this.http.json<HeldDecision>("POST", path, options)).data;
+  }
+  async discard(sourceId: string, generationId: string, options: RequestOptions = {}): Promise<HeldDecision> {
+    const path = `/v1/sources/${seg(sourceId)}/generations/${seg(generationId)}/discard`;
+    return (await this.http.json<HeldDecision>("POST", path, options)).data;
   }
 }

@@ -17,8 +17,12 @@ interface Work {
   errorCode?: string | null;
 }
 
-/** GETs `location` until the work in `envelope` has succeeded or failed; a failure is thrown as
- * a KbError carrying the work's `errorCode`. */
+// A gated apply's generation stops at `held` until a person publishes or discards it: waiting
+// on it longer would never end, so both are answered like `succeeded`, never thrown.
+const SETTLED = new Set(["succeeded", "held", "discarded"]);
+
+/** GETs `location` until the work in `envelope` has succeeded (or, for a generation, is held or
+ * discarded) or failed; a failure is thrown as a KbError carrying the work's `errorCode`. */
 export async function pollUntilDone<T extends Work>(
   http: Transport,
   location: string,
@@ -36,7 +40,7 @@ export async function pollUntilDone<T extends Work>(
         status: answer.status, code: "invalid_response", body: answer.data,
       });
     }
-    if (work.status === "succeeded") return work;
+    if (work.status !== undefined && SETTLED.has(work.status)) return work;
     if (work.status === "failed") {
       throw new KbError(work.error ?? `${envelope} failed`, {
         status: answer.status, code: work.errorCode ?? fallbackCode, body: work,

@@ -11,6 +11,10 @@ MAX_BATCH = 1000  # the API's bound on a batch or a snapshot page
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 SyncMode = Literal["upsert", "snapshot"]
 TERMINAL = frozenset({"succeeded", "failed"})
+# A generation stops moving when built, failed, or (gated) held, and a held one when discarded:
+# held waits for a person's publish or discard, so waiting on it longer would never end.
+GENERATION_TERMINAL = frozenset({"succeeded", "failed", "held", "discarded"})
+TRAINING_TERMINAL = frozenset({"completed", "failed", "cancelled"})
 
 
 def poll_delays() -> Iterator[float]:

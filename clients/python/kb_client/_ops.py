@@ -173,8 +173,9 @@ def run_changes(source_id: str, run_id: str, limit: int | None, cursor: str | No
     return Op("GET", path, parse(m.ChangePage), params=params(limit=limit, cursor=cursor))
 
 
-def apply_run(source_id: str, run_id: str, key: str | None) -> Op[m.ApplyResult]:
-    return Op("POST", f"{_runs(source_id)}/{seg(run_id)}/apply", parse(m.ApplyResult), idempotency_key=key)
+def apply_run(source_id: str, run_id: str, key: str | None, gate: Body | None = None) -> Op[m.ApplyResult]:
+    payload = {"gate": body(gate)} if gate is not None else None
+    return Op("POST", f"{_runs(source_id)}/{seg(run_id)}/apply", parse(m.ApplyResult), payload, idempotency_key=key)
 
 
 def _generations(source_id: str) -> str:
@@ -193,6 +194,61 @@ def list_generations(source_id: str, limit: int | None, cursor: str | None) -> O
 def rollback(source_id: str, generation_id: str, key: str | None) -> Op[m.RollbackResult]:
     path = f"{_generations(source_id)}/{seg(generation_id)}/rollback"
     return Op("POST", path, parse(m.RollbackResult), idempotency_key=key)
+
+
+def publish_held(source_id: str, generation_id: str, key: str | None) -> Op[m.HeldDecision]:
+    path = f"{_generations(source_id)}/{seg(generation_id)}/publish"
+    return Op("POST", path, parse(m.HeldDecision), idempotency_key=key)
+
+
+def discard_held(source_id: str, generation_id: str, key: str | None) -> Op[m.HeldDecision]:
+    path = f"{_generations(source_id)}/{seg(generation_id)}/discard"
+    return Op("POST", path, parse(m.HeldDecision), idempotency_key=key)
+
+
+def evaluation_report(source_id: str, generation_id: str) -> Op[m.EvaluationReport]:
+    path = f"{_generations(source_id)}/{seg(generation_id)}/evaluation"
+    return Op("GET", path, pick(m.EvaluationEnvelope, "evaluation"))
+
+
+# Evaluation sets
+def _queries(source_id: str) -> str:
+    return f"/v1/sources/{seg(source_id)}/evaluation/queries"
+
+
+def put_evaluation_query(source_id: str, query_id: str, fields: Mapping[str, Any]) -> Op[m.EvaluationQuery]:
+    # A PUT of the same body is idempotent by itself: no Idempotency-Key needed.
+    path = f"{_queries(source_id)}/{seg(query_id)}"
+    return Op("PUT", path, pick(m.EvaluationQueryEnvelope, "query"), body(fields))
+
+
+def get_evaluation_query(source_id: str, query_id: str) -> Op[m.EvaluationQuery]:
+    return Op("GET", f"{_queries(source_id)}/{seg(query_id)}", pick(m.EvaluationQueryEnvelope, "query"))
+
+
+def list_evaluation_queries(source_id: str, limit: int | None, cursor: str | None) -> Op[m.EvaluationQueryPage]:
+    return Op("GET", _queries(source_id), parse(m.EvaluationQueryPage), params=params(limit=limit, cursor=cursor))
+
+
+def delete_evaluation_query(source_id: str, query_id: str) -> Op[m.EvaluationQuery]:
+    return Op("DELETE", f"{_queries(source_id)}/{seg(query_id)}", pick(m.EvaluationQueryEnvelope, "query"))
+
+
+# Training
+def start_training(fields: Mapping[str, Any], key: str | None) -> Op[m.TrainingJob]:
+    return Op("POST", "/v1/train", pick(m.TrainingJobEnvelope, "job"), body(fields), idempotency_key=key)
+
+
+def training_status(job_id: str | None) -> Op[m.TrainingJob]:
+    return Op("GET", "/v1/train/status", pick(m.TrainingJobEnvelope, "job"), params=params(job_id=job_id))
+
+
+def training_jobs(limit: int | None, cursor: str | None) -> Op[m.TrainingJobPage]:
+    return Op("GET", "/v1/train/jobs", parse(m.TrainingJobPage), params=params(limit=limit, cursor=cursor))
+
+
+def cancel_training(job_id: str | None, key: str | None) -> Op[m.TrainingJob]:
+    return Op("POST", "/v1/train/cancel", pick(m.TrainingJobEnvelope, "job"), body(job_id=job_id), idempotency_key=key)
 
 
 # Files

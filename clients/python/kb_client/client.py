@@ -20,7 +20,17 @@ from ._http import (
     raise_for_error,
     should_retry,
 )
-from ._lifecycle import MAX_BATCH, TERMINAL, Published, SyncMode, SyncReport, batches, poll_delays
+from ._lifecycle import (
+    GENERATION_TERMINAL,
+    MAX_BATCH,
+    TERMINAL,
+    TRAINING_TERMINAL,
+    Published,
+    SyncMode,
+    SyncReport,
+    batches,
+    poll_delays,
+)
 from ._ops import Body, Op
 from ._transport import Transport
 from .errors import WaitTimeoutError, WorkFailedError
@@ -57,6 +67,8 @@ class Client(Transport):
         self.keys = Keys(self)
         self.webhooks = Webhooks(self)
         self.chats = Chats(self)
+        self.evaluation = Evaluation(self)
+        self.training = Training(self)
 
     def __enter__(self) -> Self:
         return self
@@ -295,18 +307,29 @@ class Runs(_Resource):
             yield from page.changes
 
     def apply(
-        self, source_id: str, run_id: str, *, wait: bool = True, idempotency_key: str | None = None
+        self,
+        source_id: str,
+        run_id: str,
+        *,
+        wait: bool = True,
+        gate: Body | None = None,
+        idempotency_key: str | None = None,
     ) -> m.ApplyResult:
         """Apply a run. With `wait`, an `applying` answer (202) is followed by polling the generation:
-        the result is then `published`, or WorkFailedError carries the generation's errorCode."""
-        result = self._c.send(ops.apply_run(source_id, run_id, idempotency_key))
+        the result is then `published`, `held` (a `gate`, e.g. {"metric": "ndcg", "k": 10,
+        "max_drop": 0.02}, kept it unpublished: see `generations.evaluation`), or WorkFailedError
+        carries the generation's errorCode."""
+        result = self._c.send(ops.apply_run(source_id, run_id, idempotency_key, gate))
         if not wait or result.status != "applying":
             return result
         generation = self._c.generations.wait(source_id, result.generation_id)
         if generation.status == "failed":
             code = generation.error_code or "build_failed"
             raise WorkFailedError(502, code, generation.error or "the build failed")
-        return m.ApplyResult(status="published", generation_id=generation.id, counts=generation.counts)
+        if generation.status == "discarded":  # held, then discarded by someone before this wait saw it
+            raise WorkFailedError(409, "generation_discarded", f"generation {generation.id} was held and discarded")
+        status = "held" if generation.status == "held" else "published"
+        return m.ApplyResult(status=status, generation_id=generation.id, counts=generation.counts)
 
 
 class Generations(_Resource):
@@ -315,7 +338,9 @@ class Generations(_Resource):
 
     def wait(self, source_id: str, generation_id: str) -> m.GenerationView:
         return self._c._poll(
-            lambda: self.get(source_id, generation_id), lambda g: g.status in TERMINAL, f"generation {generation_id}"
+            lambda: self.get(source_id, generation_id),
+            lambda g: g.status in GENERATION_TERMINAL,
+            f"generation {generation_id}",
         )
 
     def list(self, source_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.GenerationPage:
@@ -327,6 +352,17 @@ class Generations(_Resource):
 
     def rollback(self, source_id: str, generation_id: str, *, idempotency_key: str | None = None) -> m.RollbackResult:
         return self._c.send(ops.rollback(source_id, generation_id, idempotency_key))
+
+    def evaluation(self, source_id: str, generation_id: str) -> m.EvaluationReport:
+        """The report of a gated apply's evaluation (NotFoundError `not_evaluated` without a gate)."""
+        return self._c.send(ops.evaluation_report(source_id, generation_id))
+
+    def publish(self, source_id: str, generation_id: str, *, idempotency_key: str | None = None) -> m.HeldDecision:
+        """Publish a held generation anyway (ConflictError `evaluation_stale` once another serves)."""
+        return self._c.send(ops.publish_held(source_id, generation_id, idempotency_key))
+
+    def discard(self, source_id: str, generation_id: str, *, idempotency_key: str | None = None) -> m.HeldDecision:
+        return self._c.send(ops.discard_held(source_id, generation_id, idempotency_key))
 
 
 class Files(_Resource):
@@ -455,3 +491,74 @@ class Chats(_Resource):
     def history(self, chat_id: str, *, limit: int | None = None) -> Iterator[m.ChatMessage]:
         for page in self._c.pages(lambda cursor: ops.chat_history(chat_id, limit, cursor)):
             yield from page.messages
+
+
+class Evaluation(_Resource):
+    """A source's evaluation set: queries and the items that should answer them (docs/evaluation.md)."""
+
+    def put(
+        self, source_id: str, query_id: str, query: str, relevant_item_ids: list[str], **fields: Any
+    ) -> m.EvaluationQuery:
+        """Create or replace one query (`language` optional)."""
+        payload = ops.body(fields, query=query, relevant_item_ids=relevant_item_ids)
+        return self._c.send(ops.put_evaluation_query(source_id, query_id, payload))
+
+    def get(self, source_id: str, query_id: str) -> m.EvaluationQuery:
+        return self._c.send(ops.get_evaluation_query(source_id, query_id))
+
+    def list(self, source_id: str, *, limit: int | None = None, cursor: str | None = None) -> m.EvaluationQueryPage:
+        return self._c.send(ops.list_evaluation_queries(source_id, limit, cursor))
+
+    def iter(self, source_id: str, *, limit: int | None = None) -> Iterator[m.EvaluationQuery]:
+        for page in self._c.pages(lambda cursor: ops.list_evaluation_queries(source_id, limit, cursor)):
+            yield from page.queries
+
+    def delete(self, source_id: str, query_id: str) -> m.EvaluationQuery:
+        return self._c.send(ops.delete_evaluation_query(source_id, query_id))
+
+
+class Training(_Resource):
+    """Training jobs (docs/training.md): one at a time per tenant."""
+
+    def start(
+        self,
+        source_ids: list[str] | None = None,
+        *,
+        mode: str | None = None,
+        gate: Body | None = None,
+        wait: bool = False,
+        on_progress: Callable[[m.TrainingJob], Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> m.TrainingJob:
+        """Start a job (every active source without `source_ids`; `mode` apply or rebuild). With
+        `wait`, poll it until completed, failed or cancelled (see `wait`)."""
+        payload = ops.body(source_ids=source_ids, mode=mode, gate=ops.body(gate) if gate is not None else None)
+        job = self._c.send(ops.start_training(payload, idempotency_key))
+        return self.wait(job.id, on_progress=on_progress) if wait else job
+
+    def status(self, job_id: str | None = None) -> m.TrainingJob:
+        """A job with its progress; without `job_id`, the latest."""
+        return self._c.send(ops.training_status(job_id))
+
+    def jobs(self, *, limit: int | None = None, cursor: str | None = None) -> m.TrainingJobPage:
+        return self._c.send(ops.training_jobs(limit, cursor))
+
+    def iter(self, *, limit: int | None = None) -> Iterator[m.TrainingJob]:
+        for page in self._c.pages(lambda cursor: ops.training_jobs(limit, cursor)):
+            yield from page.jobs
+
+    def cancel(self, job_id: str | None = None, *, idempotency_key: str | None = None) -> m.TrainingJob:
+        """Ask a job (default: the latest) to stop at its next safe point; it ends `cancelled`."""
+        return self._c.send(ops.cancel_training(job_id, idempotency_key))
+
+    def wait(self, job_id: str, *, on_progress: Callable[[m.TrainingJob], Any] | None = None) -> m.TrainingJob:
+        """Poll until the job is completed, failed or cancelled (the job, whatever it ended as);
+        `on_progress` is called with each poll's job. WaitTimeoutError after `wait_timeout`."""
+
+        def fetch() -> m.TrainingJob:
+            job = self.status(job_id)
+            if on_progress is not None:
+                on_progress(job)
+            return job
+
+        return self._c._poll(fetch, lambda job: job.status in TRAINING_TERMINAL, f"training job {job_id}")

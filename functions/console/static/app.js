@@ -7,7 +7,8 @@ import { generationsView, itemsView, runView, runsView, settingsView, sourcesVie
 import { playgroundView } from "./views/playground.js";
 import { webhooksView } from "./views/webhooks.js";
 import { analyticsView } from "./views/analytics.js";
-import { upcomingView } from "./views/upcoming.js";
+import { evaluationView } from "./views/evaluation.js";
+import { trainingView } from "./views/training.js";
 
 const base = document.querySelector('meta[name="kb-api-base"]').content;
 const main = document.getElementById("main");
@@ -21,11 +22,12 @@ const routes = [
   [/^\/sources\/([^/]+)\/runs\/([^/]+)$/, runView],
   [/^\/sources\/([^/]+)\/generations$/, generationsView],
   [/^\/sources\/([^/]+)\/settings$/, settingsView],
+  [/^\/sources\/([^/]+)\/evaluation$/, evaluationView],
   [/^\/search$/, playgroundView],
   [/^\/keys$/, keysView],
   [/^\/webhooks$/, webhooksView],
+  [/^\/training$/, trainingView],
   [/^\/analytics$/, analyticsView],
-  [/^\/(training)$/, upcomingView],
 ];
 
 function signInView() {

@@ -360,6 +360,7 @@ var Transport = class {
 };
 
 // src/lifecycle.ts
+var SETTLED = /* @__PURE__ */ new Set(["succeeded", "held", "discarded"]);
 async function pollUntilDone(http, location, envelope, fallbackCode, options) {
   const deadline = Date.now() + (options.timeoutMs ?? 6e5);
   let interval = options.pollIntervalMs ?? 250;
@@ -373,7 +374,7 @@ async function pollUntilDone(http, location, envelope, fallbackCode, options) {
         body: answer.data
       });
     }
-    if (work.status === "succeeded") return work;
+    if (work.status !== void 0 && SETTLED.has(work.status)) return work;
     if (work.status === "failed") {
       throw new KbError(work.error ?? `${envelope} failed`, {
         status: answer.status,
@@ -541,16 +542,21 @@ var Runs = class {
     });
   }
   /** Applies a run: builds and publishes a generation. Unless `wait: false`, a 202 (`applying`)
-   * is polled until the generation is published, and answered as `published` with its counts; a
-   * failed build throws with the generation's `errorCode`. */
+   * is polled until the generation is published, and answered as `published` with its counts (or
+   * `held`: a `gate` kept it unpublished, see `generations.evaluation`); a failed build throws
+   * with the generation's `errorCode`. */
   async apply(sourceId, runId, options = {}) {
     const path = `/v1/sources/${seg2(sourceId)}/runs/${seg2(runId)}/apply`;
-    const answer = await this.http.json("POST", path, options);
+    const body = options.gate === void 0 ? void 0 : { gate: options.gate };
+    const answer = await this.http.json("POST", path, { ...options, body });
     if (answer.status !== 202 || options.wait === false) return answer.data;
     const generationId = answer.data.generationId;
     const location = answer.headers.get("Location") ?? `/v1/sources/${seg2(sourceId)}/generations/${seg2(generationId)}`;
     const generation = await pollUntilDone(this.http, location, "generation", "build_failed", options);
-    return { status: "published", generationId, counts: generation.counts };
+    if (generation.status === "discarded") {
+      throw new KbError(`generation ${generationId} was held and discarded`, { status: 409, code: "generation_discarded", body: generation });
+    }
+    return { status: generation.status === "held" ? "held" : "published", generationId, counts: generation.counts };
   }
   /** Run, then apply that run: what a publish is. */
   async runAndApply(sourceId, options = {}) {
@@ -578,6 +584,20 @@ var Generations = class {
   }
   async rollback(sourceId, generationId, options = {}) {
     const path = `/v1/sources/${seg2(sourceId)}/generations/${seg2(generationId)}/rollback`;
+    return (await this.http.json("POST", path, options)).data;
+  }
+  /** The report of a gated apply's evaluation (`not_evaluated` for one applied without a gate). */
+  async evaluation(sourceId, generationId, options = {}) {
+    const path = `/v1/sources/${seg2(sourceId)}/generations/${seg2(generationId)}/evaluation`;
+    return (await this.http.json("GET", path, options)).data.evaluation;
+  }
+  /** Publishes a held generation anyway (`evaluation_stale` once another one serves). */
+  async publish(sourceId, generationId, options = {}) {
+    const path = `/v1/sources/${seg2(sourceId)}/generations/${seg2(generationId)}/publish`;
+    return (await this.http.json("POST", path, options)).data;
+  }
+  async discard(sourceId, generationId, options = {}) {
+    const path = `/v1/sources/${seg2(sourceId)}/generations/${seg2(generationId)}/discard`;
     return (await this.http.json("POST", path, options)).data;
   }
 };
@@ -637,8 +657,85 @@ async function* parseEventStream(body) {
   }
 }
 
-// src/client.ts
+// src/training.ts
 var seg3 = encodeURIComponent;
+var ENDED = /* @__PURE__ */ new Set(["completed", "failed", "cancelled"]);
+var Training = class {
+  constructor(http) {
+    this.http = http;
+  }
+  http;
+  /** Starts a job (every active source without `sourceIds`). Answers the queued job; pass
+   * `wait: true` to poll it until it has ended (see `wait`). */
+  async start(body = {}, options = {}) {
+    const job = (await this.http.json("POST", "/v1/train", { ...options, body })).data.job;
+    return options.wait === true ? this.wait(job.id, options) : job;
+  }
+  /** A job with its progress; without `jobId`, the tenant's latest. */
+  async status(jobId, options = {}) {
+    const query = jobId === void 0 ? {} : { jobId };
+    return (await this.http.json("GET", "/v1/train/status", { ...options, query })).data.job;
+  }
+  /** Newest first. */
+  jobs(query = {}, options = {}) {
+    return new Paginator(async (cursor) => {
+      const { data } = await this.http.json("GET", "/v1/train/jobs", { ...options, query: { ...query, cursor } });
+      return { items: data.jobs, nextCursor: data.nextCursor ?? null };
+    });
+  }
+  /** Asks a job (default: the latest) to stop at its next safe point; it ends `cancelled`. */
+  async cancel(jobId, options = {}) {
+    const body = jobId === void 0 ? {} : { jobId };
+    return (await this.http.json("POST", "/v1/train/cancel", { ...options, body })).data.job;
+  }
+  /** Polls until the job is completed, failed or cancelled, and answers it whatever it ended as
+   * (a failed job is not thrown: its sources say why). `wait_timeout` after `timeoutMs`. */
+  async wait(jobId, options = {}) {
+    const deadline = Date.now() + (options.timeoutMs ?? 6e5);
+    let interval = options.pollIntervalMs ?? 250;
+    for (; ; ) {
+      const job = await this.status(jobId, { signal: options.signal });
+      options.onProgress?.(job);
+      if (ENDED.has(job.status)) return job;
+      if (Date.now() + interval > deadline) {
+        throw new KbError(`training job ${jobId} is still ${job.status}`, { status: 200, code: "wait_timeout", body: job });
+      }
+      await sleep(interval, options.signal);
+      interval = Math.min(2e3, interval * 1.5);
+    }
+  }
+};
+var Evaluation = class {
+  constructor(http) {
+    this.http = http;
+  }
+  http;
+  path(sourceId, queryId) {
+    const base = `/v1/sources/${seg3(sourceId)}/evaluation/queries`;
+    return queryId === void 0 ? base : `${base}/${seg3(queryId)}`;
+  }
+  /** Creates or replaces one query of the source's evaluation set. */
+  async put(sourceId, queryId, body, options = {}) {
+    return (await this.http.json("PUT", this.path(sourceId, queryId), { ...options, body })).data.query;
+  }
+  async get(sourceId, queryId, options = {}) {
+    return (await this.http.json("GET", this.path(sourceId, queryId), options)).data.query;
+  }
+  /** By query id. */
+  list(sourceId, query = {}, options = {}) {
+    return new Paginator(async (cursor) => {
+      const { data } = await this.http.json("GET", this.path(sourceId), { ...options, query: { ...query, cursor } });
+      return { items: data.queries, nextCursor: data.nextCursor ?? null };
+    });
+  }
+  /** Removes one query; answers what it was. */
+  async delete(sourceId, queryId, options = {}) {
+    return (await this.http.json("DELETE", this.path(sourceId, queryId), options)).data.query;
+  }
+};
+
+// src/client.ts
+var seg4 = encodeURIComponent;
 var STREAM_EVENTS = /* @__PURE__ */ new Set(["start", "delta", "citation", "done"]);
 var KbClient = class {
   http;
@@ -651,6 +748,8 @@ var KbClient = class {
   files;
   chats;
   analytics;
+  training;
+  evaluation;
   constructor(options) {
     this.http = new Transport(options);
     this.sources = new Sources(this.http);
@@ -662,6 +761,8 @@ var KbClient = class {
     this.files = new Files(this.http);
     this.chats = new Chats(this.http);
     this.analytics = new Analytics(this.http);
+    this.training = new Training(this.http);
+    this.evaluation = new Evaluation(this.http);
   }
   async search(body, options = {}) {
     return (await this.http.json("POST", "/v1/search", { ...options, body, idempotent: false })).data;
@@ -695,15 +796,15 @@ var Chats = class {
     return streamAnswer(this.http, "/v1/chats", body, options);
   }
   async send(chatId, message, options = {}) {
-    const path = `/v1/chats/${seg3(chatId)}/messages`;
+    const path = `/v1/chats/${seg4(chatId)}/messages`;
     return (await this.http.json("POST", path, { ...options, body: { message } })).data;
   }
   sendStream(chatId, message, options = {}) {
-    return streamAnswer(this.http, `/v1/chats/${seg3(chatId)}/messages`, { message }, options);
+    return streamAnswer(this.http, `/v1/chats/${seg4(chatId)}/messages`, { message }, options);
   }
   /** The chat's messages, oldest first. */
   history(chatId, query = {}, options = {}) {
-    const path = `/v1/chats/${seg3(chatId)}/history`;
+    const path = `/v1/chats/${seg4(chatId)}/history`;
     return new Paginator(async (cursor) => {
       const { data } = await this.http.json("GET", path, { ...options, query: { ...query, cursor } });
       return { items: data.messages, nextCursor: data.nextCursor ?? null };
@@ -800,6 +901,7 @@ async function verifyWebhook(secret, payload, headers, options = {}) {
 export {
   Analytics,
   Chats,
+  Evaluation,
   Files,
   Generations,
   Items,
@@ -809,6 +911,7 @@ export {
   Paginator,
   Runs,
   Sources,
+  Training,
   Transport,
   WebhookVerificationError,
   Webhooks,

@@ -2,6 +2,7 @@
 import { firstPage, upTo } from "../client.js";
 import { badge, busy, confirmAction, describe, field, h, row, say, table, when } from "../dom.js";
 import { itemDiff } from "./diff.js";
+import { heldPanel } from "./evaluation.js";
 
 const enc = encodeURIComponent;
 
@@ -46,7 +47,7 @@ export async function sourcesView(api) {
 }
 
 // The heading and tabs shared by a source's screens.
-async function sourceFrame(api, sourceId, current, ...content) {
+export async function sourceFrame(api, sourceId, current, ...content) {
   const source = await api.sources.get(sourceId);
   const tab = (label, path) =>
     h("li", {}, h("a", { href: `#/sources/${enc(sourceId)}/${path}`, "aria-current": path === current ? "page" : null }, label));
@@ -58,7 +59,7 @@ async function sourceFrame(api, sourceId, current, ...content) {
     h(
       "nav",
       { class: "tabs", "aria-label": "Source" },
-      h("ul", {}, tab("Items", "items"), tab("Runs", "runs"), tab("Generations", "generations"), tab("Settings", "settings")),
+      h("ul", {}, tab("Items", "items"), tab("Runs", "runs"), tab("Generations", "generations"), tab("Evaluation", "evaluation"), tab("Settings", "settings")),
     ),
     ...content,
   );
@@ -240,8 +241,12 @@ export async function runView(api, sourceId, runId) {
 
 export async function generationsView(api, sourceId) {
   const listArea = h("div");
+  const heldArea = h("div");
   async function refresh() {
     const { items: generations } = await firstPage(api.generations.list(sourceId));
+    // Held generations first, each with its evaluation report and the decision to make.
+    const held = generations.filter((g) => g.status === "held");
+    heldArea.replaceChildren(...(await Promise.all(held.map((g) => heldPanel(api, sourceId, g, refresh)))));
     const rows = generations.map((g) => {
       const canRoll = g.status === "succeeded" && !g.current;
       const rollback = h("button", { type: "button", class: "secondary", disabled: !canRoll, "aria-label": `Roll back to ${g.id}` }, "Roll back");
@@ -256,7 +261,7 @@ export async function generationsView(api, sourceId) {
       );
       return row(
         h("code", {}, g.id),
-        g.current ? badge("serving", "current") : badge(g.status),
+        g.current ? badge("serving", "current") : g.status === "held" ? badge("held: review below", "held") : badge(g.status),
         g.manifest ? `${g.manifest.itemCount} items, ${g.manifest.chunkCount} chunks` : "—",
         when(g.createdAt),
         rollback,
@@ -265,7 +270,7 @@ export async function generationsView(api, sourceId) {
     listArea.replaceChildren(table("Generations, newest first", ["Generation", "Status", "Contents", "Created", "Action"], rows));
   }
   await refresh();
-  return sourceFrame(api, sourceId, "generations", listArea);
+  return sourceFrame(api, sourceId, "generations", listArea, heldArea);
 }
 
 // A source's updatable fields (PATCH: only what changed is sent).

@@ -1,0 +1,85 @@
+/** Training jobs (docs/training.md) and a source's evaluation set (docs/evaluation.md). */
+import { KbError } from "./errors.js";
+import { sleep, type RequestOptions, type Transport } from "./http.js";
+import type { WaitOptions } from "./lifecycle.js";
+import { Paginator } from "./paging.js";
+import type { Body, EvaluationQuery, Ok, Query, TrainingJob } from "./types.js";
+
+const seg = encodeURIComponent;
+const ENDED = new Set(["completed", "failed", "cancelled"]);
+
+export interface TrainingWaitOptions extends WaitOptions {
+  /** Called with the job after each poll (its `progress`: done of total). */
+  onProgress?: (job: TrainingJob) => void;
+}
+
+export class Training {
+  constructor(private readonly http: Transport) {}
+
+  /** Starts a job (every active source without `sourceIds`). Answers the queued job; pass
+   * `wait: true` to poll it until it has ended (see `wait`). */
+  async start(body: Body<"/v1/train", "post"> = {}, options: TrainingWaitOptions & RequestOptions = {}): Promise<TrainingJob> {
+    const job = (await this.http.json<{ job: TrainingJob }>("POST", "/v1/train", { ...options, body })).data.job;
+    return options.wait === true ? this.wait(job.id, options) : job;
+  }
+  /** A job with its progress; without `jobId`, the tenant's latest. */
+  async status(jobId?: string, options: RequestOptions = {}): Promise<TrainingJob> {
+    const query = jobId === undefined ? {} : { jobId };
+    return (await this.http.json<{ job: TrainingJob }>("GET", "/v1/train/status", { ...options, query })).data.job;
+  }
+  /** Newest first. */
+  jobs(query: Query<"/v1/train/jobs", "get"> = {}, options: RequestOptions = {}) {
+    return new Paginator(async (cursor) => {
+      const { data } = await this.http.json<Ok<"/v1/train/jobs", "get">>("GET", "/v1/train/jobs", { ...options, query: { ...query, cursor } });
+      return { items: data.jobs, nextCursor: data.nextCursor ?? null };
+    });
+  }
+  /** Asks a job (default: the latest) to stop at its next safe point; it ends `cancelled`. */
+  async cancel(jobId?: string, options: RequestOptions = {}): Promise<TrainingJob> {
+    const body = jobId === undefined ? {} : { jobId };
+    return (await this.http.json<{ job: TrainingJob }>("POST", "/v1/train/cancel", { ...options, body })).data.job;
+  }
+  /** Polls until the job is completed, failed or cancelled, and answers it whatever it ended as
+   * (a failed job is not thrown: its sources say why). `wait_timeout` after `timeoutMs`. */
+  async wait(jobId: string, options: TrainingWaitOptions = {}): Promise<TrainingJob> {
+    const deadline = Date.now() + (options.timeoutMs ?? 600_000);
+    let interval = options.pollIntervalMs ?? 250;
+    for (;;) {
+      const job = await this.status(jobId, { signal: options.signal });
+      options.onProgress?.(job);
+      if (ENDED.has(job.status)) return job;
+      if (Date.now() + interval > deadline) {
+        throw new KbError(`training job ${jobId} is still ${job.status}`, { status: 200, code: "wait_timeout", body: job });
+      }
+      await sleep(interval, options.signal);
+      interval = Math.min(2000, interval * 1.5);
+    }
+  }
+}
+
+export class Evaluation {
+  constructor(private readonly http: Transport) {}
+
+  private path(sourceId: string, queryId?: string): string {
+    const base = `/v1/sources/${seg(sourceId)}/evaluation/queries`;
+    return queryId === undefined ? base : `${base}/${seg(queryId)}`;
+  }
+  /** Creates or replaces one query of the source's evaluation set. */
+  async put(sourceId: string, queryId: string, body: Body<"/v1/sources/{sourceId}/evaluation/queries/{queryId}", "put">, options: RequestOptions = {}): Promise<EvaluationQuery> {
+    return (await this.http.json<{ query: EvaluationQuery }>("PUT", this.path(sourceId, queryId), { ...options, body })).data.query;
+  }
+  async get(sourceId: string, queryId: string, options: RequestOptions = {}): Promise<EvaluationQuery> {
+    return (await this.http.json<{ query: EvaluationQuery }>("GET", this.path(sourceId, queryId), options)).data.query;
+  }
+  /** By query id. */
+  list(sourceId: string, query: Query<"/v1/sources/{sourceId}/evaluation/queries", "get"> = {}, options: RequestOptions = {}) {
+    return new Paginator(async (cursor) => {
+      const { data } = await this.http.json<Ok<"/v1/sources/{sourceId}/evaluation/queries", "get">>("GET", this.path(sourceId), { ...options, query: { ...query, cursor } });
+      return { items: data.queries, nextCursor: data.nextCursor ?? null };
+    });
+  }
+  /** Removes one query; answers what it was. */
+  async delete(sourceId: string, queryId: string, options: RequestOptions = {}): Promise<EvaluationQuery> {
+    return (await this.http.json<{ query: EvaluationQuery }>("DELETE", this.path(sourceId, queryId), options)).data.query;
+  }
+}
