@@ -32,7 +32,7 @@ def test_sync_then_publish_serves_search_and_a_cited_answer(api, writer_key, sou
         assert report.outcomes == {"created": 3}
         assert published.run.counts is not None and published.run.counts.created == 3
         assert published.applied.status == "published"
-        found = client.search("how long do refunds take", limit=3)
+        found = client.search("how long do refunds take", limit=3, source_ids=[source_id])
         assert found.results[0].item.external_item_id == "refunds"
         answer = client.query("How long do refunds take?", source_ids=[source_id])
         assert answer.found and "14 days" in answer.answer
