@@ -1,6 +1,8 @@
 """Lambda's execution model on one machine: a worker process per function, started on first
 invoke (a real cold start), kept warm, and another one started when all are busy. Each worker
-has its own interpreter, module namespace and os.environ, exactly like a Lambda sandbox."""
+has its own interpreter, module namespace and os.environ, exactly like a Lambda sandbox, and its
+own Extensions API (local/extensions_api.py): after returning a response it waits until its
+extensions are done (the after-response work, kb.afterwork) before it takes the next invocation."""
 
 import importlib
 import json
@@ -18,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 _SPAWN = multiprocessing.get_context("spawn")
+SETTLED = "settled"  # sent after each invocation's result, once its extensions are done
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,12 @@ def error_payload(error: BaseException, error_type: str | None = None) -> str:
 
 def _serve(conn: Connection, spec: WorkerSpec) -> None:
     """The worker's main loop (runs in the child process)."""
+    from local.extensions_api import ExtensionsApi
+
+    extensions = ExtensionsApi(spec.function_name, "$LATEST", spec.handler)
     os.environ.clear()
     os.environ.update(spec.environment)
+    os.environ["AWS_LAMBDA_RUNTIME_API"] = extensions.address
     sys.path[:0] = [spec.code_dir, *spec.layer_dirs]
     os.chdir(spec.code_dir)
     module_name, attribute = spec.web_app.split(":") if spec.web_app else spec.handler.rsplit(".", 1)
@@ -97,25 +104,34 @@ def _serve(conn: Connection, spec: WorkerSpec) -> None:
             return
         if init_error is not None:
             conn.send({"end": True, "error": init_error} if streamed else (init_error, True))
+            conn.send(SETTLED)
             continue
+        extensions.invoke(request_id, time.time() + spec.timeout_seconds, spec.function_arn)
         if streamed:
             _stream(conn, app, event)
-            continue
-        context = LambdaContext(
-            function_name=spec.function_name,
-            function_version="$LATEST",
-            invoked_function_arn=spec.function_arn,
-            memory_limit_in_mb=spec.memory_size,
-            aws_request_id=request_id,
-            log_group_name=f"/aws/lambda/{spec.function_name}",
-            log_stream_name=f"local/{os.getpid()}",
-            deadline=time.monotonic() + spec.timeout_seconds,
-        )
-        try:
-            result = function(event, context)
-            conn.send((json.dumps(result), False))
-        except Exception as error:  # noqa: BLE001 - an unhandled error is the invocation's result
-            conn.send((error_payload(error), True))
+        else:
+            _invoke(conn, spec, function, request_id, event)
+        # The result is on its way to the caller; the environment is busy until its extensions are done.
+        extensions.wait_done(spec.timeout_seconds)
+        conn.send(SETTLED)
+
+
+def _invoke(conn: Connection, spec: WorkerSpec, function: Any, request_id: str, event: Any) -> None:
+    context = LambdaContext(
+        function_name=spec.function_name,
+        function_version="$LATEST",
+        invoked_function_arn=spec.function_arn,
+        memory_limit_in_mb=spec.memory_size,
+        aws_request_id=request_id,
+        log_group_name=f"/aws/lambda/{spec.function_name}",
+        log_stream_name=f"local/{os.getpid()}",
+        deadline=time.monotonic() + spec.timeout_seconds,
+    )
+    try:
+        result = function(event, context)
+        conn.send((json.dumps(result), False))
+    except Exception as error:  # noqa: BLE001 - an unhandled error is the invocation's result
+        conn.send((error_payload(error), True))
 
 
 def _stream(conn: Connection, app: Any, event: Any) -> None:
@@ -140,9 +156,23 @@ class Worker:
         self.process.start()
         child.close()
         self.connection = parent
+        self.settled = True  # its last invocation's extensions are done: it can take the next one
+
+    def poll_settled(self, timeout_seconds: float = 0.0) -> bool:
+        if not self.settled and self.connection.poll(timeout_seconds):
+            if self.connection.recv() != SETTLED:
+                raise EOFError("the worker broke the protocol")
+            self.settled = True
+        return self.settled
+
+    def _send(self, event: Any, streamed: bool, timeout_seconds: float) -> None:
+        if not self.poll_settled(timeout_seconds):  # still running its last invocation's after-work
+            raise WorkerTimeout()
+        self.connection.send((str(uuid.uuid4()), event, streamed))
+        self.settled = False
 
     def call(self, event: Any, timeout_seconds: float) -> tuple[str, bool]:
-        self.connection.send((str(uuid.uuid4()), event, False))
+        self._send(event, False, timeout_seconds)
         # The first call also waits for the cold start (interpreter + imports), as Lambda's init does.
         if not self.connection.poll(timeout_seconds):
             raise WorkerTimeout()
@@ -152,7 +182,7 @@ class Worker:
     def call_streamed(self, event: Any, timeout_seconds: float) -> Iterator[dict[str, Any]]:
         """The parts of a streamed response ({"status", "headers"}, {"body"}...), each as soon as
         the worker sends it, within the function's timeout overall."""
-        self.connection.send((str(uuid.uuid4()), event, True))
+        self._send(event, True, timeout_seconds)
         deadline = time.monotonic() + timeout_seconds
         while True:
             if not self.connection.poll(max(0.0, deadline - time.monotonic())):
@@ -181,14 +211,7 @@ class FunctionPool:
         self._lock = threading.Lock()
 
     def invoke(self, event: Any) -> tuple[str, bool]:
-        with self._lock:
-            worker = self._idle.pop() if self._idle else None
-            if worker is None:
-                worker = Worker(self.spec)
-                self._all.append(worker)
-                timeout = self.spec.timeout_seconds + self.init_allowance
-            else:
-                timeout = self.spec.timeout_seconds
+        worker, timeout = self._take()
         try:
             payload, errored = worker.call(event, timeout)
         except (WorkerTimeout, EOFError, OSError) as error:
@@ -204,14 +227,7 @@ class FunctionPool:
     def stream(self, event: Any) -> Iterator[dict[str, Any]]:
         """A streamed invoke (a function URL in RESPONSE_STREAM mode): the worker is busy until
         the stream ends; a timeout or a dead worker ends it with an error part."""
-        with self._lock:
-            worker = self._idle.pop() if self._idle else None
-            if worker is None:
-                worker = Worker(self.spec)
-                self._all.append(worker)
-                timeout = self.spec.timeout_seconds + self.init_allowance
-            else:
-                timeout = self.spec.timeout_seconds
+        worker, timeout = self._take()
         try:
             for part in worker.call_streamed(event, timeout):
                 if part.get("end"):  # warm again before the caller hears the end (it may stop reading)
@@ -225,6 +241,20 @@ class FunctionPool:
             if worker not in self._idle:
                 self._discard(worker)
             raise
+
+    def _take(self) -> tuple[Worker, float]:
+        """A warm worker done with its last invocation, else a warm one still finishing its
+        after-response work (it takes milliseconds; a new worker is a cold start of seconds),
+        else a new one."""
+        with self._lock:
+            if self._idle:
+                settled = [w for w in self._idle if w.poll_settled()]
+                worker = (settled or self._idle)[-1]
+                self._idle.remove(worker)
+                return worker, self.spec.timeout_seconds
+            worker = Worker(self.spec)
+            self._all.append(worker)
+            return worker, self.spec.timeout_seconds + self.init_allowance
 
     def _discard(self, worker: Worker) -> None:
         worker.stop()

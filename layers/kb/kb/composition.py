@@ -10,6 +10,7 @@ from kb.ids import Clock, utcnow
 from kb.workflows import Workflows
 
 if TYPE_CHECKING:
+    from kb.afterwork import AfterWork
     from kb.search.answers import AnswerProvider
 
 __all__ = ["Adapters", "Clock", "adapters", "install"]
@@ -37,6 +38,13 @@ class Adapters:
     def answers(self, provider: "AnswerProvider") -> "AnswerProvider":
         """The answer provider the serving functions answer with: the configured one."""
         return provider
+
+    def after_response(self) -> "AfterWork":
+        """What runs a request's deferred work (its analytics) after its response: in Lambda, an
+        internal extension (built once per process, at a handler's init: kb.afterwork.current)."""
+        from kb.afterwork import for_lambda
+
+        return for_lambda()
 
     def bedrock(self) -> Any:
         """bedrock-runtime, for the functions that embed or answer (created on first use)."""

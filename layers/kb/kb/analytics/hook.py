@@ -1,7 +1,10 @@
 """The HTTP hook: every request an API key made is recorded (kb.analytics.recording) with its
-route, status class and latency once its response is built. Requests nobody authenticated (401s,
-unknown paths) belong to no tenant and are not recorded."""
+route, status class and latency once its response is built. The record is deferred
+(kb.afterwork): in Lambda it is written after the response has been sent; only an answer's query
+log entry (a query's, a chat's) is written before, so that it can be rated at once. Requests nobody
+authenticated (401s, unknown paths) belong to no tenant and are not recorded."""
 
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -10,6 +13,7 @@ from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
+from kb import afterwork
 from kb.analytics.recording import begin, recorder
 from kb.observability import logger
 from kb.settings import get_settings
@@ -31,8 +35,18 @@ def install_recording(app: FastAPI) -> None:
             endpoint = _endpoint(app, request)
             if principal is not None and endpoint is not None and _enabled():
                 source_id = request.scope.get("path_params", {}).get("sourceId")
-                args = (principal.tenant_id, principal.key_id, endpoint, source_id, status, seconds, notes)
-                await run_in_threadpool(_record, *args)
+                tenant_id, key_id = principal.tenant_id, principal.key_id
+                if notes.query is not None and notes.query.kind != "search":
+                    # An answer can be rated as soon as the client has it (POST /v1/feedback finds
+                    # it in the query log): its entry is written before the response leaves.
+                    await run_in_threadpool(_log_answer, tenant_id, key_id, notes.query, seconds)
+                    notes.query = None
+                record = functools.partial(_record, tenant_id, key_id, endpoint, source_id, status, seconds, notes)
+                after = afterwork.current()
+                if after.deferred:
+                    after.defer(record)
+                else:  # written now: off the event loop, as any blocking call
+                    await run_in_threadpool(after.defer, record)
 
 
 def _record(*args: Any) -> None:
@@ -40,6 +54,13 @@ def _record(*args: Any) -> None:
         recorder().record_request(*args)
     except Exception:  # noqa: BLE001 - building the recorder failed: analytics never fail a request
         logger.warning("a request was not recorded in analytics", exc_info=True)
+
+
+def _log_answer(*args: Any) -> None:
+    try:
+        recorder().log_answer(*args)
+    except Exception:  # noqa: BLE001 - building the recorder failed: analytics never fail a request
+        logger.warning("an answer was not logged in analytics", exc_info=True)
 
 
 def _enabled() -> bool:

@@ -2,7 +2,7 @@
 
 A request's handler notes what it did (items pushed, an answer's tokens, the query it served) in
 its Notes; the HTTP hook (kb.analytics.hook) records them with the status and latency after the
-response is built. Each request costs one UpdateItem (every count of the request in one item), plus
+response has been sent (kb.afterwork). Each request costs one UpdateItem (every count of the request in one item), plus
 one PutItem, issued alongside it, when a query is logged. A failure to record is logged and
 counted (AnalyticsNotRecorded), never raised: analytics never fail a request."""
 
@@ -153,6 +153,15 @@ class Recorder:
                 logged.result()
         except Exception:  # noqa: BLE001 - analytics never fail the request
             logger.warning("a request was not recorded in analytics", exc_info=True)
+            count("AnalyticsNotRecorded")
+
+    def log_answer(self, tenant_id: str, key_id: str, query: LoggedQuery, seconds: float) -> None:
+        """An answer's log entry, before its response leaves: the client may rate it at once
+        (its tokens are counted with the request)."""
+        try:
+            self._log(tenant_id, key_id, query, seconds * 1000, self.clock().astimezone(UTC))
+        except Exception:  # noqa: BLE001 - analytics never fail the answer
+            logger.warning("an answer was not logged in analytics", exc_info=True)
             count("AnalyticsNotRecorded")
 
     def record_query(self, tenant_id: str, key_id: str, endpoint: str, query: LoggedQuery, seconds: float) -> None:

@@ -11,7 +11,7 @@ from mangum import Mangum
 from pydantic import BaseModel
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
-from kb import snapstart
+from kb import afterwork, snapstart
 from kb.analytics.hook import install_recording
 from kb.http.errors import install_error_handlers
 from kb.observability import logger, metrics, tracer
@@ -79,12 +79,17 @@ def _models_in(annotations: list[Any]) -> set[type[BaseModel]]:
 def make_handler(app: FastAPI) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     asgi = Mangum(app, lifespan="off", api_gateway_base_path=BASE_PATH)
     snapstart.install_common()
+    # Built now, in the Init phase: Lambda registers an extension only before the first Next.
+    after = afterwork.current()
 
     @metrics.log_metrics
     @tracer.capture_lambda_handler(capture_response=False)  # responses carry one-time secrets
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return asgi(event, context)
+        try:
+            return asgi(event, context)
+        finally:
+            after.invocation_ended()  # what the request deferred runs once the response is out
 
     return handler
 
