@@ -7838,7 +7838,7 @@ export interface operations {
             query?: {
                 /** @description Start of the range (ISO 8601, UTC if no offset). Default: 24 hours before `to` */
                 from?: string | null;
-                /** @description End of the range, exclusive. Default: now */
+                /** @description End of the range, exclusive; at most 92 days after `from`. Default: now */
                 to?: string | null;
                 /** @description Only this key's requests */
                 keyId?: string | null;
@@ -8185,7 +8185,7 @@ export interface operations {
             query?: {
                 /** @description Start of the range (ISO 8601, UTC if no offset). Default: 24 hours before `to` */
                 from?: string | null;
-                /** @description End of the range, exclusive. Default: now */
+                /** @description End of the range, exclusive; at most 92 days after `from`. Default: now */
                 to?: string | null;
                 granularity?: string;
                 groupBy?: "none" | "key" | "source";
@@ -9003,7 +9003,7 @@ export interface operations {
             query?: {
                 /** @description Start of the range (ISO 8601, UTC if no offset). Default: 24 hours before `to` */
                 from?: string | null;
-                /** @description End of the range, exclusive. Default: now */
+                /** @description End of the range, exclusive; at most 92 days after `from`. Default: now */
                 to?: string | null;
                 /** @description true: only queries that found nothing; false: only the others */
                 zeroResults?: boolean | null;

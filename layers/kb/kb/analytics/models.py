@@ -1,11 +1,11 @@
 """Analytics on the wire and in the table: a tenant's settings, the usage and performance reports,
 the query log and feedback."""
 
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from kb.models import ApiModel, NoNullsRequest, PatchRequest, RecordModel
+from kb.models import ApiModel, IntegralNumber, NoNullsRequest, PatchRequest, RecordModel
 
 QueryLogging = Literal["full", "redacted", "off"]
 LoggedKind = Literal["search", "query", "chat"]
@@ -24,7 +24,8 @@ class AnalyticsSettings(ApiModel):
 
 class UpdateAnalyticsSettingsRequest(PatchRequest):
     query_logging: QueryLogging | None = None
-    retention_days: int | None = Field(default=None, ge=1, le=365)
+    # 174.0 is the integer 174 to JSON Schema; as in every request, it is accepted as one.
+    retention_days: Annotated[int, Field(ge=1, le=365), IntegralNumber] | None = None
 
 
 class AnalyticsSettingsEnvelope(ApiModel):

@@ -32,6 +32,7 @@ class EvaluationQueryRequest(NoNullsRequest):
         min_length=1,
         max_length=MAX_RELEVANT_ITEMS,
         description="externalItemIds that should come back for the query (all equally relevant)",
+        json_schema_extra={"uniqueItems": True},
     )
     language: QueryLanguage = None
 

@@ -18,4 +18,7 @@ FromQuery = Annotated[
     datetime | None,
     Query(alias="from", description="Start of the range (ISO 8601, UTC if no offset). Default: 24 hours before `to`"),
 ]
-ToQuery = Annotated[datetime | None, Query(alias="to", description="End of the range, exclusive. Default: now")]
+ToQuery = Annotated[
+    datetime | None,
+    Query(alias="to", description="End of the range, exclusive; at most 92 days after `from`. Default: now"),
+]

@@ -57,10 +57,11 @@ class SourceRepository:
         return Source.model_validate(record)
 
     def update_active(self, source: Source, fields: dict[str, Any], now: str) -> Source:
-        sets = ", ".join(f"#{name} = :{name}" for name in fields)
+        # A patch whose only fields repeat the build settings already in place sets nothing else.
+        sets = "".join(f"#{name} = :{name}, " for name in fields)
         return self._update(
             source,
-            f"SET {sets}, updatedAt = :now",
+            f"SET {sets}updatedAt = :now",
             "#status = :active",
             names={"#status": "status", **{f"#{n}": n for n in fields}},
             values={":active": "active", ":now": now, **{f":{n}": v for n, v in fields.items()}},
