@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -58,13 +57,12 @@ def train(api: Api, key: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def finished(api: Api, key: str, job_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while True:
+    def ended() -> dict[str, Any] | None:
         job: dict[str, Any] = api.call("GET", f"/v1/train/status?jobId={job_id}", key).json()["job"]
-        if job["status"] in ("completed", "failed", "cancelled"):
-            return job
-        assert time.monotonic() < deadline, f"training {job_id} is still {job['status']}"
-        time.sleep(0.2)
+        return job if job["status"] in ("completed", "failed", "cancelled") else None
+
+    job: dict[str, Any] = wait_until(ended, timeout=DEADLINE_SECONDS)
+    return job
 
 
 def source_of(api: Api, key: str, source_id: str) -> dict[str, Any]:
