@@ -133,11 +133,16 @@ e2e: $(VENV)/.installed $(CHROMIUM) examples-deps
 console-screenshots: $(VENV)/.installed $(CHROMIUM)
 	$(PY) scripts/console_screenshots.py
 
-# The quick tiers first, so a data bug fails in seconds; then the tiers that start a stack (their
-# slowest tests listed: CI must stay under 30 minutes).
+# The quick tiers run alongside the tiers that start a stack (whose slowest tests are listed): the
+# stack's emulator keeps about one core busy, the quick tiers take the other, and CI must stay
+# under 30 minutes. The quick tiers' own temporary directory keeps pytest's clean-up of old ones
+# away from the running stack's; their output follows the stack tiers'.
 test: lint $(CHROMIUM) $(JS_CLIENT)/node_modules/.installed examples-deps
-	$(PY) -m pytest tests/unit tests/fast
-	$(PY) -m pytest tests/integration tests/e2e --durations=25
+	@$(PY) -m pytest tests/unit tests/fast -p no:cacheprovider --basetemp=.pytest-quick > .pytest-quick.log 2>&1 & quick=$$!; \
+	stack=0; $(PY) -m pytest tests/integration tests/e2e --durations=25 || stack=$$?; \
+	quick_status=0; wait $$quick || quick_status=$$?; \
+	echo "== the unit and fast tiers (run alongside)"; cat .pytest-quick.log; \
+	test $$stack -eq 0 && test $$quick_status -eq 0
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) node_modules .local .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) node_modules .local .mypy_cache .ruff_cache .pytest_cache .pytest-quick .pytest-quick.log

@@ -196,6 +196,16 @@ def test_an_expression_that_cannot_run_is_a_400_that_says_why(api, catalog, wher
     assert words in reply.json()["error"]
 
 
+def test_a_chat_whose_filters_hold_a_number_dynamodb_cannot_store_is_a_400_not_a_500(api, catalog):
+    # Given a metadata range bound far below DynamoDB's smallest number (the chat stores its filters)
+    filters = {"metadata": {"year": {"lt": -1.07585388430365e-181}}}
+    # When a chat is started with it
+    reply = api.call("POST", "/v1/chats", catalog["key"], {"message": "setup", "filters": filters})
+    # Then it is refused, saying why
+    assert (reply.status_code, reply.json()["code"]) == (400, "validation_error"), reply.text
+    assert "between 1e-130 and 1e126" in reply.json()["error"]
+
+
 def test_explain_names_the_conditions_of_an_expression_the_item_fails(api, catalog):
     where = {
         "and": [

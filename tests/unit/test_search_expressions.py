@@ -161,6 +161,15 @@ def test_a_number_metadata_could_not_hold_is_refused(number):
         SearchFilters.model_validate({"where": cond("metadata.n", "eq", number)})
 
 
+@pytest.mark.parametrize(
+    "condition", [{"lt": -1e-181}, {"gte": 1e130}, {"eq": 1e-200}, {"in": [1, 10**38]}], ids=["lt", "gte", "eq", "in"]
+)
+def test_the_old_filter_shape_refuses_a_number_metadata_could_not_hold(condition):
+    # (a chat stores its filters in DynamoDB, whose numbers stop at 38 digits and 1e-130 to 1e126)
+    with pytest.raises(ValidationError, match="between 1e-130 and 1e126"):
+        SearchFilters.model_validate({"metadata": {"n": condition}})
+
+
 LISTED = ItemView(
     source_id="src_a",
     external_item_id="paper",

@@ -844,6 +844,51 @@ class ManifestSummary(BaseModel):
     embedding_model: Annotated[str | None, Field(alias="embeddingModel", title="Embeddingmodel")] = None
 
 
+class Eq(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+            title="Eq",
+        ),
+    ]
+
+
+class Eq1(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Eq")]
+
+
+class In(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class In1(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
+
+
+class Gt(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Gt")]
+
+
+class Gte(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Gte")]
+
+
+class Lt(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Lt")]
+
+
+class Lte(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Lte")]
+
+
 class MetadataCondition1(BaseModel):
     """
     One condition on a metadata key: exactly one of eq, in, or a range (any of gt/gte/lt/lte,
@@ -854,15 +899,44 @@ class MetadataCondition1(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    eq: Annotated[str | int | float | bool, Field(title="Eq")]
+    eq: Annotated[str | Eq | Eq1 | bool, Field(title="Eq")]
     in_: Annotated[
-        list[str | int | float | bool] | None,
+        list[str | In | In1 | bool] | None,
         Field(alias="in", max_length=100, min_length=1, title="In"),
     ] = None
-    gt: Annotated[float | str | None, Field(title="Gt")] = None
-    gte: Annotated[float | str | None, Field(title="Gte")] = None
-    lt: Annotated[float | str | None, Field(title="Lt")] = None
-    lte: Annotated[float | str | None, Field(title="Lte")] = None
+    gt: Annotated[Gt | str | None, Field(title="Gt")] = None
+    gte: Annotated[Gte | str | None, Field(title="Gte")] = None
+    lt: Annotated[Lt | str | None, Field(title="Lt")] = None
+    lte: Annotated[Lte | str | None, Field(title="Lte")] = None
+
+
+class Eq2(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+            title="Eq",
+        ),
+    ]
+
+
+class Eq3(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Eq")]
+
+
+class In2(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class In3(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
 
 
 class MetadataCondition2(BaseModel):
@@ -875,15 +949,44 @@ class MetadataCondition2(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    eq: Annotated[str | Eq2 | Eq3 | bool | None, Field(title="Eq")] = None
     in_: Annotated[
-        list[str | int | float | bool],
+        list[str | In2 | In3 | bool],
         Field(alias="in", max_length=100, min_length=1, title="In"),
     ]
-    gt: Annotated[float | str | None, Field(title="Gt")] = None
-    gte: Annotated[float | str | None, Field(title="Gte")] = None
-    lt: Annotated[float | str | None, Field(title="Lt")] = None
-    lte: Annotated[float | str | None, Field(title="Lte")] = None
+    gt: Annotated[Gt | str | None, Field(title="Gt")] = None
+    gte: Annotated[Gte | str | None, Field(title="Gte")] = None
+    lt: Annotated[Lt | str | None, Field(title="Lt")] = None
+    lte: Annotated[Lte | str | None, Field(title="Lte")] = None
+
+
+class Eq4(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+            title="Eq",
+        ),
+    ]
+
+
+class Eq5(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Eq")]
+
+
+class In4(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class In5(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
 
 
 class MetadataCondition3(BaseModel):
@@ -896,15 +999,44 @@ class MetadataCondition3(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    eq: Annotated[str | Eq4 | Eq5 | bool | None, Field(title="Eq")] = None
     in_: Annotated[
-        list[str | int | float | bool] | None,
+        list[str | In4 | In5 | bool] | None,
         Field(alias="in", max_length=100, min_length=1, title="In"),
     ] = None
-    gt: Annotated[float | str, Field(title="Gt")]
-    gte: Annotated[float | str | None, Field(title="Gte")] = None
-    lt: Annotated[float | str | None, Field(title="Lt")] = None
-    lte: Annotated[float | str | None, Field(title="Lte")] = None
+    gt: Annotated[Gt | str, Field(title="Gt")]
+    gte: Annotated[Gte | str | None, Field(title="Gte")] = None
+    lt: Annotated[Lt | str | None, Field(title="Lt")] = None
+    lte: Annotated[Lte | str | None, Field(title="Lte")] = None
+
+
+class Eq6(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+            title="Eq",
+        ),
+    ]
+
+
+class Eq7(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Eq")]
+
+
+class In6(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class In7(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
 
 
 class MetadataCondition4(BaseModel):
@@ -917,15 +1049,44 @@ class MetadataCondition4(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    eq: Annotated[str | Eq6 | Eq7 | bool | None, Field(title="Eq")] = None
     in_: Annotated[
-        list[str | int | float | bool] | None,
+        list[str | In6 | In7 | bool] | None,
         Field(alias="in", max_length=100, min_length=1, title="In"),
     ] = None
-    gt: Annotated[float | str | None, Field(title="Gt")] = None
-    gte: Annotated[float | str, Field(title="Gte")]
-    lt: Annotated[float | str | None, Field(title="Lt")] = None
-    lte: Annotated[float | str | None, Field(title="Lte")] = None
+    gt: Annotated[Gt | str | None, Field(title="Gt")] = None
+    gte: Annotated[Gte | str, Field(title="Gte")]
+    lt: Annotated[Lt | str | None, Field(title="Lt")] = None
+    lte: Annotated[Lte | str | None, Field(title="Lte")] = None
+
+
+class Eq8(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+            title="Eq",
+        ),
+    ]
+
+
+class Eq9(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Eq")]
+
+
+class In8(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class In9(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
 
 
 class MetadataCondition5(BaseModel):
@@ -938,15 +1099,44 @@ class MetadataCondition5(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    eq: Annotated[str | Eq8 | Eq9 | bool | None, Field(title="Eq")] = None
     in_: Annotated[
-        list[str | int | float | bool] | None,
+        list[str | In8 | In9 | bool] | None,
         Field(alias="in", max_length=100, min_length=1, title="In"),
     ] = None
-    gt: Annotated[float | str | None, Field(title="Gt")] = None
-    gte: Annotated[float | str | None, Field(title="Gte")] = None
-    lt: Annotated[float | str, Field(title="Lt")]
-    lte: Annotated[float | str | None, Field(title="Lte")] = None
+    gt: Annotated[Gt | str | None, Field(title="Gt")] = None
+    gte: Annotated[Gte | str | None, Field(title="Gte")] = None
+    lt: Annotated[Lt | str, Field(title="Lt")]
+    lte: Annotated[Lte | str | None, Field(title="Lte")] = None
+
+
+class Eq10(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+            title="Eq",
+        ),
+    ]
+
+
+class Eq11(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126, title="Eq")]
+
+
+class In10(RootModel[int]):
+    root: Annotated[
+        int,
+        Field(
+            ge=-100000000000000000000000000000000000000,
+            le=100000000000000000000000000000000000000,
+        ),
+    ]
+
+
+class In11(RootModel[float]):
+    root: Annotated[float, Field(gt=-1e126, lt=1e126)]
 
 
 class MetadataCondition6(BaseModel):
@@ -959,15 +1149,15 @@ class MetadataCondition6(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    eq: Annotated[str | int | float | bool | None, Field(title="Eq")] = None
+    eq: Annotated[str | Eq10 | Eq11 | bool | None, Field(title="Eq")] = None
     in_: Annotated[
-        list[str | int | float | bool] | None,
+        list[str | In10 | In11 | bool] | None,
         Field(alias="in", max_length=100, min_length=1, title="In"),
     ] = None
-    gt: Annotated[float | str | None, Field(title="Gt")] = None
-    gte: Annotated[float | str | None, Field(title="Gte")] = None
-    lt: Annotated[float | str | None, Field(title="Lt")] = None
-    lte: Annotated[float | str, Field(title="Lte")]
+    gt: Annotated[Gt | str | None, Field(title="Gt")] = None
+    gte: Annotated[Gte | str | None, Field(title="Gte")] = None
+    lt: Annotated[Lt | str | None, Field(title="Lt")] = None
+    lte: Annotated[Lte | str, Field(title="Lte")]
 
 
 class Percentiles(BaseModel):

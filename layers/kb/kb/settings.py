@@ -53,6 +53,10 @@ class Settings(BaseModel):
     rate_limit_per_hour: int = Field(default=1_000, ge=1, validation_alias="RATE_LIMIT_PER_HOUR")
     rate_limit_per_day: int = Field(default=10_000, ge=1, validation_alias="RATE_LIMIT_PER_DAY")
     bulk_rate_limit_per_minute: int = Field(default=10, ge=1, validation_alias="BULK_RATE_LIMIT_PER_MINUTE")
+    # Failed authentications a source address may make in a minute before it is refused (kb.ratelimit).
+    failed_auth_per_address_per_minute: int = Field(
+        default=30, ge=1, validation_alias="FAILED_AUTH_PER_ADDRESS_PER_MINUTE"
+    )
     # A tenant's quotas when its plan names none (the standard tier's).
     quota_max_items: int = Field(default=100_000, ge=1, le=LIMIT_MAX, validation_alias="QUOTA_MAX_ITEMS")
     quota_max_stored_bytes: int = Field(default=1024**3, ge=1, validation_alias="QUOTA_MAX_STORED_BYTES")

@@ -84,8 +84,8 @@ def rate_limiter(db: TableDep) -> RateLimiter:
     return RateLimiter(db)
 
 
-def failed_auth_limiter(db: TableDep) -> FailedAuthLimiter:
-    return FailedAuthLimiter(db)
+def failed_auth_limiter(db: TableDep, settings: SettingsDep) -> FailedAuthLimiter:
+    return FailedAuthLimiter(db, per_address=settings.failed_auth_per_address_per_minute)
 
 
 SourcesDep = Annotated[SourceRepository, Depends(source_repository)]

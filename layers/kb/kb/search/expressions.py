@@ -39,10 +39,10 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|
 
 
 def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float | bool) and _storable(value)
+    return isinstance(value, str | int | float | bool) and storable(value)
 
 
-def _storable(value: Any) -> bool:
+def storable(value: Any) -> bool:
     """Numbers as metadata can hold them (and a chat stores its filters): integers of at most 38
     digits, other numbers 0 or between 1e-130 and 1e126 in magnitude."""
     if isinstance(value, bool | str):
@@ -69,7 +69,7 @@ def _check_value(field: str, op: str, value: Any) -> None:
         if field == "updatedAt":
             if not isinstance(value, str) or not _ISO.match(value):
                 raise ValueError(f"updatedAt {op} takes an ISO-8601 date or date-time, e.g. 2026-01-31T12:00:00Z")
-        elif isinstance(value, bool) or not isinstance(value, str | int | float) or not _storable(value):
+        elif isinstance(value, bool) or not isinstance(value, str | int | float) or not storable(value):
             raise ValueError(f"{op} takes a number or a string (numbers as metadata holds them)")
     elif isinstance(value, list) and op in ("eq", "ne"):
         raise ValueError(

@@ -7,7 +7,7 @@ from pydantic import ConfigDict, Field, model_validator
 from kb.generations.locations import ChunkLocation
 from kb.items.models import MetadataScalar, MetadataValue
 from kb.models import ApiModel, JsonInt, NoNullsRequest, RequestModel, without_nulls
-from kb.search.expressions import Expression, check_size
+from kb.search.expressions import Expression, check_size, storable
 
 SearchMode = Literal["keyword", "semantic", "hybrid"]
 QueryLanguage = Annotated[
@@ -26,8 +26,26 @@ class TagFilter(RequestModel):
     all_of: list[str] | None = Field(default=None, alias="all", max_length=100, description="Every one of these")
 
 
+# Numbers in a condition as metadata holds them (a chat stores its filters in DynamoDB): integers
+# of at most 38 digits, other numbers 0 or between 1e-130 and 1e126 in magnitude.
+_STORABLE_INTEGER = {"type": "integer", "minimum": -(10**38) + 1, "maximum": 10**38 - 1}
+_STORABLE_NUMBER = {
+    "type": "number",
+    "exclusiveMinimum": -1e126,
+    "exclusiveMaximum": 1e126,
+    "not": {"allOf": [{"exclusiveMinimum": -1e-130}, {"exclusiveMaximum": 1e-130}, {"not": {"const": 0}}]},
+}
+_CONDITION_SCALAR = {"anyOf": [{"type": "string"}, _STORABLE_INTEGER, _STORABLE_NUMBER, {"type": "boolean"}]}
+_CONDITION_BOUND = {"anyOf": [_STORABLE_NUMBER, {"type": "string"}]}
+
+
 def _one_kind_schema(schema: dict[str, Any]) -> None:
     without_nulls(schema)
+    properties = schema["properties"]
+    properties["eq"] = {**_CONDITION_SCALAR, "title": properties["eq"].get("title", "Eq")}
+    properties["in"] = {**properties["in"], "items": _CONDITION_SCALAR}
+    for bound in ("gt", "gte", "lt", "lte"):
+        properties[bound] = {**_CONDITION_BOUND, "title": properties[bound].get("title", bound.title())}
     schema["oneOf"] = [
         {"required": ["eq"]},
         {"required": ["in"]},
@@ -57,6 +75,11 @@ class MetadataCondition(NoNullsRequest):
         ]
         if sum(kinds) != 1:
             raise ValueError("give exactly one of eq, in, or a range (gt, gte, lt, lte)")
+        values = [self.eq, *(self.in_ or []), self.gt, self.gte, self.lt, self.lte]
+        if not all(storable(v) for v in values if v is not None):
+            raise ValueError(
+                "numbers must be integers of at most 38 digits, or 0 or between 1e-130 and 1e126 in magnitude"
+            )
         return self
 
 
