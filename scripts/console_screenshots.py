@@ -105,6 +105,50 @@ def seed(api: Client, receiver_url: str) -> dict[str, str]:
     return {"source": source, "run": run, "writer": writer.key, "webhook_url": webhook["webhook"]["url"]}
 
 
+def hold_a_candidate(writer: Client, source: str) -> str:
+    """A gated apply of an edit that makes the refunds item about something else (its title too:
+    the title alone would still find it), so its evaluation query gets worse and it is held."""
+    query = {"query": "how long do refunds take", "relevantItemIds": ["refunds"]}
+    writer("PUT", f"/v1/sources/{source}/evaluation/queries/refund-time", query)
+    cat = {"externalItemId": "refunds", "title": "Office life", "content": "Our office cat sleeps on the printer."}
+    writer("POST", f"/v1/sources/{source}/items", cat)
+    run = writer("POST", f"/v1/sources/{source}/runs")["run"]
+    settled(lambda: writer("GET", f"/v1/sources/{source}/runs/{run['id']}")["run"]["status"] == "succeeded")
+    gate = {"gate": {"metric": "ndcg", "k": 10, "maxDrop": 0.05}}
+    held = str(writer("POST", f"/v1/sources/{source}/runs/{run['id']}/apply", gate)["generationId"])
+
+    def is_held() -> bool:
+        status = writer("GET", f"/v1/sources/{source}/generations/{held}")["generation"]["status"]
+        if status in ("succeeded", "failed", "discarded"):  # it will not be held now: say so at once
+            raise RuntimeError(f"the gated candidate {held} ended {status}, not held")
+        return bool(status == "held")
+
+    settled(is_held)
+    return held
+
+
+def traffic(writer: Client, admin: Client) -> None:
+    """Something for the Analytics screen: searches (one finding nothing), questions (one rated up,
+    one down, with comments), a chat; then wait until the reports show them (recorded after the
+    responses)."""
+    for text in ("refund store credit", "shipping inside the EU", "gift wrapping"):
+        writer("POST", "/v1/search", {"query": text, "mode": "keyword"})
+    asked = [
+        writer("POST", "/v1/query", {"query": q})["queryId"]
+        for q in ("How long do refunds take?", "Is shipping free?", "Do you have a warranty?")
+    ]
+    writer("POST", "/v1/feedback", {"queryId": asked[0], "rating": "up", "comment": "Clear, and right"})
+    writer("POST", "/v1/feedback", {"queryId": asked[2], "rating": "down", "comment": "Which products?"})
+    writer("POST", "/v1/chats", {"message": "Can I return a gift?"})
+    settled(
+        lambda: (
+            (t := admin("GET", "/v1/analytics/usage")["totals"])["searches"] >= 3
+            and t["ratingsDown"] >= 1
+            and t["chatMessages"] >= 1
+        )
+    )
+
+
 def shoot(page: Page, name: str) -> None:
     path = OUT / f"{name}.png"
     page.screenshot(path=path)
@@ -141,29 +185,7 @@ def main() -> None:
                 shoot(page, "generations")
                 # A gated apply of a change that makes the refunds item answer something else: held
                 writer = Client(api.url, seeded["writer"])
-                query = {"query": "how long do refunds take", "relevantItemIds": ["refunds"]}
-                writer("PUT", f"/v1/sources/{seeded['source']}/evaluation/queries/refund-time", query)
-                cat = {
-                    "externalItemId": "refunds",
-                    "title": "Refunds",
-                    "content": "Our office cat sleeps on the printer.",
-                }
-                writer("POST", f"/v1/sources/{seeded['source']}/items", cat)
-                run = writer("POST", f"/v1/sources/{seeded['source']}/runs")["run"]
-                settled(
-                    lambda: (
-                        writer("GET", f"/v1/sources/{seeded['source']}/runs/{run['id']}")["run"]["status"]
-                        == "succeeded"
-                    )
-                )
-                gate = {"gate": {"metric": "ndcg", "k": 10, "maxDrop": 0.05}}
-                held = writer("POST", f"/v1/sources/{seeded['source']}/runs/{run['id']}/apply", gate)["generationId"]
-                settled(
-                    lambda: (
-                        writer("GET", f"/v1/sources/{seeded['source']}/generations/{held}")["generation"]["status"]
-                        == "held"
-                    )
-                )
+                hold_a_candidate(writer, seeded["source"])
                 page.goto(f"{console}#/sources/{seeded['source']}/evaluation")
                 expect(page.get_by_role("row", name="refund-time")).to_be_visible()
                 shoot(page, "evaluation-set")
@@ -204,9 +226,13 @@ def main() -> None:
                 page.goto(f"{console}#/sources/{seeded['source']}/settings")
                 page.get_by_label("Publishing").select_option("auto")
                 shoot(page, "source-settings")
+                traffic(writer, api)
                 page.goto(f"{console}#/analytics")
                 expect(page.get_by_role("region", name="Latency and errors per endpoint")).to_be_visible()
                 shoot(page, "analytics")
+                page.get_by_role("region", name="Recent queries").scroll_into_view_if_needed()
+                expect(page.get_by_role("region", name="Recent queries")).to_contain_text("Which products?")
+                shoot(page, "analytics-queries")
                 page.set_viewport_size({"width": 375, "height": 740})
                 page.goto(f"{console}#/sources/{seeded['source']}/items")
                 expect(page.get_by_role("row", name="Warranty")).to_be_visible()

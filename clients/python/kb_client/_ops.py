@@ -6,7 +6,8 @@ surfaces cannot disagree about a path or a body.
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 from urllib.parse import quote
 
 from pydantic import BaseModel
@@ -374,3 +375,65 @@ def health() -> Op[m.Health]:
 def chat_message_stream(chat_id: str, message: str) -> Op[Any]:
     path = f"/v1/chats/{seg(chat_id)}/messages"
     return Op("POST", path, lambda data: data, {"message": message, "stream": True})
+
+
+# Analytics (admin scope) and feedback (read scope)
+When = datetime | str | None
+QueryFormat = Literal["jsonl", "csv"]
+
+
+def _when(value: When) -> str | None:
+    """A report's bound: a datetime as ISO 8601 (the API reads one without an offset as UTC)."""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def usage(from_: When, to: When, granularity: str | None, group_by: str | None) -> Op[m.UsageReport]:
+    query = params(from_=_when(from_), to=_when(to), granularity=granularity, group_by=group_by)
+    return Op("GET", "/v1/analytics/usage", parse(m.UsageReport), params=query)
+
+
+def performance(from_: When, to: When, key_id: str | None) -> Op[m.PerformanceReport]:
+    query = params(from_=_when(from_), to=_when(to), key_id=key_id)
+    return Op("GET", "/v1/analytics/performance", parse(m.PerformanceReport), params=query)
+
+
+def _log_params(filters: Mapping[str, Any], limit: int | None, cursor: str | None) -> dict[str, Any]:
+    """`from_`, `to`, `kind`, `zero_results` as the API's query parameters."""
+    values = {k: _when(v) if k in ("from_", "to") else v for k, v in filters.items()}
+    return params(limit=limit, cursor=cursor, **values)
+
+
+def query_log(filters: Mapping[str, Any], limit: int | None, cursor: str | None) -> Op[m.QueryLogPage]:
+    return Op("GET", "/v1/analytics/queries", parse(m.QueryLogPage), params=_log_params(filters, limit, cursor))
+
+
+def export_queries(output: QueryFormat, filters: Mapping[str, Any], limit: int | None, cursor: str | None) -> Op[Any]:
+    """One page of an export; its body is streamed, the next page's cursor is in X-Next-Cursor."""
+    query = {**_log_params(filters, limit, cursor), "format": output}
+    return Op("GET", "/v1/analytics/queries", nothing, params=query)
+
+
+def analytics_settings() -> Op[m.AnalyticsSettings]:
+    return Op("GET", "/v1/analytics/settings", pick(m.AnalyticsSettingsEnvelope, "settings"))
+
+
+def update_analytics_settings(fields: Mapping[str, Any], key: str | None) -> Op[m.AnalyticsSettings]:
+    path = "/v1/analytics/settings"
+    return Op("PATCH", path, pick(m.AnalyticsSettingsEnvelope, "settings"), body(fields), idempotency_key=key)
+
+
+def feedback(
+    rating: str,
+    query_id: str | None,
+    chat_id: str | None,
+    message_id: str | None,
+    comment: str | None,
+    key: str | None,
+) -> Op[m.Feedback]:
+    """Exactly one target, as the API requires: a query's answer, or a chat's (chat and message)."""
+    if (query_id is None) == (chat_id is None and message_id is None):
+        raise ValueError("feedback rates one answer: give either query_id, or chat_id and message_id")
+    if (chat_id is None) != (message_id is None):
+        raise ValueError("feedback on a chat's answer needs both chat_id and message_id")
+    payload = body(query_id=query_id, chat_id=chat_id, message_id=message_id, rating=rating, comment=comment)
+    return Op("POST", "/v1/feedback", pick(m.FeedbackEnvelope, "feedback"), payload, idempotency_key=key)

@@ -32,7 +32,8 @@ from ._lifecycle import (
     poll_delays,
 )
 from ._ops import Body, Op
-from ._transport import Transport
+from ._transport import Stream, Transport
+from .analytics import AsyncAnalytics
 from .errors import WaitTimeoutError, WorkFailedError
 from .files import MULTIPART_LIMIT, upload_fields
 from .streaming import AnswerEvent, aevents
@@ -69,6 +70,7 @@ class AsyncClient(Transport):
         self.chats = Chats(self)
         self.evaluation = Evaluation(self)
         self.training = Training(self)
+        self.analytics = AsyncAnalytics(self)
 
     async def __aenter__(self) -> Self:
         return self
@@ -80,13 +82,13 @@ class AsyncClient(Transport):
         await self._http.aclose()
 
     # The transport
-    async def _send(self, op: Op[Any], stream: bool = False) -> httpx.Response:
+    async def _send(self, op: Op[Any], stream: Stream = None) -> httpx.Response:
         """The answer, once it is not one to retry or the retries are spent (then it raises)."""
-        request = self._build(op, stream)  # built once: every retry carries the same Idempotency-Key
+        request = self._build(op, stream == "events")  # built once: every retry carries the same Idempotency-Key
         for attempt in range(self.retry.max_retries + 1):
             last = attempt == self.retry.max_retries
             try:
-                response = await self._http.send(request, stream=stream)
+                response = await self._http.send(request, stream=stream is not None)
             except httpx.TransportError:
                 if last:
                     raise
@@ -123,7 +125,7 @@ class AsyncClient(Transport):
 
     @asynccontextmanager
     async def _events(self, op: Op[Any]) -> AsyncIterator[AsyncIterator[AnswerEvent]]:
-        response = await self._send(op, stream=True)
+        response = await self._send(op, stream="events")
         try:
             yield aevents(EventSource(response).aiter_sse(), response.status_code)
         finally:

@@ -32,7 +32,8 @@ from ._lifecycle import (
     poll_delays,
 )
 from ._ops import Body, Op
-from ._transport import Transport
+from ._transport import Stream, Transport
+from .analytics import Analytics
 from .errors import WaitTimeoutError, WorkFailedError
 from .files import MULTIPART_LIMIT, upload_fields
 from .streaming import AnswerEvent, events
@@ -69,6 +70,7 @@ class Client(Transport):
         self.chats = Chats(self)
         self.evaluation = Evaluation(self)
         self.training = Training(self)
+        self.analytics = Analytics(self)
 
     def __enter__(self) -> Self:
         return self
@@ -80,13 +82,13 @@ class Client(Transport):
         self._http.close()
 
     # The transport
-    def _send(self, op: Op[Any], stream: bool = False) -> httpx.Response:
+    def _send(self, op: Op[Any], stream: Stream = None) -> httpx.Response:
         """The answer, once it is not one to retry or the retries are spent (then it raises)."""
-        request = self._build(op, stream)  # built once: every retry carries the same Idempotency-Key
+        request = self._build(op, stream == "events")  # built once: every retry carries the same Idempotency-Key
         for attempt in range(self.retry.max_retries + 1):
             last = attempt == self.retry.max_retries
             try:
-                response = self._http.send(request, stream=stream)
+                response = self._http.send(request, stream=stream is not None)
             except httpx.TransportError:
                 if last:
                     raise
@@ -123,7 +125,7 @@ class Client(Transport):
 
     @contextmanager
     def _events(self, op: Op[Any]) -> Iterator[Iterator[AnswerEvent]]:
-        response = self._send(op, stream=True)
+        response = self._send(op, stream="events")
         try:
             yield events(EventSource(response).iter_sse(), response.status_code)
         finally:

@@ -36,6 +36,13 @@ def test_the_schemas_the_clients_read_have_models_of_the_same_name():
         "Answer",
         "BatchResult",
         "ErrorBody",
+        "UsageReport",
+        "PerformanceReport",
+        "QueryLogPage",
+        "AnalyticsSettingsEnvelope",
+        "UpdateAnalyticsSettingsRequest",
+        "FeedbackRequest",
+        "FeedbackEnvelope",
     ):
         assert name in schemas
         assert issubclass(getattr(models, name), BaseModel), name

@@ -72,4 +72,4 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(1)
 
 
-from . import commands, listen, serving, sync_command, training  # noqa: E402, F401  (they register themselves on `cli`)
+from . import analytics, commands, listen, serving, sync_command, training  # noqa: E402, F401  (they register themselves on `cli`)
