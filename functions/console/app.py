@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kb import snapstart
 from kb.aws import get_lambda
 from kb.function_urls import FunctionUrlLookup, origin
 from kb.settings import get_console_settings
@@ -73,6 +74,16 @@ def _stream_urls() -> FunctionUrlLookup | None:
     would snapshot it, and a file request needs none)."""
     function = get_console_settings().stream_function
     return FunctionUrlLookup(get_lambda(), function) if function else None
+
+
+def _prime() -> None:
+    """Before the SnapStart snapshot: the setting read and the Lambda client built, without a call
+    (a connection would not survive the restore; the URL is asked for on the first page)."""
+    if get_console_settings().stream_function:
+        get_lambda()
+
+
+snapstart.install("console", _prime)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
