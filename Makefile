@@ -25,7 +25,7 @@ DEPLOY_GUIDED ?= $(shell [ -n "$(PYTHON)" ] && "$(PYTHON)" -c 'import sys, tomll
 help:
 	@echo "make run      start the local stack on http://127.0.0.1:3000/api"
 	@echo "make test     lint + the whole test suite (what CI runs)"
-	@echo "make lint     ruff, mypy, cfn-lint, sam validate --lint, asl-validator"
+	@echo "make lint     ruff, mypy, cfn-lint, sam validate --lint, no cycle once SAM transforms, asl-validator"
 	@echo "make invoke FN=<FunctionLogicalId> EVENT=events/<file>.json"
 	@echo "make openapi  regenerate openapi.yaml from the routes, then the clients' types from it (Python models, JS schema and build)"
 	@echo "make console-screenshots  retake docs/console/*.png (the web console, in headless chromium)"
@@ -108,6 +108,7 @@ lint: $(VENV)/.installed $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed node_
 	$(VENV)/bin/actionlint examples/github-actions/*.yml
 	$(VENV)/bin/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --region us-east-1 --template-file template.yaml
+	$(SAM_VENV)/bin/python scripts/check_template_cycles.py
 	npx --no-install asl-validator --json-path statemachines/run.asl.json --json-path statemachines/apply.asl.json --json-path statemachines/import.asl.json --json-path statemachines/train.asl.json
 	$(CHECKOV_VENV)/bin/checkov --quiet --compact --config-file .checkov.yaml
 

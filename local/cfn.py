@@ -1,5 +1,6 @@
 """Reading a CloudFormation/SAM template: a YAML loader for the short intrinsic tags, and a
-resolver for the intrinsics the local deployment needs (Ref, GetAtt, Sub)."""
+resolver for the intrinsics the local deployment needs (Ref, GetAtt, Sub, If with the template's
+conditions, Split, Join)."""
 
 import re
 from pathlib import Path
@@ -44,9 +45,15 @@ _SUB_VARIABLE = re.compile(r"\$\{([^}!]+)\}")
 
 
 class Resolver:
-    def __init__(self, refs: dict[str, str], attributes: dict[tuple[str, str], str]) -> None:
+    def __init__(
+        self,
+        refs: dict[str, str],
+        attributes: dict[tuple[str, str], str],
+        conditions: dict[str, Any] | None = None,
+    ) -> None:
         self.refs = refs
         self.attributes = attributes
+        self.conditions = conditions or {}  # the template's Conditions, for Fn::If
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -60,7 +67,36 @@ class Resolver:
             return self._attribute(resource, attribute)
         if set(value) == {"Fn::Sub"}:
             return self._sub(value["Fn::Sub"])
+        if set(value) == {"Fn::If"}:
+            name, when_true, when_false = value["Fn::If"]
+            return self.resolve(when_true if self.condition(name) else when_false)
+        if set(value) == {"Fn::Split"}:
+            delimiter, text = value["Fn::Split"]
+            return str(self.resolve(text)).split(delimiter)
+        if set(value) == {"Fn::Join"}:
+            delimiter, parts = value["Fn::Join"]
+            return delimiter.join(str(part) for part in self.resolve(parts))
         return {k: self.resolve(v) for k, v in value.items()}
+
+    def condition(self, name: str) -> bool:
+        if name not in self.conditions:
+            raise UnresolvableIntrinsic(f"Condition {name}")
+        return self._truth(self.conditions[name])
+
+    def _truth(self, expression: Any) -> bool:
+        (function, arguments), *_ = expression.items()
+        if function in ("Condition", "Fn::Condition"):  # the short form !Condition loads as Fn::Condition
+            return self.condition(arguments)
+        if function == "Fn::Equals":
+            left, right = (self.resolve(argument) for argument in arguments)
+            return str(left) == str(right)
+        if function == "Fn::Not":
+            return not self._truth(arguments[0])
+        if function == "Fn::And":
+            return all(self._truth(argument) for argument in arguments)
+        if function == "Fn::Or":
+            return any(self._truth(argument) for argument in arguments)
+        raise UnresolvableIntrinsic(f"condition function {function}")
 
     def _ref(self, name: str) -> str:
         if name not in self.refs:

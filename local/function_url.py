@@ -4,7 +4,13 @@ the response is written to the client part by part, as the function produces it 
 transfer), the way a function URL streams in AWS.
 
 moto has no function URL data plane nor InvokeWithResponseStream, so this server reaches the
-function's worker directly (LambdaRuntime.stream) rather than through the Lambda API."""
+function's worker directly (LambdaRuntime.stream) rather than through the Lambda API. moto does
+keep function URL configs (GetFunctionUrlConfig), with an address of its own invention:
+`register` records this server's address there instead, so a function that looks the URL up
+(the console) finds the one that answers.
+
+With the template's `Cors`, this server does what Lambda does for a function URL: it answers
+preflights itself (the function is not invoked) and adds the CORS headers to every response."""
 
 import json
 import re
@@ -15,17 +21,61 @@ from urllib.parse import urlsplit
 
 from moto.awslambda.models import lambda_backends
 
-from local.deploy import ACCOUNT, REGION
-from local.gateway import BadRequest, CompiledRoute, build_event, read_body
+from local.cfn import Resolver
+from local.deploy import ACCOUNT, REGION, client
+from local.gateway import BadRequest, CompiledRoute, CorsPolicy, build_event, read_body
 from local.runtime import LambdaRuntime
+from local.template import Template
 
 _HOP_BY_HOP = {"content-length", "transfer-encoding", "connection"}
 
 
+def resolved_config(template: Template, names: Resolver, api_endpoint: str, logical_id: str) -> dict[str, Any]:
+    """A function's FunctionUrlConfig as CloudFormation resolves it, the HTTP API's endpoint
+    (`!GetAtt HttpApi.ApiEndpoint`, which the CORS origins name) being the local gateway's."""
+    resolver = Resolver(
+        names.refs,
+        {**names.attributes, ("HttpApi", "ApiEndpoint"): api_endpoint},
+        template.document.get("Conditions", {}),
+    )
+    config: dict[str, Any] = resolver.resolve(
+        template.resources_of("AWS::Serverless::Function")[logical_id].get("FunctionUrlConfig", {})
+    )
+    return config
+
+
+def cors_policy(cors: dict[str, Any] | None) -> CorsPolicy | None:
+    """A function URL's resolved `Cors` (AWS::Lambda::Url's shape) as the local server applies it."""
+    if not cors:
+        return None
+    return CorsPolicy(
+        allow_origins=tuple(origin.strip() for origin in cors.get("AllowOrigins", []) if origin.strip()),
+        allow_methods=tuple(cors.get("AllowMethods", [])),
+        allow_headers=tuple(cors.get("AllowHeaders", [])),
+        expose_headers=tuple(cors.get("ExposeHeaders", [])),
+        max_age=int(cors.get("MaxAge", 0)),
+    )
+
+
+def register(endpoint: str, function_name: str, alias: str | None, config: dict[str, Any], url: str) -> None:
+    """Create the function URL config in moto (on the alias, as SAM does) and make it report `url`."""
+    lambda_client = client("lambda", endpoint)
+    qualifier = {"Qualifier": alias} if alias else {}
+    keys = {"AuthType", "InvokeMode", "Cors"}
+    lambda_client.create_function_url_config(
+        FunctionName=function_name, **qualifier, **{k: v for k, v in config.items() if k in keys}
+    )
+    # Function URLs end with a slash in AWS (https://<id>.lambda-url.<region>.on.aws/).
+    lambda_backends[ACCOUNT][REGION].get_function_url_config(function_name).url = url + "/"
+
+
 class FunctionUrl:
-    def __init__(self, runtime: LambdaRuntime, function_name: str, host: str, port: int) -> None:
+    def __init__(
+        self, runtime: LambdaRuntime, function_name: str, host: str, port: int, cors: CorsPolicy | None = None
+    ) -> None:
         self.runtime = runtime
         self.function_name = function_name
+        self.cors = cors
         url = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -64,6 +114,10 @@ class FunctionUrl:
         except BadRequest:
             request.close_connection = True
             return _json(request, 400, {"message": "Bad Request"})
+        origin = request.headers.get("origin")
+        if self.cors is not None and request.command == "OPTIONS":
+            return _reply(request, 200, self.cors.preflight_headers(origin))
+        cors_headers = self.cors.response_headers(origin) if self.cors is not None else {}
         headers = {key.lower(): value for key, value in request.headers.items()}
         headers.pop("transfer-encoding", None)
         path = urlsplit(request.path).path
@@ -77,8 +131,10 @@ class FunctionUrl:
             if "status" in part:
                 request.send_response(part["status"])
                 for key, value in part["headers"]:
-                    if key.lower() not in _HOP_BY_HOP:
+                    if key.lower() not in _HOP_BY_HOP and key.lower() not in cors_headers:
                         request.send_header(key, value)
+                for key, value in cors_headers.items():
+                    request.send_header(key, value)
                 request.send_header("transfer-encoding", "chunked")
                 request.end_headers()
                 started = True
@@ -94,6 +150,14 @@ class FunctionUrl:
 def _chunk(request: BaseHTTPRequestHandler, data: bytes) -> None:
     request.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
     request.wfile.flush()
+
+
+def _reply(request: BaseHTTPRequestHandler, status: int, headers: dict[str, str]) -> None:
+    request.send_response(status)
+    for key, value in headers.items():
+        request.send_header(key, value)
+    request.send_header("content-length", "0")
+    request.end_headers()
 
 
 def _json(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:

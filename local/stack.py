@@ -15,7 +15,7 @@ from typing import Any
 import requests
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from local import faults, seam, stub_bedrock
+from local import faults, function_url, seam, stub_bedrock
 from local.deploy import REGION, Deployment, client, deploy
 from local.emulator_fixes import (
     approximate_queue_counts,
@@ -157,15 +157,21 @@ class LocalStack:
         return self.info
 
     def _start_function_urls(self) -> dict[str, str]:
-        """A local function URL for each function whose FunctionUrlConfig streams."""
-        assert self.runtime is not None and self.deployment is not None
+        """A local function URL for each function whose FunctionUrlConfig streams, with the
+        template's CORS (the HTTP API's endpoint being the gateway), recorded in moto."""
+        assert self.runtime is not None and self.deployment is not None and self.gateway is not None
         urls: dict[str, str] = {}
         port = self.stream_port
-        for logical_id, resource in self.template.resources_of("AWS::Serverless::Function").items():
-            if resource.get("FunctionUrlConfig", {}).get("InvokeMode") != "RESPONSE_STREAM":
+        for logical_id in self.template.functions:
+            config = function_url.resolved_config(self.template, self.deployment.resolver, self.gateway.url, logical_id)
+            if config.get("InvokeMode") != "RESPONSE_STREAM":
                 continue
-            url = FunctionUrl(self.runtime, self.deployment.function_names[logical_id], self.host, port)
+            name = self.deployment.function_names[logical_id]
+            url = FunctionUrl(self.runtime, name, self.host, port, function_url.cors_policy(config.get("Cors")))
             url.start()
+            function_url.register(
+                self.deployment.endpoint, name, self.template.functions[logical_id].alias, config, url.url
+            )
             self.function_urls.append(url)
             urls[logical_id] = url.url
             port = 0  # a second one (none today) on any free port

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -245,6 +246,63 @@ def test_an_answer_cites_its_sources_and_opens_them_in_place(published: tuple[st
     expect(page.locator(".result-card").first).to_contain_text("[1] Policy")
     page.get_by_role("button", name="Open source 1").click()
     expect(page.locator(".citation mark")).to_have_text(POLICY)
+
+
+def test_a_streamed_answer_grows_on_the_page_while_it_is_written(
+    api: Api, published: tuple[str, str], controls: Controls, page: Page, console: str
+):
+    # Given a published source and answers held after their first delta until released
+    source, key = published
+    sign_in(page, console, key)
+    page.goto(console + "#/search")
+    page.get_by_label("Question or search").fill("How long do refunds take, and is shipping free?")
+    page.get_by_label("Show").select_option("answer")
+    page.get_by_label("Sources").select_option(source)
+    controls.hold_answers()
+    try:
+        # When the question is asked
+        with page.expect_request(lambda request: request.url.endswith("/v1/query")) as asked:
+            page.get_by_role("button", name="Go").click()
+        # Then it went to the stream URL (the function URL, another origin than the console's)
+        assert asked.value.url == api.info["stream_url"] + "/v1/query"
+        # And while the answer is held, the page already shows its first sentence, unfinished
+        answer = page.locator(".answer")
+        expect(answer).to_contain_text("[1]")
+        expect(page.get_by_role("heading", name="Answering…")).to_be_visible()
+        first = answer.inner_text()
+        assert answer.get_attribute("aria-busy") == "true"
+    finally:
+        controls.release_answers()
+    # When it is released, the whole answer is shown with its sources
+    expect(page.get_by_role("heading", name="Answer (extractive)")).to_be_visible()
+    whole = answer.inner_text()
+    assert whole.startswith(first) and len(whole) > len(first)
+    expect(page.locator(".result-card").first).to_contain_text("[1] Policy")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_stream_url_answers_a_preflight_from_the_consoles_origin_only(api: Api, console: str):
+    # Given the console's origin (the API's) and another one
+    console_origin = console.removesuffix("/console")
+    for origin, allowed in ((console_origin, True), ("https://elsewhere.example", False)):
+        # When a browser on that origin asks before streaming an answer with a key
+        reply = requests.options(
+            api.info["stream_url"] + "/v1/query",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type",
+            },
+            timeout=30,
+        )
+        # Then the function URL itself answers: the console's origin may POST with those headers
+        assert reply.status_code == 200
+        if allowed:
+            assert reply.headers["access-control-allow-origin"] == console_origin
+            assert reply.headers["access-control-allow-methods"] == "POST"
+            assert set(reply.headers["access-control-allow-headers"].split(",")) == {"authorization", "content-type"}
+        else:
+            assert "access-control-allow-origin" not in reply.headers
 
 
 def test_a_rollback_in_the_console_serves_the_older_generation(api: Api, writer_key: str, page: Page, console: str):

@@ -51,3 +51,37 @@ def test_an_alias_reference_resolves_to_the_alias_arn(tmp_path: Path):
     # Then it is the alias ARN, which is also what the function's invokers call
     assert template.functions["Fn"].alias == "live"
     assert resolved == "arn:aws:lambda:us-east-1:123456789012:function:s-Fn:live"
+
+
+def test_if_split_and_join_follow_the_templates_conditions():
+    # Given conditions over parameters, as template.yaml states them
+    conditions = {
+        "HasOrigins": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Origins"}, ""]}]},
+        "Either": {"Fn::Or": [{"Fn::Condition": "HasOrigins"}, {"Fn::Equals": ["a", "b"]}]},
+    }
+    value = {"Fn::If": ["Either", {"Fn::Split": [",", {"Fn::Sub": "x,${Origins}"}]}, ["x"]]}
+    # When resolved with and without origins
+    named = Resolver({"Origins": "https://a.example"}, {}, conditions).resolve(value)
+    empty = Resolver({"Origins": ""}, {}, conditions).resolve(value)
+    # Then the branch is the condition's, split as Fn::Split splits
+    assert (named, empty) == (["x", "https://a.example"], ["x"])
+    assert Resolver({}, {}).resolve({"Fn::Join": ["-", ["a", "b"]]}) == "a-b"
+
+
+@pytest.mark.parametrize(
+    ("origins", "allowed"),
+    [("", ["http://127.0.0.1:3000"]), ("https://app.example", ["http://127.0.0.1:3000", "https://app.example"])],
+)
+def test_the_stream_urls_cors_allows_the_apis_origin_and_the_apis_cors_origins(origins: str, allowed: list[str]):
+    # Given template.yaml, with or without CorsAllowOrigins, and the local gateway as the HTTP API
+    from local.deploy import _names
+    from local.function_url import resolved_config
+    from local.template import read_template
+    from tests.helpers import ROOT
+
+    template = read_template(ROOT, {"CorsAllowOrigins": origins})
+    # When the stream function's URL config is resolved
+    cors = resolved_config(template, _names(template, "s"), "http://127.0.0.1:3000", "StreamAnswersFunction")["Cors"]
+    # Then the console's origin (the API's) may stream, and so may the origins the API allows
+    assert cors["AllowOrigins"] == allowed
+    assert (cors["AllowMethods"], cors["AllowHeaders"]) == (["POST"], ["authorization", "content-type"])

@@ -86,3 +86,48 @@ def test_the_console_reaches_the_api_only_through_the_javascript_clients_bundle(
     assert 'from "./kb-client.js"' in own["client.js"] and "var KbClient = class" in bundle
     # And no script loads anything from another origin
     assert not re.search(r"""(import|from)\s*\(?\s*["']https?:""", "\n".join(own.values()))
+
+
+STREAM_ALIAS = "arn:aws:lambda:us-east-1:123456789012:function:kb-StreamAnswersFunction:live"
+
+
+class StubLambda:
+    """Lambda's GetFunctionUrlConfig, answering one URL and recording what it was asked."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.asked: list[dict[str, Any]] = []
+
+    def get_function_url_config(self, **request: Any) -> dict[str, Any]:
+        self.asked.append(request)
+        return {"FunctionUrl": self.url, "InvokeMode": "RESPONSE_STREAM"}
+
+
+def policy_of(response: dict[str, Any]) -> dict[str, str]:
+    return dict(part.split(" ", 1) for part in response["headers"]["content-security-policy"].split("; "))
+
+
+def test_the_page_names_the_stream_url_and_may_connect_to_it(monkeypatch: pytest.MonkeyPatch):
+    # Given a console function whose stream function's alias has a URL
+    from kb.function_urls import FunctionUrlLookup
+
+    module = function_modules()["console"]
+    lambda_client = StubLambda("https://abc123.lambda-url.us-east-1.on.aws/")
+    monkeypatch.setattr(module, "_stream_urls", lambda: FunctionUrlLookup(lambda_client, STREAM_ALIAS))
+    event = {**sample_event("console"), "pathParameters": None}
+    # When the page is served
+    page = module.handler(event, lambda_context())
+    # Then it names the URL (no trailing slash) and its CSP lets it connect there and to itself only
+    assert '<meta name="kb-stream-url" content="https://abc123.lambda-url.us-east-1.on.aws">' in page["body"]
+    assert policy_of(page)["connect-src"] == "'self' https://abc123.lambda-url.us-east-1.on.aws"
+    # And the URL was asked for on the alias it is on
+    assert lambda_client.asked == [{"FunctionName": STREAM_ALIAS.removesuffix(":live"), "Qualifier": "live"}]
+
+
+def test_without_a_stream_function_the_page_streams_through_the_api():
+    # Given no STREAM_FUNCTION (as in these tests' environment)
+    # When the page is served
+    page = get(None)
+    # Then it names no stream URL and connects to its own origin only
+    assert '<meta name="kb-stream-url" content="">' in page["body"]
+    assert policy_of(page)["connect-src"] == "'self'"

@@ -11,6 +11,9 @@ import { evaluationView } from "./views/evaluation.js";
 import { trainingView } from "./views/training.js";
 
 const base = document.querySelector('meta[name="kb-api-base"]').content;
+// Where answers stream as they are written (the stream function's URL, filled in by the console
+// function); empty: they come through the API, in one piece once complete.
+const streamUrl = document.querySelector('meta[name="kb-stream-url"]')?.content || undefined;
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 const signOutButton = document.getElementById("sign-out");
@@ -45,7 +48,7 @@ function signInView() {
     const key = input.value.trim();
     if (!key) return say("Enter an API key.", "error");
     try {
-      await firstPage(connect(base, key).sources.list({ limit: 1 })); // any read proves the key
+      await firstPage(connect(base, key, streamUrl).sources.list({ limit: 1 })); // any read proves the key
     } catch (error) {
       input.setAttribute("aria-invalid", "true");
       return say(`Sign-in failed: ${describe(error)}`, "error");
@@ -78,7 +81,7 @@ async function render() {
     else link.removeAttribute("aria-current");
   }
   const found = routes.find(([pattern]) => pattern.test(path));
-  const api = connect(base, key);
+  const api = connect(base, key, streamUrl);
   try {
     const view = found ? await found[1](api, ...path.match(found[0]).slice(1)) : h("h1", { tabindex: "-1" }, "Not found");
     if (ticket !== rendering) return;

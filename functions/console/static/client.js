@@ -1,22 +1,24 @@
 // The console reaches the API only through the JavaScript client (clients/js): kb-client.js beside
 // this file is its browser bundle, built by `npm run build` in clients/js and served with the
 // console (same origin, no CDN). The key goes only into the Authorization header of requests to
-// the API's own origin; requests carry no cookies and no referrer.
+// the API: its own origin, and the stream URL for streamed answers (the API's function URL, another
+// origin that allows this one by CORS); requests carry no cookies and no referrer.
 import { KbClient, KbError } from "./kb-client.js";
 
 export { KbError };
 
-const sameOriginFetch = (input, init) =>
+const noCredentialsFetch = (input, init) =>
   fetch(input, { ...init, credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer" });
 
-export function connect(base, key) {
+export function connect(base, key, streamUrl) {
   return new KbClient({
     baseUrl: new URL(base, window.location.origin).href,
+    streamUrl,
     apiKey: key,
     // A person is waiting: retry a hiccup once or twice, then say what went wrong.
     maxRetries: 2,
     timeoutMs: 120_000,
-    fetch: sameOriginFetch,
+    fetch: noCredentialsFetch,
   });
 }
 

@@ -86,3 +86,11 @@ def get_bedrock_agent_runtime() -> Any:
     # answers in its own order), within the search function's 29 s.
     config = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=8)
     return boto3.client("bedrock-agent-runtime", config=config)
+
+
+@lru_cache(maxsize=1)
+def get_lambda() -> Any:
+    """lambda, only for the console function (it looks up the stream function's URL once). A person
+    waits for the page meanwhile: short timeouts, and one retry."""
+    config = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=2, read_timeout=5)
+    return boto3.client("lambda", config=config)

@@ -102,3 +102,17 @@ class Settings(BaseModel):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings.model_validate(dict(os.environ))
+
+
+class ConsoleSettings(BaseModel):
+    """The console function's own setting, so that serving its files never depends on the API's."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    # The stream function's alias ARN, whose URL the console's page streams answers from.
+    stream_function: str = Field(default="", validation_alias="STREAM_FUNCTION")
+
+
+@lru_cache(maxsize=1)
+def get_console_settings() -> ConsoleSettings:
+    return ConsoleSettings.model_validate(dict(os.environ))
