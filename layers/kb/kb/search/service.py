@@ -16,7 +16,7 @@ from kb.search.cache import GenerationCache
 from kb.search.embeddings import EmbeddingProvider
 from kb.search.filters import filter_predicate, tombstone_filter
 from kb.search.highlights import highlight_spans
-from kb.search.index import Mask, Scores, SearchIndex, best_per_item, top
+from kb.search.index import Mask, Matches, Scores, SearchIndex, best_per_item, top, top_of
 from kb.search.loader import load_index
 from kb.search.models import (
     SearchFilters,
@@ -39,7 +39,7 @@ FUSION_DEPTH = 100  # how deep each ranking goes into the fusion
 MIN_SIMILARITY = 0.35
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a third of the time to make one (ten a search)
 class Hit:
     index: SearchIndex
     chunk: int
@@ -135,12 +135,11 @@ def rank(
         if index.tombstoned:
             serving = index.serving_mask(tombstone_filter(source.grace_days, clock(source)))
             mask = serving if mask is None else mask if serving is None else mask & serving
-        scores = index.keyword_scores(query, language) if mode != "semantic" else None
+        matches = index.keyword_matches(query, language) if mode != "semantic" else None
         similarities = index.semantic_scores(query_vector) if query_vector is not None else None
-        counts = _matching_counts(index, scores, similarities, mask) if group else None
-
-        if scores is not None:
-            keyword += _hits(index, scores, candidates, mask, counts, group, similarity=False)
+        counts = _matching_counts(index, matches, similarities, mask) if group else None
+        if matches is not None:
+            keyword += _keyword_hits(index, matches, candidates, mask, counts, group)
         if similarities is not None:
             semantic += _hits(index, similarities, candidates, mask, counts, group, similarity=True)
     keyword.sort(key=lambda hit: -hit.score)
@@ -150,6 +149,19 @@ def rank(
     if mode == "semantic":
         return semantic[:depth]
     return _fuse(keyword[:candidates], semantic[:candidates], group)[:depth]
+
+
+def _keyword_hits(
+    index: SearchIndex, matches: Matches, candidates: int, mask: Mask | None, counts: Any, group: bool
+) -> list[Hit]:
+    if group:
+        return _hits(index, index.dense(matches), candidates, mask, counts, group, similarity=False)
+    # Chosen among the matching chunks alone: no pass over every chunk of the index.
+    chunks, values = matches
+    if mask is not None:
+        keep = mask[chunks]
+        chunks, values = chunks[keep], values[keep]
+    return [Hit(index, chunk, score, keyword=score) for chunk, score in top_of(chunks, values, candidates)]
 
 
 def _hits(
@@ -173,11 +185,13 @@ def _hits(
     return found
 
 
-def _matching_counts(index: SearchIndex, scores: Scores | None, similarities: Scores | None, mask: Mask | None) -> Any:
+def _matching_counts(
+    index: SearchIndex, matches: Matches | None, similarities: Scores | None, mask: Mask | None
+) -> Any:
     """Per item of `index`: its chunks that share a term with the query or are close to it."""
     matching = np.zeros(index.chunk_count, dtype=bool)
-    if scores is not None:
-        matching |= scores > 0
+    if matches is not None:
+        matching[matches[0]] = True
     if similarities is not None:
         matching |= similarities >= MIN_SIMILARITY
     if mask is not None:
