@@ -125,6 +125,15 @@ class SearchIndex:
     def location(self, chunk: int) -> Location | None:
         return location_of(self.chunk_location[chunk], self.heading_paths)
 
+    def location_fields(self, chunk: int) -> dict[str, Any] | None:
+        """`ChunkLocation.fields_of(self.location(chunk))` straight from the chunk's row: what every
+        search result carries, in a third of the time (no Location made on the way)."""
+        start, end, page, page_end, heading = self.chunk_location[chunk].tolist()
+        if start < 0:
+            return None
+        path = list(self.heading_paths[heading]) if heading >= 0 else []
+        return {"start": start, "end": end, "page": page or None, "pageEnd": page_end or None, "headingPath": path}
+
     def _build_postings(
         self,
         posting_terms: npt.NDArray[np.int64],
@@ -322,7 +331,7 @@ def top_of(chunks: npt.NDArray[np.int64], values: Scores, limit: int) -> list[tu
         bound = np.partition(maxima, len(maxima) - limit)[len(maxima) - limit]
         keep = values >= bound
         chunks, values = chunks[keep], values[keep]
-    if len(chunks) > limit:
+    if len(chunks) > 4 * limit:  # fewer are sorted at once (no faster to cut first)
         # Everything scoring at least the limit-th best, so ties at the cut are decided by chunk order.
         cut = np.partition(values, len(values) - limit)[len(values) - limit]
         keep = values >= cut

