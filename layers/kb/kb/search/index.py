@@ -151,8 +151,8 @@ class SearchIndex:
         tf = counts.astype(np.float32)
         norm = K1 * (1 - B + B * lengths[chunks] / max(average_length, 1e-9))
         weights = (idf[posting_terms] * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
-        items, item_weights, item_offsets = self._item_postings(posting_terms, chunks, tf, lengths)
-        self._interleave(offsets, chunks, weights, item_offsets, items, item_weights)
+        item_postings, item_offsets = self._item_postings(posting_terms, chunks, tf, lengths)
+        self._interleave(offsets, (posting_terms, chunks, weights), item_offsets, item_postings)
 
     def _item_postings(
         self,
@@ -160,10 +160,10 @@ class SearchIndex:
         chunks: npt.NDArray[np.int64],
         tf: npt.NDArray[np.float32],
         lengths: npt.NDArray[np.float32],
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+    ) -> tuple[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]], npt.NDArray[np.int64]]:
         """BM25 postings of whole items, folded from their chunks' (an item's term count and length
         are its chunks' sums, so its title, indexed with every chunk, weighs more in a long item):
-        items, weights, and each term's offsets into them."""
+        (terms, items, weights), and each term's offsets into them."""
         width = max(len(self.items), 1)
         keys = posting_terms * width + self.chunk_item[chunks]
         if len(keys) and np.any(keys[1:] < keys[:-1]):  # postings are sorted by term then chunk, so by item
@@ -180,32 +180,28 @@ class SearchIndex:
         average = float(item_length.mean()) if len(item_length) else 1.0
         norm = ITEM_K1 * (1 - ITEM_B + ITEM_B * item_length[items] / max(average, 1e-9))
         weights = (idf[item_terms] * item_tf * (ITEM_K1 + 1) / (item_tf + norm)).astype(np.float32)
-        return items, weights, offsets
+        return (item_terms, items, weights), offsets
 
     def _interleave(
         self,
         offsets: npt.NDArray[np.int64],
-        chunks: npt.NDArray[np.int64],
-        weights: npt.NDArray[np.float32],
+        chunk_postings: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]],
         item_offsets: npt.NDArray[np.int64],
-        items: npt.NDArray[np.int64],
-        item_weights: npt.NDArray[np.float32],
+        item_postings: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]],
     ) -> None:
         """One posting list per term: its chunks' postings, then its items' (bins past the chunks'),
         so a query slices and sums both levels at once (one slice and one bincount, not two)."""
-        chunk_count = len(self.chunk_ids)
+        (chunk_terms, chunks, weights), (item_terms, items, item_weights) = chunk_postings, item_postings
         self.term_offsets = offsets + item_offsets
         size = int(self.term_offsets[-1])
         self.posting_bins = np.empty(size, dtype=np.int32)
         self.posting_weights = np.empty(size, dtype=np.float32)
         # A chunk posting moves past the item postings of the terms before it; an item posting past
         # the chunk postings of its term and those before it.
-        chunk_terms = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
         at = np.arange(len(chunks)) + item_offsets[chunk_terms]
         self.posting_bins[at], self.posting_weights[at] = chunks, weights
-        item_terms = np.repeat(np.arange(len(item_offsets) - 1), np.diff(item_offsets))
         at = np.arange(len(items)) + offsets[item_terms + 1]
-        self.posting_bins[at], self.posting_weights[at] = items + chunk_count, item_weights
+        self.posting_bins[at], self.posting_weights[at] = items + len(self.chunk_ids), item_weights
         self._offsets: list[int] = self.term_offsets.tolist()  # plain ints: no numpy scalars per query term
 
     @property
