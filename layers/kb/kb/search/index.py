@@ -127,7 +127,7 @@ class SearchIndex:
 
     def location_fields(self, chunk: int) -> dict[str, Any] | None:
         """`ChunkLocation.fields_of(self.location(chunk))` straight from the chunk's row: what every
-        search result carries, in a third of the time (no Location made on the way)."""
+        search result carries, in a quarter of the time (no Location made on the way)."""
         start, end, page, page_end, heading = self.chunk_location[chunk].tolist()
         if start < 0:
             return None
@@ -247,7 +247,7 @@ class SearchIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         chunk_count = self.chunk_count
         sums = np.bincount(np.concatenate(bins), np.concatenate(weights), minlength=chunk_count + len(self.items))
-        chunks = np.flatnonzero(sums[:chunk_count] > 0)  # weights are positive (a bool mask: 5x faster)
+        chunks = np.flatnonzero(sums[:chunk_count] > 0)  # `> 0` first: nonzero of bools is 5x that of floats
         return chunks, (sums[chunks] + sums[self._item_bin[chunks]]).astype(np.float32)
 
     def query_terms(self, query: str, language: str | None = None) -> list[tuple[str, int]]:
