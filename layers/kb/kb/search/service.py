@@ -1,6 +1,7 @@
 """Search over the published generations of a tenant's active sources: keyword (BM25), semantic
 (cosine over embeddings) or hybrid (reciprocal rank fusion of the two)."""
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,7 +17,7 @@ from kb.search.cache import GenerationCache
 from kb.search.embeddings import EmbeddingProvider
 from kb.search.filters import filter_predicate, tombstone_filter
 from kb.search.highlights import highlight_spans
-from kb.search.index import Mask, Scores, SearchIndex, best_per_item, top
+from kb.search.index import Mask, Matches, Scores, SearchIndex, best_per_item, top, top_of
 from kb.search.loader import load_index
 from kb.search.models import (
     SearchFilters,
@@ -37,9 +38,10 @@ FUSION_DEPTH = 100  # how deep each ranking goes into the fusion
 # A chunk matches a query when it shares a term with it, or (with embeddings) when its cosine
 # similarity reaches this; unrelated text scores well below it with MiniLM and Titan.
 MIN_SIMILARITY = 0.35
+_FLOAT32 = struct.Struct("f")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a third of the time to make one (ten a search)
 class Hit:
     index: SearchIndex
     chunk: int
@@ -135,12 +137,11 @@ def rank(
         if index.tombstoned:
             serving = index.serving_mask(tombstone_filter(source.grace_days, clock(source)))
             mask = serving if mask is None else mask if serving is None else mask & serving
-        scores = index.keyword_scores(query, language) if mode != "semantic" else None
+        matches = index.keyword_matches(query, language) if mode != "semantic" else None
         similarities = index.semantic_scores(query_vector) if query_vector is not None else None
-        counts = _matching_counts(index, scores, similarities, mask) if group else None
-
-        if scores is not None:
-            keyword += _hits(index, scores, candidates, mask, counts, group, similarity=False)
+        counts = _matching_counts(index, matches, similarities, mask) if group else None
+        if matches is not None:
+            keyword += _keyword_hits(index, matches, candidates, mask, counts, group)
         if similarities is not None:
             semantic += _hits(index, similarities, candidates, mask, counts, group, similarity=True)
     keyword.sort(key=lambda hit: -hit.score)
@@ -150,6 +151,19 @@ def rank(
     if mode == "semantic":
         return semantic[:depth]
     return _fuse(keyword[:candidates], semantic[:candidates], group)[:depth]
+
+
+def _keyword_hits(
+    index: SearchIndex, matches: Matches, candidates: int, mask: Mask | None, counts: Any, group: bool
+) -> list[Hit]:
+    if group:
+        return _hits(index, index.dense(matches), candidates, mask, counts, group, similarity=False)
+    # Chosen among the matching chunks alone: no pass over every chunk of the index.
+    chunks, values = matches
+    if mask is not None:
+        keep = mask[chunks]
+        chunks, values = chunks[keep], values[keep]
+    return [Hit(index, chunk, score, keyword=score) for chunk, score in top_of(chunks, values, candidates)]
 
 
 def _hits(
@@ -173,11 +187,13 @@ def _hits(
     return found
 
 
-def _matching_counts(index: SearchIndex, scores: Scores | None, similarities: Scores | None, mask: Mask | None) -> Any:
+def _matching_counts(
+    index: SearchIndex, matches: Matches | None, similarities: Scores | None, mask: Mask | None
+) -> Any:
     """Per item of `index`: its chunks that share a term with the query or are close to it."""
     matching = np.zeros(index.chunk_count, dtype=bool)
-    if scores is not None:
-        matching |= scores > 0
+    if matches is not None:
+        matching[matches[0]] = True
     if similarities is not None:
         matching |= similarities >= MIN_SIMILARITY
     if mask is not None:
@@ -219,7 +235,6 @@ def to_result(hit: Hit, query: str | None = None) -> SearchResult:
     a single pydantic-core call, about 20% less than building the three models one by one."""
     index, chunk, item = hit.index, hit.chunk, hit.item
     text = hit.text
-    location = index.location(chunk)
     return SearchResult.model_validate(
         {
             "chunkId": index.chunk_ids[chunk],
@@ -235,7 +250,7 @@ def to_result(hit: Hit, query: str | None = None) -> SearchResult:
                 "metadata": item.metadata,
             },
             "generationId": index.generation_id,
-            "location": None if location is None else ChunkLocation.fields_of(location),
+            "location": index.location_fields(chunk),
             "matchingChunks": hit.matching_chunks,
             "highlights": None
             if query is None
@@ -303,7 +318,9 @@ def search(
 
 
 def shown_score(score: float) -> float:
-    return round(float(np.float32(score)), 6)
+    """The score as results show it: as float32 (what scores are computed in), to 6 decimals. The
+    round trip through struct's float32 is C's cast, as numpy's, in 60% of the time."""
+    return round(_FLOAT32.unpack(_FLOAT32.pack(score))[0], 6)
 
 
 def reranked_hits(reranking: RerankPolicy, query: str, hits: list[Hit]) -> tuple[list[Hit], bool]:
