@@ -98,6 +98,11 @@ class Deployment:
     def physical(self, logical_id: str) -> str:
         return self.resolver.refs[logical_id]
 
+    def physical_if_any(self, logical_id: str) -> str | None:
+        """A resource the stack reports only when the template has it (an older template, such as a
+        benchmark's baseline commit, may lack the files resources)."""
+        return self.resolver.refs.get(logical_id)
+
 
 def client(service: str, endpoint: str, config: Config | None = None) -> Any:
     return boto3.client(

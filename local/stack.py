@@ -149,8 +149,8 @@ class LocalStack:
             function_names=dict(self.deployment.function_names),
             controls_table=CONTROLS_TABLE if self.test_controls else None,
             faults_dir=self.faults_dir,
-            uploads_bucket_name=self.deployment.physical("UploadsBucket"),
-            files_queue_url=self.deployment.physical("FilesQueue"),
+            uploads_bucket_name=self.deployment.physical_if_any("UploadsBucket"),
+            files_queue_url=self.deployment.physical_if_any("FilesQueue"),
             function_urls=urls,
             stream_url=urls.get("StreamAnswersFunction"),
         )

@@ -45,4 +45,4 @@ def test_retention_keeps_the_newest_generations_and_removes_the_rest_from_s3(api
     prefix = f"tenants/{api.info['tenant_id']}/sources/{source_id}/"
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=api.info["bucket_name"], Prefix=prefix).get("Contents", [])]
     assert sum(1 for k in keys if k.endswith("manifest.json")) == 3
-    assert sum(1 for k in keys if "/chunks/" in k) == 3  # one chunk document per retained version of a
+    assert sum(1 for k in keys if "/chunks/" in k) == 3  # one chunk pack per retained version of a

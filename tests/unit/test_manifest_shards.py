@@ -125,3 +125,27 @@ def test_retiring_a_generation_reads_and_deletes_only_what_it_does_not_share():
     old_shard = next(ref.key for ref in first.shards or [] if ref.index == shard)
     assert orphaned == sorted(["chunks/item-5/h1.json", old_shard])
     assert len([key for key in s3.gets if key.startswith("p/manifests/")]) == 2
+
+
+def packed(item_id: str, pack: str, start: int) -> ManifestEntry:
+    return ManifestEntry(
+        content_hash=f"h-{pack}", chunks_key=pack, chunks_range=(start, start + 10), chunk_count=1, title=item_id,
+        segment="seg-1",
+    )  # fmt: skip
+
+
+def test_a_chunk_pack_outlives_a_retired_generation_while_an_unchanged_item_still_reads_it():
+    # Given gen1 whose items x and y (one shard) share a pack, and gen2 that changed x only
+    x = "item-0"
+    y = next(f"item-{i}" for i in range(1, 10_000) if shard_of(f"item-{i}", SHARD_COUNT) == shard_of(x, SHARD_COUNT))
+    blobs = BlobStore(MemoryS3(), "b")
+    root("gen1", Entries.whole({x: packed(x, "packs/gen1/0-s", 0), y: packed(y, "packs/gen1/0-s", 10)}), blobs)
+    root("gen2", Entries.whole({x: packed(x, "packs/gen2/0-s", 0), y: packed(y, "packs/gen1/0-s", 10)}), blobs)
+    # When gen1 is retired and gen2 kept
+    orphaned = _orphaned_keys(blobs, [generation("gen2")], [generation("gen1")])
+    # Then gen1's pack stays (y reads it) and only gen1's copy of the shard goes
+    assert not [key for key in orphaned if key.startswith("packs/")]
+    # And once gen3 changes y too, retiring gen2 removes both packs no kept generation reads
+    root("gen3", Entries.whole({x: packed(x, "packs/gen2/0-s", 0), y: packed(y, "packs/gen3/0-s", 0)}), blobs)
+    orphaned = _orphaned_keys(blobs, [generation("gen3")], [generation("gen2")])
+    assert [key for key in orphaned if key.startswith("packs/")] == ["packs/gen1/0-s"]

@@ -5,7 +5,7 @@ from typing import Any
 from kb.blobs import manifest_key
 from kb.generations.models import Manifest, ManifestEntry
 from kb.ids import utcnow
-from kb.items.models import StagedItem
+from kb.items.models import ItemVersion, StagedItem
 from kb.runs.models import Progress, Run, RunTask
 from kb.runs.service import compute_run
 from kb.sources.models import Source
@@ -42,17 +42,9 @@ class Items:
         self.log_range = (after, up_to)
         return {"item-7"}
 
-    def get_many(self, source_id: str, ids: list[str]) -> dict[str, StagedItem]:
+    def versions_of(self, source_id: str, ids: list[str]) -> dict[str, ItemVersion]:
         self.read += ids
-        item = StagedItem(
-            external_item_id="item-7",
-            content="new",
-            source_id=source_id,
-            content_hash_value="h7b",
-            created_at="t",
-            updated_at="t",
-        )
-        return {"item-7": item}
+        return {"item-7": ItemVersion("active", "h7b")}
 
 
 class Runs:

@@ -1,13 +1,12 @@
 """The rules behind training that need no storage: what a rebuild plans, where rebuilt chunks are
 stored, and which PATCH fields change how a source is built."""
 
-from kb.blobs import chunks_key
-from kb.generations.build import _variant
+from kb.generations.chunk_packs import pack_key, packs_prefix
 from kb.generations.manifests import Entries
 from kb.generations.models import ManifestEntry
 from kb.runs.models import ItemChange
 from kb.runs.service import _rebuild_items
-from kb.sources.models import BuildSettings, Chunking, Source, UpdateSourceRequest
+from kb.sources.models import Source, UpdateSourceRequest
 
 
 def entry(content_hash: str, missing_since: str | None = None) -> ManifestEntry:
@@ -33,23 +32,12 @@ def test_a_rebuild_plans_every_item_the_new_generation_holds_tombstones_included
     assert (planned["d"].change, planned["d"].content_hash) == ("created", "h4")
 
 
-def test_default_settings_keep_their_chunk_keys_and_others_get_keys_of_their_own():
-    default = BuildSettings(chunking=Chunking())
-    finer = BuildSettings(chunking=Chunking(size=250, overlap=0), version=2)
-    german = BuildSettings(chunking=Chunking(), language="de", version=2)
-    # Then the default settings' key is the one chunks always had, the others differ from it and each other
-    plain = chunks_key("t", "s", "item", "hash")
-    assert chunks_key("t", "s", "item", "hash", _variant(default)) == plain
-    assert (
-        len(
-            {
-                plain,
-                chunks_key("t", "s", "item", "hash", _variant(finer)),
-                chunks_key("t", "s", "item", "hash", _variant(german)),
-            }
-        )
-        == 3
-    )
+def test_chunk_packs_are_named_by_the_generation_that_wrote_them():
+    # Given two builds of the same slice and shard (a rebuild with other settings, a retried apply)
+    first, second = pack_key("p/", "gen_1", 0, 7), pack_key("p/", "gen_2", 0, 7)
+    # Then neither overwrites the other's packs, and each generation's packs share its prefix
+    assert first != second
+    assert first.startswith(packs_prefix("p/", "gen_1")) and not second.startswith(packs_prefix("p/", "gen_1"))
 
 
 def test_a_patch_changes_build_settings_only_when_they_differ():

@@ -29,15 +29,6 @@ def manifest_shard_key(prefix: str, digest: str) -> str:
     return f"{prefix}manifests/{digest}.json"
 
 
-def chunks_key(tenant_id: str, source_id: str, external_item_id: str, content_hash: str, variant: str = "") -> str:
-    """Content-addressed: an unchanged item's chunks are shared by every generation that has it.
-    `variant` names the build settings when they are not the defaults, so a rebuild with new
-    chunking never overwrites the chunks a serving generation reads."""
-    item_digest = hashlib.sha256(external_item_id.encode()).hexdigest()[:32]
-    suffix = f".{variant}" if variant else ""
-    return f"{source_prefix(tenant_id, source_id)}chunks/{item_digest}/{content_hash}{suffix}.json"
-
-
 def segment_key(prefix: str, generation_id: str, number: int) -> str:
     """A generation's own index segments (number 0: what changed, or was re-indexed; 1: a
     compaction's merge; 2: its slices' segments merged into one; 100 + i: slice i's own)."""

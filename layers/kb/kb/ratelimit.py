@@ -97,9 +97,12 @@ class RateLimiter:
                 record = self._count(key_id, names, starts, limits, known, now)
             except _Refused as refused:
                 old = refused.record
-                if all(old.get(f"{n}Start") == starts[n] for n in names):
+                current = all(old.get(f"{n}Start") == starts[n] for n in names)
+                if current and any(int(old.get(f"{n}Hits", 0)) >= limits.of(n) for n in names):
                     raise RateLimitedWindow(self._refusal(names, starts, limits, old, now)) from None
-                known = old  # a window rolled over (or the key's first request): start it
+                # A window rolled over (or the key's first request): start it. Or another request
+                # started them first (all current, none used up): count in its windows.
+                known = old
                 continue
             return binding([self._window(n, starts[n], limits.of(n), int(record[f"{n}Hits"]), now) for n in names])
         raise RuntimeError("the rate-limit record kept changing")

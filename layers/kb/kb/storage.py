@@ -274,14 +274,20 @@ class Table:
             break  # the page is full, mid-reply
         return kept, encode_cursor(self.cursors, last_key, listing)
 
-    def batch_get(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
-        """Strongly consistent reads of up to any number of keys, 100 per request."""
+    def batch_get(self, keys: list[tuple[str, str]], attributes: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """Strongly consistent reads of up to any number of keys, 100 per request; with
+        `attributes`, only those of each item (a projection: less to send and parse)."""
         found: list[dict[str, Any]] = []
+        projection: dict[str, Any] = {}
+        if attributes:
+            names = {f"#a{i}": name for i, name in enumerate(attributes)}
+            projection = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
         for start in range(0, len(keys), 100):
             request = {
                 self.name: {
                     "Keys": [serialize({"pk": pk, "sk": sk}) for pk, sk in keys[start : start + 100]],
                     "ConsistentRead": True,
+                    **projection,
                 }
             }
             while request:

@@ -3,14 +3,15 @@ changed, a manifest that reuses everything that did not. Three steps, so the app
 can spread a big build over invocations: plan (cut the change into slices), build each slice
 (chunks, embeddings, a segment), combine (the manifest)."""
 
-import hashlib
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
-from kb.blobs import BlobStore, chunks_key, manifest_key, plan_key, segment_key, slice_output_key, source_prefix
+from kb.blobs import BlobStore, manifest_key, plan_key, segment_key, slice_output_key, source_prefix
 from kb.errors import NotFound, StalePlan
+from kb.generations.chunk_packs import pack, pack_key, read_chunk_document
 from kb.generations.chunking import chunk_id, item_chunks
 from kb.generations.locations import ChunkLocation, locate
-from kb.generations.manifests import IO_CONCURRENCY, open_manifest, parallel
+from kb.generations.manifests import IO_CONCURRENCY, SHARD_COUNT, open_manifest, parallel, shard_of
 from kb.generations.models import (
     ApplyTask,
     BuildPlan,
@@ -70,14 +71,6 @@ def _settings(plan: RunPlan, source: Source) -> BuildSettings:
     return plan.settings or BuildSettings(chunking=source.chunking, language=source.language)
 
 
-def _variant(settings: BuildSettings) -> str:
-    """The chunk documents' key variant: none for the default settings (the keys they always had)."""
-    if settings.chunking == Chunking() and settings.language is None:
-        return ""
-    named = f"{settings.chunking.size}-{settings.chunking.overlap}-{settings.language or ''}"
-    return hashlib.sha256(named.encode()).hexdigest()[:12]
-
-
 def _plan(blobs: BlobStore, task: ApplyTask) -> RunPlan:
     return RunPlan.model_validate(blobs.get_json(plan_key(task.tenant_id, task.source_id, task.run_id)))
 
@@ -125,30 +118,26 @@ def build_slice(
         if change.missing_since is not None:
             missing_since[change.external_item_id] = change.missing_since
 
-    def write(item: StagedItem) -> tuple[ManifestEntry, ChunkDocument]:
+    def load(item: StagedItem) -> StagedItem:
         try:
-            loaded = items.with_content(item)
+            return items.with_content(item)
         except ContentGone as error:  # replaced after we read it: this plan is stale
             raise StalePlan(f"Item {item.external_item_id} changed after the run; start a new run.") from error
-        entry, document = _write_chunks(task, loaded, blobs, settings.chunking, settings.language, _variant(settings))
-        return entry.model_copy(update={"missing_since": missing_since.get(item.external_item_id)}), document
 
-    entries: dict[str, ManifestEntry] = {}
+    documents: list[ChunkDocument] = []
     indexed: list[IndexedChange] = []
-    # Chunk documents are written IO_CONCURRENCY at a time, progress added after each batch.
+    # Offloaded contents are read IO_CONCURRENCY at a time, progress added after each batch.
     with ThreadPoolExecutor(max_workers=IO_CONCURRENCY) as pool:
         for start in range(0, len(to_write), PROGRESS_EVERY_ITEMS):
-            batch = to_write[start : start + PROGRESS_EVERY_ITEMS]
-            written = list(pool.map(write, batch))
-            for item, (entry, document) in zip(batch, written, strict=True):
-                entries[item.external_item_id] = entry
-                indexed.append(indexed_change(document))
-            chunks = sum(entry.chunk_count for entry, _ in written)
+            batch = list(pool.map(load, to_write[start : start + PROGRESS_EVERY_ITEMS]))
+            chunked = [_chunk_document(item, settings.chunking, settings.language) for item in batch]
+            documents += chunked
+            indexed += [indexed_change(document) for document in chunked]
+            chunks = sum(len(document.chunks) for document in chunked)
             generations.add_progress(task.source_id, task.generation_id, len(batch), chunks)
     prefix = source_prefix(task.tenant_id, task.source_id)
     ref = write_segment(segment_key(prefix, task.generation_id, 100 + task.slice.index), indexed, blobs, embedder)
-    if ref is not None:
-        entries = {item_id: entry.model_copy(update={"segment": ref.key}) for item_id, entry in entries.items()}
+    entries = _write_packs(task, prefix, documents, blobs, missing_since, ref.key if ref else None)
     key = slice_output_key(task.tenant_id, task.source_id, task.run_id, task.generation_id, task.slice.index)
     blobs.put_json(key, SliceOutput(segment=ref, items=entries).to_json_dict())
     return SliceResult(key=key, item_count=len(entries))
@@ -199,7 +188,7 @@ def combine_build(
     prefix = source_prefix(task.tenant_id, task.source_id)
 
     def load_unindexed(item_id: str, entry: ManifestEntry) -> IndexedChange:
-        return indexed_change(ChunkDocument.model_validate(blobs.get_json(entry.chunks_key)))
+        return indexed_change(read_chunk_document(blobs, entry))
 
     index = build_index(
         task.generation_id,
@@ -245,17 +234,10 @@ def combine_build(
     return BuildResult(**base_task.model_dump(), manifest=summary)
 
 
-def _write_chunks(
-    task: ApplyTask,
-    item: StagedItem,
-    blobs: BlobStore,
-    chunking: Chunking,
-    default_language: str | None,
-    variant: str = "",
-) -> tuple[ManifestEntry, ChunkDocument]:
+def _chunk_document(item: StagedItem, chunking: Chunking, default_language: str | None) -> ChunkDocument:
     spans = item_chunks(item.title, item.content, chunking.size, chunking.overlap)
     locations = locate(spans, item.sections)
-    document = ChunkDocument(
+    return ChunkDocument(
         external_item_id=item.external_item_id,
         content_hash=item.content_hash_value,
         title=item.title,
@@ -274,9 +256,41 @@ def _write_chunks(
             for i, (span, location) in enumerate(zip(spans, locations, strict=True))
         ],
     )
-    key = chunks_key(task.tenant_id, task.source_id, item.external_item_id, item.content_hash_value, variant)
-    blobs.put_json(key, document.to_json_dict())
-    entry = ManifestEntry(
-        content_hash=item.content_hash_value, chunks_key=key, chunk_count=len(spans), title=item.title, url=item.url
-    )
-    return entry, document
+
+
+def _write_packs(
+    task: SliceTask,
+    prefix: str,
+    documents: list[ChunkDocument],
+    blobs: BlobStore,
+    missing_since: dict[str, str],
+    segment: str | None,
+) -> dict[str, ManifestEntry]:
+    """One chunk pack per manifest shard the slice's items fall in (kb.generations.chunk_packs),
+    IO_CONCURRENCY writes in flight; each item's entry names its pack and line."""
+    by_shard: dict[int, list[ChunkDocument]] = defaultdict(list)
+    for document in documents:
+        by_shard[shard_of(document.external_item_id, SHARD_COUNT)].append(document)
+
+    def write(shard: int) -> dict[str, ManifestEntry]:
+        key = pack_key(prefix, task.generation_id, task.slice.index, shard)
+        body, ranges = pack(by_shard[shard])
+        blobs.put_bytes(key, body)
+        return {
+            document.external_item_id: ManifestEntry(
+                content_hash=document.content_hash,
+                chunks_key=key,
+                chunks_range=span,
+                chunk_count=len(document.chunks),
+                title=document.title,
+                url=document.url,
+                missing_since=missing_since.get(document.external_item_id),
+                segment=segment,
+            )
+            for document, span in zip(by_shard[shard], ranges, strict=True)
+        }
+
+    entries: dict[str, ManifestEntry] = {}
+    for written in parallel(write, sorted(by_shard)):
+        entries.update(written)
+    return {document.external_item_id: entries[document.external_item_id] for document in documents}  # slice order

@@ -14,6 +14,9 @@ from kb.sources.models import BuildSettings
 class ManifestEntry(ApiModel):
     content_hash: str
     chunks_key: str
+    # [start, end): the item's chunk document within the chunk pack `chunks_key` names (one object
+    # per shard per build slice); None: the object is the item's alone (generations built before packs).
+    chunks_range: tuple[int, int] | None = None
     chunk_count: int
     title: str
     url: str | None = None

@@ -22,6 +22,7 @@ from kb.errors import (
     StalePlan,
 )
 from kb.evaluation.gate import EvaluationGate
+from kb.generations.chunk_packs import packs_prefix
 from kb.generations.manifests import SHARD_COUNT, parallel, shard_of
 from kb.generations.models import (
     ApplyResult,
@@ -251,12 +252,13 @@ def _retain(
 
 
 def _written_by_failed_builds(blobs: BlobStore, failed: list[Generation]) -> set[str]:
-    """What a failed build wrote under its own generation id (its index segments, a manifest it
-    got as far as writing): no published manifest names them, so _stored_keys cannot find them."""
+    """What a failed build wrote under its own generation id (its index segments and chunk packs, a
+    manifest it got as far as writing): no published manifest names them, so _stored_keys cannot find them."""
     keys: set[str] = set()
     for generation in failed:
         prefix = source_prefix(generation.tenant_id, generation.source_id)
         keys.update(blobs.list_keys(f"{prefix}segments/{generation.id}-"))
+        keys.update(blobs.list_keys(packs_prefix(prefix, generation.id)))
         manifest_folder = manifest_key(generation.tenant_id, generation.source_id, generation.id).rsplit("/", 1)[0]
         keys.update(blobs.list_keys(f"{manifest_folder}/"))
     return keys

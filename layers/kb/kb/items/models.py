@@ -2,6 +2,7 @@ import hashlib
 import json
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Literal, Self
 
@@ -15,6 +16,17 @@ MetadataScalar = str | int | float | bool
 # A metadata value is one scalar or a list of them (matched by the contains operators, docs/search.md).
 MetadataValue = MetadataScalar | list[MetadataScalar]
 ItemState = Literal["active", "missing", "deleted"]
+
+
+@dataclass(frozen=True)
+class ItemVersion:
+    """What a run compares of a staged item: its state and content hash (a projected read)."""
+
+    state: str
+    content_hash: str
+    missing_since: str | None = None
+
+
 MAX_BATCH_OPERATIONS = 1000
 # Limits, checked before anything is written (docs/api.md lists them). Content has no limit of its
 # own beyond the request's (over 100 KiB it is kept in S3); everything else lives in one DynamoDB

@@ -7,8 +7,9 @@ from pydantic import Field
 
 from kb.blobs import BlobStore
 from kb.errors import NotFound
+from kb.generations.chunk_packs import read_chunk_document
 from kb.generations.manifests import open_manifest
-from kb.generations.models import Chunk, ChunkDocument
+from kb.generations.models import Chunk
 from kb.items.models import MetadataValue
 from kb.models import ApiModel
 from kb.sources.models import Source
@@ -43,7 +44,7 @@ def published_item(blobs: BlobStore, source: Source, external_item_id: str) -> P
         entries.load([external_item_id])
         entry = entries.get(external_item_id)
         if entry is not None:
-            document = ChunkDocument.model_validate(blobs.get_json(entry.chunks_key))
+            document = read_chunk_document(blobs, entry)
             return PublishedItem(
                 external_item_id=external_item_id,
                 generation_id=generation_id,

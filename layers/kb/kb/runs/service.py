@@ -141,8 +141,8 @@ def compute_run(
     entries.load_shards(ref.index for ref in (base.shards or [] if base else []) if ref.tombstone_count)
     run = runs.start(run, Progress(items_total=len(changed_ids)))
     staged = {
-        item_id: StagedState(item.state, item.content_hash_value, item.missing_since)
-        for item_id, item in items.get_many(task.source_id, sorted(changed_ids)).items()
+        item_id: StagedState(item.state, item.content_hash, item.missing_since)
+        for item_id, item in items.versions_of(task.source_id, sorted(changed_ids)).items()
     }
     applied = {item_id: AppliedState(entry.content_hash, entry.missing_since) for item_id, entry in entries.items()}
     applied_count = item_count(base) if base else 0

@@ -1,8 +1,9 @@
 """Reading a published generation's index from S3."""
 
 from kb.blobs import BlobStore, manifest_key
+from kb.generations.chunk_packs import read_chunk_document
 from kb.generations.manifests import all_entries, parallel
-from kb.generations.models import ChunkDocument, Manifest, ManifestEntry
+from kb.generations.models import Manifest, ManifestEntry
 from kb.search.build import indexed_change
 from kb.search.index import LivePart, SearchIndex
 from kb.search.segments import Segment, build_segment
@@ -26,7 +27,7 @@ def load_index(blobs: BlobStore, tenant_id: str, source_id: str, generation_id: 
 
 def _from_chunk_documents(blobs: BlobStore, items: dict[str, ManifestEntry]) -> LivePart:
     """A generation built before indexes existed: keyword-only, indexed on load from its chunks."""
-    changes = [indexed_change(ChunkDocument.model_validate(blobs.get_json(e.chunks_key))) for e in items.values()]
+    changes = [indexed_change(read_chunk_document(blobs, entry)) for entry in items.values()]
     entries = [(change.item, change.chunks) for change in changes]
     live = {item_id: (entry.content_hash, entry.missing_since) for item_id, entry in items.items()}
     return LivePart(build_segment(entries), live)
