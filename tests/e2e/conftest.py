@@ -89,11 +89,6 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             "RateLimitPerDay=100000000",
             "--parameter",
             "BulkRateLimitPerMinute=100000",
-            # The contract fuzz sends invalid credentials from loopback, the suite's only address: at
-            # the default 30 a minute it would lock the whole suite out (tests/integration's
-            # test_failed_auth_limiter covers the limit itself).
-            "--parameter",
-            "FailedAuthPerAddressPerMinute=1000000",
             "--parameter",
             "GenerationRetention=3",
             # Webhook retries after 1 s, 1 s, 1 s instead of 5 s ... 10 h.

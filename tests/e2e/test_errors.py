@@ -1,9 +1,46 @@
 """Authentication, authorization and tenant isolation over HTTP, in the stable error shape."""
 
+import re
+import secrets
+
+import yaml
+
 from kb.keys.repository import KeyRepository
 from kb.keys.service import bootstrap_tenant
 from kb.storage import Table
 from local.deploy import client
+from tests.helpers import ROOT
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def operations_requiring_a_key() -> list[tuple[str, str]]:
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    return [
+        (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS and operation.get("security", spec.get("security"))
+    ]
+
+
+def test_every_operation_refuses_a_missing_and_an_unknown_key(api):
+    # Given every operation openapi.yaml says needs a key (its ids made up: authentication comes first)
+    operations = operations_requiring_a_key()
+    assert len(operations) > 60
+    for index, (method, path) in enumerate(operations):
+        url = re.sub(r"\{[^}]+\}", "x1", path)
+        body: dict[str, object] | None = {} if method in ("POST", "PUT", "PATCH") else None
+        # (each from its own loopback address, with its own made-up key id: the failed-authentication
+        # limits count per address and per key id)
+        address = f"127.0.2.{index + 1}"
+        unknown_key = f"sk_live_{secrets.token_hex(8)}_{secrets.token_urlsafe(32)}"
+        # When it is called without a key, and with an unknown one
+        missing = api.call(method, url, None, body, source_address=address)
+        unknown = api.call(method, url, unknown_key, body, source_address=address)
+        # Then both are refused with 401 in the stable shape
+        assert (missing.status_code, missing.json()["code"]) == (401, "unauthorized"), (method, path, missing.text)
+        assert (unknown.status_code, unknown.json()["code"]) == (401, "invalid_key"), (method, path, unknown.text)
 
 
 def test_a_missing_authorization_header_is_unauthorized(api):
