@@ -14,10 +14,11 @@ from tests.helpers import ROOT
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def operations_requiring_a_key() -> list[tuple[str, str]]:
+def operations_requiring_a_key() -> list[tuple[str, str, bool]]:
+    """(method, path, whether it takes a multipart form) of each operation that needs a key."""
     spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
     return [
-        (method.upper(), path)
+        (method.upper(), path, "multipart/form-data" in operation.get("requestBody", {}).get("content", {}))
         for path, item in spec["paths"].items()
         for method, operation in item.items()
         if method in METHODS and operation.get("security", spec.get("security"))
@@ -28,16 +29,18 @@ def test_every_operation_refuses_a_missing_and_an_unknown_key(api):
     # Given every operation openapi.yaml says needs a key (its ids made up: authentication comes first)
     operations = operations_requiring_a_key()
     assert len(operations) > 60
-    for index, (method, path) in enumerate(operations):
+    for index, (method, path, multipart) in enumerate(operations):
         url = re.sub(r"\{[^}]+\}", "x1", path)
-        body: dict[str, object] | None = {} if method in ("POST", "PUT", "PATCH") else None
+        # (a body of the media type the operation takes: a form's is checked before the key)
+        body: dict[str, object] | None = {} if method in ("POST", "PUT", "PATCH") and not multipart else None
+        form = {"files": {"file": ("a.txt", b"x")}} if multipart else {}
         # (each from its own loopback address, with its own made-up key id: the failed-authentication
         # limits count per address and per key id)
         address = f"127.0.2.{index + 1}"
         unknown_key = f"sk_live_{secrets.token_hex(8)}_{secrets.token_urlsafe(32)}"
         # When it is called without a key, and with an unknown one
-        missing = api.call(method, url, None, body, source_address=address)
-        unknown = api.call(method, url, unknown_key, body, source_address=address)
+        missing = api.call(method, url, None, body, source_address=address, **form)
+        unknown = api.call(method, url, unknown_key, body, source_address=address, **form)
         # Then both are refused with 401 in the stable shape
         assert (missing.status_code, missing.json()["code"]) == (401, "unauthorized"), (method, path, missing.text)
         assert (unknown.status_code, unknown.json()["code"]) == (401, "invalid_key"), (method, path, unknown.text)
