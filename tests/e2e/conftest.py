@@ -171,6 +171,29 @@ def other_tenant_admin(table: Table) -> str:
     return secret
 
 
+def webhook_ids(api: Api, key: str) -> set[str]:
+    ids: set[str] = set()
+    cursor: str | None = None
+    while True:
+        params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
+        page = api.call("GET", "/v1/webhooks", key, params=params).json()
+        ids.update(webhook["id"] for webhook in page["webhooks"])
+        if not (cursor := page.get("nextCursor")):
+            return ids
+
+
+@pytest.fixture(scope="module", autouse=True)
+def webhooks_end_with_their_module(api: Api) -> Iterator[None]:
+    """The webhooks a module subscribes in the suite's tenant are deleted when it ends. Left behind,
+    each one (many at a closed port or a made-up host, some to every event) would get a delivery of
+    every later event, failing a few times each, and the later tests' deliveries queued behind them
+    until their waits ran out (docs/testing.md)."""
+    before = webhook_ids(api, api.admin_key)
+    yield
+    for webhook_id in webhook_ids(api, api.admin_key) - before:
+        api.call("DELETE", f"/v1/webhooks/{webhook_id}", api.admin_key)
+
+
 @pytest.fixture(scope="session")
 def controls(api: Api) -> Controls:
     """The local stack's test controls: shift a source's clock, hold its builds, fail their storage."""

@@ -15,7 +15,7 @@ import pytest
 from kb.keys.repository import KeyRepository
 from kb.keys.service import bootstrap_tenant
 from kb.storage import Table
-from tests.e2e.conftest import Api
+from tests.e2e.conftest import Api, webhook_ids
 from tests.helpers import ROOT
 
 
@@ -36,14 +36,8 @@ def fuzz_tenant_admin(api: Api, table: Table) -> Iterator[str]:
     secret = bootstrap_tenant(KeyRepository(table), "contract fuzz").secret
     assert secret is not None
     yield secret
-    cursor: str | None = None
-    while True:
-        params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
-        page = api.call("GET", "/v1/webhooks", secret, params=params).json()
-        for webhook in page["webhooks"]:
-            assert api.call("DELETE", f"/v1/webhooks/{webhook['id']}", secret).status_code in (200, 204, 404)
-        if not (cursor := page.get("nextCursor")):
-            break
+    for webhook_id in webhook_ids(api, secret):
+        assert api.call("DELETE", f"/v1/webhooks/{webhook_id}", secret).status_code in (200, 404)
 
 
 # The fuzz covers every operation (70 and more), each with its own examples: longer than the
